@@ -1,0 +1,455 @@
+"""OOcamp's data: one event, its frame (rooms × slots), its people, their sessions, votes and grid.
+
+Every rule that the database can hold is a constraint here (see each Meta); rules that span
+tables (a placement's slot must be a session slot of the same event) are checked in `clean()`
+and in `actions.py`/`event_file.py`, which are the only writers.
+"""
+
+import zoneinfo
+from datetime import datetime
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.validators import MinValueValidator
+from django.db import models
+from django.db.models import Count, Q
+from django.db.models.functions import Lower
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+
+def validate_timezone(value: str) -> None:
+    if value not in zoneinfo.available_timezones():
+        raise ValidationError(_("%(value)s is not a known time zone."), params={"value": value})
+
+
+class EventPhase(models.TextChoices):
+    PROPOSALS = "proposals", _("Proposals open")
+    VOTING = "voting", _("Voting open")
+    PUBLISHED = "published", _("Grid published")
+    ARCHIVED = "archived", _("Archived")
+
+
+class EventLanguage(models.TextChoices):
+    DUTCH = "nl", _("Dutch")
+    ENGLISH = "en", _("English")
+
+
+class Event(models.Model):
+    Phase = EventPhase
+    Language = EventLanguage
+
+    slug = models.SlugField(_("short name"), max_length=64, unique=True)
+    name = models.CharField(_("name"), max_length=200)
+    date = models.DateField(_("date"))
+    timezone = models.CharField(
+        _("time zone"), max_length=64, default="Europe/Brussels", validators=[validate_timezone]
+    )
+    language = models.CharField(
+        _("language"), max_length=8, choices=Language.choices, default=Language.DUTCH
+    )
+    venue = models.CharField(_("venue"), max_length=200, blank=True)
+    description = models.TextField(_("description"), blank=True, help_text=_("Markdown."))
+    votes_per_participant = models.PositiveSmallIntegerField(
+        _("votes per participant"),
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(1)],
+        help_text=_("Empty for unlimited +1 votes; a number for dot voting."),
+    )
+    phase = models.CharField(
+        _("phase"), max_length=16, choices=Phase.choices, default=Phase.PROPOSALS
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["-date", "name"]
+        verbose_name = _("event")
+        verbose_name_plural = _("events")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(votes_per_participant__isnull=True) | Q(votes_per_participant__gte=1),
+                name="event_votes_per_participant_positive",
+            ),
+            models.CheckConstraint(
+                condition=Q(phase__in=EventPhase.values), name="event_phase_valid"
+            ),
+            models.CheckConstraint(
+                condition=Q(language__in=EventLanguage.values),
+                name="event_language_valid",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def get_absolute_url(self) -> str:
+        return reverse("public:event", kwargs={"slug": self.slug})
+
+    @property
+    def tz(self) -> zoneinfo.ZoneInfo:
+        return zoneinfo.ZoneInfo(self.timezone)
+
+    @property
+    def is_dot_voting(self) -> bool:
+        return self.votes_per_participant is not None
+
+    def local(self, moment: datetime) -> datetime:
+        """`moment` as wall-clock time at the event."""
+        return timezone.localtime(moment, self.tz)
+
+
+class Room(models.Model):
+    event = models.ForeignKey(Event, on_delete=models.CASCADE, related_name="rooms")
+    name = models.CharField(_("name"), max_length=100)
+    capacity = models.PositiveIntegerField(_("capacity"), validators=[MinValueValidator(1)])
+    order = models.PositiveIntegerField(_("order"), default=0)
+
+    class Meta:
+        ordering = ["event", "order", "id"]
+        verbose_name = _("room")
+        verbose_name_plural = _("rooms")
+        constraints = [
+            models.UniqueConstraint(fields=["event", "name"], name="room_name_unique_in_event"),
+            models.CheckConstraint(condition=Q(capacity__gte=1), name="room_capacity_positive"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.capacity})"
+
+
+class SlotQuerySet(models.QuerySet):
+    def for_sessions(self) -> "SlotQuerySet":
+        return self.filter(kind=Slot.Kind.SESSIONS)
+
+    def overlapping(self, event_id: int, start: datetime, end: datetime) -> "SlotQuerySet":
+        return self.filter(event_id=event_id, start__lt=end, end__gt=start)
+
+
+class SlotKind(models.TextChoices):
+    SESSIONS = "sessions", _("Sessions")
+    PLENARY = "plenary", _("Plenary")
+    BREAK = "break", _("Break")
+
+
+class Slot(models.Model):
+    """A row of the grid. No two slots of one event overlap: PostgreSQL holds that with an
+    exclusion constraint and SQLite with triggers (migration 0002), and `clean()` says it in
+    words before either is reached."""
+
+    Kind = SlotKind
+
+    event = models.ForeignKey(Event, on_delete=models.CASCADE, related_name="slots")
+    start = models.DateTimeField(_("start"))
+    end = models.DateTimeField(_("end"))
+    kind = models.CharField(_("kind"), max_length=16, choices=Kind.choices, default=Kind.SESSIONS)
+    label = models.CharField(_("label"), max_length=100, blank=True)
+
+    objects = SlotQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["event", "start"]
+        verbose_name = _("time slot")
+        verbose_name_plural = _("time slots")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(start__lt=models.F("end")), name="slot_starts_before_end"
+            ),
+            models.CheckConstraint(condition=Q(kind__in=SlotKind.values), name="slot_kind_valid"),
+        ]
+
+    def __str__(self) -> str:
+        start, end = self.local_start, self.local_end
+        text = f"{start:%H:%M}–{end:%H:%M}"
+        return f"{text} {self.label}" if self.label else text
+
+    @property
+    def local_start(self) -> datetime:
+        return timezone.localtime(self.start, self.event.tz)
+
+    @property
+    def local_end(self) -> datetime:
+        return timezone.localtime(self.end, self.event.tz)
+
+    def clean(self) -> None:
+        if self.start and self.end and self.start >= self.end:
+            raise ValidationError({"end": _("A slot must end after it starts.")})
+        if self.start and self.end and self.event_id:
+            clash = Slot.objects.overlapping(self.event_id, self.start, self.end).exclude(
+                pk=self.pk
+            )
+            if other := clash.first():
+                raise ValidationError(
+                    _("This slot overlaps the slot %(other)s."), params={"other": other}
+                )
+
+
+class ParticipantRole(models.TextChoices):
+    PARTICIPANT = "participant", _("Participant")
+    ORGANISER = "organiser", _("Organiser")
+
+
+class Participant(models.Model):
+    """A person in one event. The same Django user can take part in several events."""
+
+    Role = ParticipantRole
+
+    event = models.ForeignKey(Event, on_delete=models.CASCADE, related_name="participants")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="participations"
+    )
+    name = models.CharField(_("name"), max_length=150)
+    email = models.EmailField(_("email"), blank=True)
+    organisation = models.CharField(_("organisation"), max_length=150, blank=True)
+    role = models.CharField(
+        _("role"), max_length=16, choices=Role.choices, default=Role.PARTICIPANT
+    )
+    joined_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["event", "id"]
+        verbose_name = _("participant")
+        verbose_name_plural = _("participants")
+        constraints = [
+            models.UniqueConstraint(fields=["event", "user"], name="participant_once_per_event"),
+            models.UniqueConstraint(
+                "event",
+                Lower("email"),
+                condition=~Q(email=""),
+                name="participant_email_unique_in_event",
+                violation_error_message=_("Someone in this event already uses this email address."),
+            ),
+            models.CheckConstraint(
+                condition=Q(role__in=ParticipantRole.values), name="participant_role_valid"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.organisation})" if self.organisation else self.name
+
+    @property
+    def is_organiser(self) -> bool:
+        return self.role == self.Role.ORGANISER
+
+
+class Theme(models.Model):
+    event = models.ForeignKey(Event, on_delete=models.CASCADE, related_name="themes")
+    name = models.CharField(_("name"), max_length=150)
+    synthesis = models.TextField(_("synthesis"), blank=True, help_text=_("Markdown."))
+
+    class Meta:
+        ordering = ["event", "id"]
+        verbose_name = _("theme")
+        verbose_name_plural = _("themes")
+        constraints = [
+            models.UniqueConstraint(fields=["event", "name"], name="theme_name_unique_in_event")
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class SessionQuerySet(models.QuerySet):
+    def active(self) -> "SessionQuerySet":
+        """Sessions that are still on the programme (not withdrawn)."""
+        return self.exclude(status=Session.Status.WITHDRAWN)
+
+    def with_vote_count(self) -> "SessionQuerySet":
+        return self.annotate(vote_count=Count("votes", distinct=True))
+
+    def by_votes(self) -> "SessionQuerySet":
+        return self.with_vote_count().order_by("-vote_count", "id")
+
+
+class SessionKind(models.TextChoices):
+    DISCUSSION = "discussion", _("Discussion")
+    PRESENTATION = "presentation", _("Presentation")
+    DEMO = "demo", _("Demo")
+
+
+class SessionStatus(models.TextChoices):
+    PROPOSED = "proposed", _("Proposed")
+    SCHEDULED = "scheduled", _("Scheduled")
+    WITHDRAWN = "withdrawn", _("Withdrawn")
+    HELD = "held", _("Held")
+
+
+class Session(models.Model):
+    Kind = SessionKind
+    Status = SessionStatus
+
+    event = models.ForeignKey(Event, on_delete=models.CASCADE, related_name="sessions")
+    kind = models.CharField(_("kind"), max_length=16, choices=Kind.choices, default=Kind.DISCUSSION)
+    title = models.CharField(_("title"), max_length=200)
+    description = models.TextField(_("description"), blank=True, help_text=_("Markdown."))
+    hosts = models.ManyToManyField(
+        Participant, through="Host", related_name="hosted_sessions", verbose_name=_("hosts")
+    )
+    themes = models.ManyToManyField(
+        Theme, blank=True, related_name="sessions", verbose_name=_("themes")
+    )
+    unavailable_slots = models.ManyToManyField(
+        Slot,
+        blank=True,
+        related_name="unavailable_sessions",
+        verbose_name=_("unavailable slots"),
+        help_text=_("Slots in which no host can run this session."),
+    )
+    status = models.CharField(
+        _("status"), max_length=16, choices=Status.choices, default=Status.PROPOSED
+    )
+    report = models.TextField(_("report"), blank=True, help_text=_("Markdown."))
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = SessionQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["event", "id"]
+        verbose_name = _("session")
+        verbose_name_plural = _("sessions")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(kind__in=SessionKind.values), name="session_kind_valid"
+            ),
+            models.CheckConstraint(
+                condition=Q(status__in=SessionStatus.values),
+                name="session_status_valid",
+            ),
+            models.CheckConstraint(condition=~Q(title=""), name="session_title_not_empty"),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class Host(models.Model):
+    """A participant who runs a session; `order` keeps the hosts in the order they were named."""
+
+    session = models.ForeignKey(Session, on_delete=models.CASCADE, related_name="hostings")
+    participant = models.ForeignKey(Participant, on_delete=models.CASCADE, related_name="hostings")
+    order = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        ordering = ["session", "order", "id"]
+        verbose_name = _("host")
+        verbose_name_plural = _("hosts")
+        constraints = [
+            models.UniqueConstraint(fields=["session", "participant"], name="host_once_per_session")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.participant} → {self.session}"
+
+
+class Vote(models.Model):
+    participant = models.ForeignKey(Participant, on_delete=models.CASCADE, related_name="votes")
+    session = models.ForeignKey(Session, on_delete=models.CASCADE, related_name="votes")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["session", "participant"]
+        verbose_name = _("vote")
+        verbose_name_plural = _("votes")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["participant", "session"],
+                name="vote_once_per_participant_and_session",
+                violation_error_message=_("You already voted for this session."),
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.participant} ♥ {self.session}"
+
+
+class Placement(models.Model):
+    """A session in a cell of the grid. The cell constraint is deferred to the end of the
+    transaction so that two sessions can swap cells in one step."""
+
+    session = models.OneToOneField(Session, on_delete=models.CASCADE, related_name="placement")
+    room = models.ForeignKey(Room, on_delete=models.RESTRICT, related_name="placements")
+    slot = models.ForeignKey(Slot, on_delete=models.RESTRICT, related_name="placements")
+    pinned = models.BooleanField(
+        _("pinned"), default=False, help_text=_("The automatic scheduler leaves it where it is.")
+    )
+    version = models.PositiveIntegerField(default=1)
+
+    class Meta:
+        ordering = ["slot__start", "room__order"]
+        verbose_name = _("placement")
+        verbose_name_plural = _("placements")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["room", "slot"],
+                name="placement_one_session_per_cell",
+                deferrable=models.Deferrable.DEFERRED,
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.session} @ {self.room.name}, {self.slot}"
+
+    def clean(self) -> None:
+        errors = []
+        if self.slot_id and self.slot.kind != Slot.Kind.SESSIONS:
+            errors.append(_("Sessions can only be placed in a slot of kind “sessions”."))
+        if self.session_id and self.room_id and self.room.event_id != self.session.event_id:
+            errors.append(_("The room belongs to another event."))
+        if self.session_id and self.slot_id and self.slot.event_id != self.session.event_id:
+            errors.append(_("The slot belongs to another event."))
+        if self.session_id and self.session.status == Session.Status.WITHDRAWN:
+            errors.append(_("A withdrawn session cannot be placed."))
+        if errors:
+            raise ValidationError(errors)
+
+
+def attachment_upload_to(instance: "Attachment", filename: str) -> str:
+    """Generated names only: the uploader's file name never reaches the disk."""
+    import uuid
+    from pathlib import PurePosixPath
+
+    suffix = PurePosixPath(filename).suffix.lower()[:10]
+    return f"attachments/{instance.session.event_id}/{uuid.uuid4().hex}{suffix}"
+
+
+class AttachmentKind(models.TextChoices):
+    SLIDES = "slides", _("Slides")
+    DOCUMENT = "document", _("Document")
+    VIDEO = "video", _("Video")
+    LINK = "link", _("Link")
+
+
+class Attachment(models.Model):
+    """Slides or other material of a session: a stored file or a link, exactly one of the two."""
+
+    Kind = AttachmentKind
+
+    session = models.ForeignKey(Session, on_delete=models.CASCADE, related_name="attachments")
+    kind = models.CharField(_("kind"), max_length=16, choices=Kind.choices, default=Kind.SLIDES)
+    title = models.CharField(_("title"), max_length=200)
+    file = models.FileField(_("file"), upload_to=attachment_upload_to, blank=True, max_length=255)
+    url = models.URLField(_("link"), blank=True, max_length=500)
+    order = models.PositiveSmallIntegerField(default=0)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["session", "order", "id"]
+        verbose_name = _("attachment")
+        verbose_name_plural = _("attachments")
+        constraints = [
+            models.CheckConstraint(
+                condition=(Q(file="") & ~Q(url="")) | (~Q(file="") & Q(url="")),
+                name="attachment_file_xor_url",
+                violation_error_message=_("Give either a file or a link, not both."),
+            ),
+            models.CheckConstraint(
+                condition=Q(kind__in=AttachmentKind.values),
+                name="attachment_kind_valid",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
