@@ -1,0 +1,952 @@
+"""Read and write the event file `oocamp-event/1` (shared/event-format.md).
+
+`load_event_file(path)` reads a `.json` or a `.zip` and returns an `EventFile`; `import_event`
+checks the whole document first and lists every problem with its path (up to 50); only a file
+without problems is written, in one transaction. `export_event` writes the document with stable
+keys (positions in a fixed order), so that export → import → export gives the same document.
+"""
+
+from __future__ import annotations
+
+import io
+import json
+import re
+import uuid
+import zipfile
+import zlib
+import zoneinfo
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime
+from pathlib import Path, PurePosixPath
+from typing import Any, BinaryIO
+
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.core.exceptions import ValidationError
+from django.core.files.base import ContentFile
+from django.core.files.storage import default_storage
+from django.core.validators import URLValidator, validate_email, validate_slug
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from sessions_app.models import (
+    Attachment,
+    AttachmentKind,
+    Event,
+    EventLanguage,
+    EventPhase,
+    Host,
+    Participant,
+    ParticipantRole,
+    Placement,
+    Room,
+    Session,
+    SessionKind,
+    SessionStatus,
+    Slot,
+    SlotKind,
+    Theme,
+    Vote,
+)
+
+FORMAT = "oocamp-event/1"
+MAX_PROBLEMS = 50
+MAX_DOCUMENT_BYTES = 20 * 1024 * 1024
+MAX_ZIP_ENTRIES = 5000
+LOCAL_TIME = re.compile(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2})?$")
+
+
+class EventFileError(Exception):
+    """The file cannot be imported; `problems` lists each one as 'path: what is wrong'."""
+
+    def __init__(self, problems: list[str]) -> None:
+        self.problems = problems
+        super().__init__("\n".join(problems))
+
+
+class _TooManyProblems(Exception):
+    pass
+
+
+@dataclass
+class EventFile:
+    """A parsed document plus a way to read the files a ZIP carries beside it."""
+
+    document: Any
+    files: dict[str, zipfile.ZipInfo] = field(default_factory=dict)
+    archive: zipfile.ZipFile | None = None
+    unsafe_paths: list[str] = field(default_factory=list)
+
+    def __enter__(self) -> EventFile:
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        self.close()
+
+    def close(self) -> None:
+        if self.archive is not None:
+            self.archive.close()
+
+    def read(self, name: str, limit: int) -> bytes:
+        """The file's bytes, read in chunks and refused past `limit` whatever the ZIP declares."""
+        assert self.archive is not None
+        buffer = io.BytesIO()
+        try:
+            with self.archive.open(self.files[name]) as member:
+                while chunk := member.read(64 * 1024):
+                    buffer.write(chunk)
+                    if buffer.tell() > limit:
+                        raise EventFileError([f"{name}: larger than {limit} bytes"])
+        except (zipfile.BadZipFile, zlib.error, EOFError) as error:
+            raise EventFileError([f"{name}: damaged in the ZIP ({error})"]) from None
+        return buffer.getvalue()
+
+
+# ---- reading the file ----------------------------------------------------------------------
+
+
+def _object_without_duplicate_keys(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+    result: dict[str, Any] = {}
+    for key, value in pairs:
+        if key in result:
+            raise ValueError(f'duplicate key "{key}" in one object')
+        result[key] = value
+    return result
+
+
+def parse_json(data: bytes, name: str = "event.json") -> Any:
+    if len(data) > MAX_DOCUMENT_BYTES:
+        raise EventFileError([f"{name}: larger than {MAX_DOCUMENT_BYTES} bytes"])
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as error:
+        raise EventFileError(
+            [f"{name}: not UTF-8 text ({error.reason} at byte {error.start})"]
+        ) from None
+    try:
+        return json.loads(text, object_pairs_hook=_object_without_duplicate_keys)
+    except json.JSONDecodeError as error:
+        raise EventFileError(
+            [f"{name}: not JSON ({error.msg} at line {error.lineno}, column {error.colno})"]
+        ) from None
+    except ValueError as error:
+        raise EventFileError([f"{name}: {error}"]) from None
+
+
+def _is_unsafe(name: str) -> bool:
+    path = PurePosixPath(name.replace("\\", "/"))
+    return path.is_absolute() or ".." in path.parts or re.match(r"^[A-Za-z]:", name) is not None
+
+
+def open_zip(source: Path | BinaryIO, name: str = "file") -> EventFile:
+    """Open a ZIP event file; close it with `with` (the EventFile owns the ZIP)."""
+    try:
+        archive = zipfile.ZipFile(source)
+    except zipfile.BadZipFile:
+        raise EventFileError([f"{name}: not a ZIP file"]) from None
+    try:
+        return _read_zip(archive, name)
+    except BaseException:
+        archive.close()
+        raise
+
+
+def _read_zip(archive: zipfile.ZipFile, name: str) -> EventFile:
+    infos = archive.infolist()
+    if len(infos) > MAX_ZIP_ENTRIES:
+        raise EventFileError([f"{name}: more than {MAX_ZIP_ENTRIES} entries"])
+    files = {info.filename: info for info in infos if not info.is_dir()}
+    unsafe = sorted(n for n in files if _is_unsafe(n))
+    if "event.json" not in files:
+        raise EventFileError([f"{name}: no event.json at the root of the ZIP"])
+    info = files["event.json"]
+    if info.file_size > MAX_DOCUMENT_BYTES:
+        raise EventFileError([f"event.json: larger than {MAX_DOCUMENT_BYTES} bytes"])
+    event_file = EventFile(document=None, files=files, archive=archive, unsafe_paths=unsafe)
+    event_file.document = parse_json(event_file.read("event.json", MAX_DOCUMENT_BYTES))
+    return event_file
+
+
+def load_event_file(path: str | Path) -> EventFile:
+    """Read a `.json` or `.zip` event file from disk (the kind is told by its content).
+    Use it in a `with` block: a ZIP stays open until then, for its attachments."""
+    path = Path(path)
+    try:
+        with path.open("rb") as stream:
+            head = stream.read(4)
+    except OSError as error:
+        raise EventFileError([f"{path}: cannot be read ({error.strerror})"]) from None
+    if head.startswith(b"PK"):
+        return open_zip(path, path.name)
+    if path.stat().st_size > MAX_DOCUMENT_BYTES:
+        raise EventFileError([f"{path.name}: larger than {MAX_DOCUMENT_BYTES} bytes"])
+    return EventFile(document=parse_json(path.read_bytes(), path.name))
+
+
+# ---- checking the document -----------------------------------------------------------------
+
+_MISSING = object()
+
+
+class _Checker:
+    """Walks the document once, collecting problems with their paths and the clean values."""
+
+    def __init__(self) -> None:
+        self.problems: list[str] = []
+
+    def problem(self, path: str, message: str) -> None:
+        self.problems.append(f"{path}: {message}")
+        if len(self.problems) >= MAX_PROBLEMS:
+            raise _TooManyProblems
+
+    def value(self, obj: dict[str, Any], key: str, path: str, default: Any = _MISSING) -> Any:
+        if key in obj:
+            return obj[key]
+        if default is _MISSING:
+            self.problem(f"{path}.{key}", "required")
+        return default
+
+    def text(
+        self,
+        obj: dict[str, Any],
+        key: str,
+        path: str,
+        *,
+        max_length: int,
+        default: Any = _MISSING,
+        blank: bool = True,
+    ) -> str | None:
+        raw = self.value(obj, key, path, default)
+        if raw is _MISSING or (raw is None and default is None):
+            return None
+        if not isinstance(raw, str):
+            self.problem(f"{path}.{key}", f"must be text, not {_json_type(raw)}")
+            return None
+        if not blank and not raw.strip():
+            self.problem(f"{path}.{key}", "must not be empty")
+            return None
+        if len(raw) > max_length:
+            self.problem(f"{path}.{key}", f"longer than {max_length} characters")
+            return None
+        return raw
+
+    def choice(
+        self, obj: dict[str, Any], key: str, path: str, choices: list[str], default: Any = _MISSING
+    ) -> str | None:
+        raw = self.value(obj, key, path, default)
+        if raw is _MISSING:
+            return None
+        if raw not in choices:
+            allowed = ", ".join(f'"{c}"' for c in choices)
+            self.problem(f"{path}.{key}", f"must be one of {allowed}, not {json.dumps(raw)}")
+            return None
+        return raw
+
+    def objects(self, document: dict[str, Any], key: str) -> Iterator[tuple[str, dict[str, Any]]]:
+        raw = document.get(key, [])
+        if not isinstance(raw, list):
+            self.problem(key, f"must be a list, not {_json_type(raw)}")
+            return
+        for index, item in enumerate(raw):
+            path = f"{key}[{index}]"
+            if not isinstance(item, dict):
+                self.problem(path, f"must be an object, not {_json_type(item)}")
+                continue
+            yield path, item
+
+    def key_list(self, obj: dict[str, Any], key: str, path: str, *, required: bool) -> list[str]:
+        raw = self.value(obj, key, path, _MISSING if required else [])
+        if raw is _MISSING:
+            return []
+        if not isinstance(raw, list) or not all(isinstance(k, str) for k in raw):
+            self.problem(f"{path}.{key}", "must be a list of keys (text)")
+            return []
+        return raw
+
+    def keyed(self, item: dict[str, Any], path: str, seen: dict[str, str]) -> str | None:
+        key = self.value(item, "key", path)
+        if key is _MISSING:
+            return None
+        if not isinstance(key, str) or not key:
+            self.problem(f"{path}.key", "must be non-empty text")
+            return None
+        if key in seen:
+            self.problem(f"{path}.key", f'duplicate key "{key}" (also {seen[key]})')
+            return None
+        seen[key] = path
+        return key
+
+
+def _json_type(value: Any) -> str:
+    return {
+        dict: "an object",
+        list: "a list",
+        str: "text",
+        bool: "true/false",
+        int: "a number",
+        float: "a number",
+        type(None): "null",
+    }.get(type(value), type(value).__name__)
+
+
+def _whole_number(value: Any) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool)
+
+
+def _local_time(
+    checker: _Checker, obj: dict[str, Any], key: str, path: str, tz: zoneinfo.ZoneInfo | None
+) -> datetime | None:
+    raw = checker.value(obj, key, path)
+    if raw is _MISSING:
+        return None
+    if not isinstance(raw, str) or not LOCAL_TIME.match(raw):
+        checker.problem(
+            f"{path}.{key}", f"must be a local time like 2012-06-08T10:00, not {json.dumps(raw)}"
+        )
+        return None
+    try:
+        naive = datetime.fromisoformat(raw)
+    except ValueError:
+        checker.problem(f"{path}.{key}", f"not a real date and time: {raw}")
+        return None
+    return naive.replace(tzinfo=tz) if tz else None
+
+
+@dataclass
+class _Plan:
+    """A checked document, ready to be written."""
+
+    event: dict[str, Any]
+    rooms: list[dict[str, Any]]
+    slots: list[dict[str, Any]]
+    participants: list[dict[str, Any]]
+    themes: list[dict[str, Any]]
+    sessions: list[dict[str, Any]]
+    votes: list[tuple[str, str]]
+    placements: list[dict[str, Any]]
+
+
+def check_document(event_file: EventFile) -> _Plan:
+    """Every problem of the document, or the plan to write it. Raises EventFileError."""
+    checker = _Checker()
+    try:
+        plan = _check(checker, event_file)
+    except _TooManyProblems:
+        checker.problems.append(f"(stopped after {MAX_PROBLEMS} problems)")
+        plan = None
+    if checker.problems or plan is None:
+        raise EventFileError(checker.problems)
+    return plan
+
+
+def _check(c: _Checker, event_file: EventFile) -> _Plan | None:
+    document = event_file.document
+    if not isinstance(document, dict):
+        c.problem("(document)", f"must be a JSON object, not {_json_type(document)}")
+        return None
+    fmt = document.get("format", _MISSING)
+    if fmt is _MISSING:
+        c.problem("format", f'required (expected "{FORMAT}")')
+    elif fmt != FORMAT:
+        c.problem("format", f'expected "{FORMAT}", got {json.dumps(fmt)}')
+        return None
+    for name in event_file.unsafe_paths:
+        c.problem(name, "unsafe path in the ZIP (absolute or with ..)")
+
+    # event
+    raw_event = c.value(document, "event", "(document)")
+    event: dict[str, Any] = {}
+    tz: zoneinfo.ZoneInfo | None = None
+    if raw_event is not _MISSING and not isinstance(raw_event, dict):
+        c.problem("event", f"must be an object, not {_json_type(raw_event)}")
+    elif isinstance(raw_event, dict):
+        event["slug"] = c.text(raw_event, "slug", "event", max_length=64, blank=False)
+        if event["slug"]:
+            try:
+                validate_slug(event["slug"])
+            except ValidationError:
+                c.problem("event.slug", "only letters, digits, - and _ are allowed")
+            else:
+                if Event.objects.filter(slug=event["slug"]).exists():
+                    c.problem("event.slug", f'an event "{event["slug"]}" already exists here')
+        event["name"] = c.text(raw_event, "name", "event", max_length=200, blank=False)
+        raw_date = c.value(raw_event, "date", "event")
+        if raw_date is not _MISSING:
+            try:
+                event["date"] = date.fromisoformat(raw_date) if isinstance(raw_date, str) else None
+            except ValueError:
+                event["date"] = None
+            if event["date"] is None or len(raw_date) != 10:
+                c.problem(
+                    "event.date", f"must be a date like 2012-06-08, not {json.dumps(raw_date)}"
+                )
+        event["timezone"] = c.text(raw_event, "timezone", "event", max_length=64)
+        if event["timezone"]:
+            try:
+                tz = zoneinfo.ZoneInfo(event["timezone"])
+            except (zoneinfo.ZoneInfoNotFoundError, ValueError):
+                c.problem("event.timezone", f'unknown time zone "{event["timezone"]}"')
+        event["language"] = c.choice(
+            raw_event, "language", "event", EventLanguage.values, EventLanguage.DUTCH.value
+        )
+        event["venue"] = c.text(raw_event, "venue", "event", max_length=200, default="") or ""
+        event["description"] = (
+            c.text(raw_event, "description", "event", max_length=100_000, default="") or ""
+        )
+        votes = c.value(raw_event, "votes_per_participant", "event", None)
+        if votes is not None and not (_whole_number(votes) and 1 <= votes <= 32767):
+            c.problem(
+                "event.votes_per_participant",
+                "must be null (unlimited) or a whole number of at least 1, "
+                f"not {json.dumps(votes)}",
+            )
+        event["votes_per_participant"] = votes
+        event["phase"] = c.choice(
+            raw_event, "phase", "event", EventPhase.values, EventPhase.PROPOSALS.value
+        )
+
+    # rooms
+    rooms: list[dict[str, Any]] = []
+    room_keys: dict[str, str] = {}
+    room_names: dict[str, str] = {}
+    for path, item in c.objects(document, "rooms"):
+        key = c.keyed(item, path, room_keys)
+        name = c.text(item, "name", path, max_length=100, blank=False)
+        capacity = c.value(item, "capacity", path)
+        if capacity is not _MISSING and not (_whole_number(capacity) and capacity >= 1):
+            c.problem(f"{path}.capacity", f"must be a whole number of at least 1, not {capacity!r}")
+        if name and name in room_names:
+            c.problem(f"{path}.name", f'another room is called "{name}" ({room_names[name]})')
+        elif name:
+            room_names[name] = path
+        rooms.append({"key": key, "name": name, "capacity": capacity, "path": path})
+
+    # slots
+    slots: list[dict[str, Any]] = []
+    slot_keys: dict[str, str] = {}
+    for path, item in c.objects(document, "slots"):
+        key = c.keyed(item, path, slot_keys)
+        start = _local_time(c, item, "start", path, tz)
+        end = _local_time(c, item, "end", path, tz)
+        kind = c.choice(item, "kind", path, SlotKind.values, SlotKind.SESSIONS.value)
+        label = c.text(item, "label", path, max_length=100, default="") or ""
+        if start and end and start >= end:
+            c.problem(f"{path}.end", "must be after start")
+        slot = {"key": key, "start": start, "end": end, "kind": kind, "label": label, "path": path}
+        for other in slots:
+            both_known = start and end and other["start"] and other["end"]
+            if both_known and start < other["end"] and other["start"] < end and start < end:
+                c.problem(path, f"overlaps {other['path']} ({other['key']})")
+        slots.append(slot)
+    slot_by_key = {s["key"]: s for s in slots if s["key"]}
+
+    # participants
+    participants: list[dict[str, Any]] = []
+    participant_keys: dict[str, str] = {}
+    emails: dict[str, str] = {}
+    for path, item in c.objects(document, "participants"):
+        key = c.keyed(item, path, participant_keys)
+        name = c.text(item, "name", path, max_length=150, blank=False)
+        email = c.value(item, "email", path, None)
+        if email is not None:
+            if not isinstance(email, str):
+                c.problem(f"{path}.email", f"must be text or null, not {_json_type(email)}")
+                email = None
+            else:
+                try:
+                    validate_email(email)
+                except ValidationError:
+                    c.problem(f"{path}.email", f'"{email}" is not an email address')
+                    email = None
+        if email:
+            folded = email.lower()
+            if folded in emails:
+                c.problem(f"{path}.email", f'"{email}" is used twice (also {emails[folded]})')
+            emails[folded] = path
+        organisation = c.text(item, "organisation", path, max_length=150, default="") or ""
+        role = c.choice(
+            item, "role", path, ParticipantRole.values, ParticipantRole.PARTICIPANT.value
+        )
+        participants.append(
+            {
+                "key": key,
+                "name": name,
+                "email": email or "",
+                "organisation": organisation,
+                "role": role,
+            }
+        )
+
+    # themes
+    themes: list[dict[str, Any]] = []
+    theme_keys: dict[str, str] = {}
+    theme_names: dict[str, str] = {}
+    for path, item in c.objects(document, "themes"):
+        key = c.keyed(item, path, theme_keys)
+        name = c.text(item, "name", path, max_length=150, blank=False)
+        if name and name in theme_names:
+            c.problem(f"{path}.name", f'another theme is called "{name}" ({theme_names[name]})')
+        elif name:
+            theme_names[name] = path
+        synthesis = c.text(item, "synthesis", path, max_length=100_000, default="") or ""
+        themes.append({"key": key, "name": name, "synthesis": synthesis})
+
+    # sessions
+    sessions: list[dict[str, Any]] = []
+    session_keys: dict[str, str] = {}
+    url_validator = URLValidator(schemes=["http", "https"])
+    for path, item in c.objects(document, "sessions"):
+        key = c.keyed(item, path, session_keys)
+        session: dict[str, Any] = {"key": key, "path": path}
+        session["title"] = c.text(item, "title", path, max_length=200, blank=False)
+        session["kind"] = c.choice(item, "kind", path, SessionKind.values)
+        session["description"] = c.text(item, "description", path, max_length=100_000, default="")
+        session["report"] = c.text(item, "report", path, max_length=200_000, default="")
+        session["status"] = c.choice(
+            item, "status", path, SessionStatus.values, SessionStatus.PROPOSED.value
+        )
+        hosts = c.key_list(item, "hosts", path, required=True)
+        if "hosts" in item and isinstance(item["hosts"], list) and not item["hosts"]:
+            c.problem(f"{path}.hosts", "a session needs at least one host")
+        session["hosts"] = _references(c, hosts, f"{path}.hosts", participant_keys, "participant")
+        session["themes"] = _references(
+            c,
+            c.key_list(item, "themes", path, required=False),
+            f"{path}.themes",
+            theme_keys,
+            "theme",
+        )
+        session["unavailable_slots"] = _references(
+            c,
+            c.key_list(item, "unavailable_slots", path, required=False),
+            f"{path}.unavailable_slots",
+            slot_keys,
+            "slot",
+        )
+        session["attachments"] = []
+        raw_attachments = item.get("attachments", [])
+        if not isinstance(raw_attachments, list):
+            c.problem(f"{path}.attachments", "must be a list")
+            raw_attachments = []
+        for index, raw in enumerate(raw_attachments):
+            apath = f"{path}.attachments[{index}]"
+            if not isinstance(raw, dict):
+                c.problem(apath, f"must be an object, not {_json_type(raw)}")
+                continue
+            attachment = {
+                "kind": c.choice(raw, "kind", apath, AttachmentKind.values, "slides"),
+                "title": c.text(raw, "title", apath, max_length=200, blank=False),
+                "file": c.text(raw, "file", apath, max_length=255, default=None),
+                "url": c.text(raw, "url", apath, max_length=500, default=None),
+            }
+            if bool(attachment["file"]) == bool(attachment["url"]):
+                c.problem(apath, "give exactly one of file and url")
+            if attachment["url"]:
+                try:
+                    url_validator(attachment["url"])
+                except ValidationError:
+                    c.problem(f"{apath}.url", f'"{attachment["url"]}" is not an http(s) link')
+            if attachment["file"]:
+                _check_attachment_file(c, event_file, attachment["file"], f"{apath}.file")
+            session["attachments"].append(attachment)
+        sessions.append(session)
+    session_by_key = {s["key"]: s for s in sessions if s["key"]}
+
+    # votes
+    votes: list[tuple[str, str]] = []
+    seen_votes: dict[tuple[str, str], str] = {}
+    for path, item in c.objects(document, "votes"):
+        who = c.value(item, "participant", path)
+        what = c.value(item, "session", path)
+        ok = True
+        if who is not _MISSING and who not in participant_keys:
+            c.problem(f"{path}.participant", f"unknown participant {json.dumps(who)}")
+            ok = False
+        if what is not _MISSING and what not in session_keys:
+            c.problem(f"{path}.session", f"unknown session {json.dumps(what)}")
+            ok = False
+        if who is _MISSING or what is _MISSING or not ok:
+            continue
+        if (who, what) in seen_votes:
+            c.problem(
+                path, f'duplicate vote of "{who}" for "{what}" (also {seen_votes[who, what]})'
+            )
+            continue
+        seen_votes[who, what] = path
+        votes.append((who, what))
+    budget = event.get("votes_per_participant")
+    if _whole_number(budget):
+        counts: dict[str, int] = {}
+        for who, _what in votes:
+            counts[who] = counts.get(who, 0) + 1
+        for who, count in counts.items():
+            if count > budget:
+                c.problem(
+                    participant_keys[who],
+                    f"{count} votes, but each participant has {budget} (votes_per_participant)",
+                )
+
+    # placements
+    placements: list[dict[str, Any]] = []
+    placed: dict[str, str] = {}
+    cells: dict[tuple[str, str], str] = {}
+    for path, item in c.objects(document, "placements"):
+        what = c.value(item, "session", path)
+        room = c.value(item, "room", path)
+        slot = c.value(item, "slot", path)
+        pinned = c.value(item, "pinned", path, False)
+        if not isinstance(pinned, bool):
+            c.problem(f"{path}.pinned", f"must be true or false, not {json.dumps(pinned)}")
+        ok = True
+        for value, keys, noun, name in (
+            (what, session_keys, "session", "session"),
+            (room, room_keys, "room", "room"),
+            (slot, slot_keys, "slot", "slot"),
+        ):
+            if value is not _MISSING and value not in keys:
+                c.problem(f"{path}.{name}", f"unknown {noun} {json.dumps(value)}")
+                ok = False
+        if what in placed:
+            c.problem(f"{path}.session", f'"{what}" is placed twice (also {placed[what]})')
+            continue
+        if what in session_keys:
+            placed[what] = path  # even if refused below: one message per mistake, not two
+        if not ok or _MISSING in (what, room, slot):
+            continue
+        if (room, slot) in cells:
+            c.problem(path, f'room "{room}" in slot "{slot}" already holds {cells[room, slot]}')
+            continue
+        slot_kind = slot_by_key[slot]["kind"]
+        if slot_kind != SlotKind.SESSIONS:
+            c.problem(
+                f"{path}.slot", f'"{slot}" is a {slot_kind} slot; sessions go in session slots'
+            )
+            continue
+        if session_by_key[what]["status"] == SessionStatus.WITHDRAWN:
+            c.problem(f"{path}.session", f'"{what}" is withdrawn and cannot be placed')
+            continue
+        cells[room, slot] = path
+        placements.append({"session": what, "room": room, "slot": slot, "pinned": pinned is True})
+    for session in sessions:
+        if session["status"] == SessionStatus.SCHEDULED and session["key"] not in placed:
+            c.problem(f"{session['path']}.status", '"scheduled" but the session has no placement')
+        if session["status"] == SessionStatus.PROPOSED and session["key"] in placed:
+            c.problem(
+                f"{session['path']}.status",
+                f'"proposed" but the session is placed ({placed[session["key"]]}); use "scheduled"',
+            )
+
+    return _Plan(event, rooms, slots, participants, themes, sessions, votes, placements)
+
+
+def _references(
+    c: _Checker, keys: list[str], path: str, known: dict[str, str], noun: str
+) -> list[str]:
+    seen: set[str] = set()
+    for index, key in enumerate(keys):
+        if key not in known:
+            c.problem(f"{path}[{index}]", f"unknown {noun} {json.dumps(key)}")
+        elif key in seen:
+            c.problem(f"{path}[{index}]", f'"{key}" is named twice')
+        seen.add(key)
+    return keys
+
+
+def _check_attachment_file(c: _Checker, event_file: EventFile, name: str, path: str) -> None:
+    limit = settings.OOCAMP_MAX_ATTACHMENT_BYTES
+    if _is_unsafe(name):
+        c.problem(path, f'"{name}" points outside the ZIP (absolute or with ..)')
+    elif event_file.archive is None:
+        c.problem(path, f'"{name}" needs the ZIP that carries it; import the .zip, not the .json')
+    elif name not in event_file.files:
+        c.problem(path, f'"{name}" is not in the ZIP')
+    elif event_file.files[name].file_size > limit:
+        size = event_file.files[name].file_size
+        c.problem(path, f'"{name}" is {size} bytes; the limit is {limit} bytes')
+
+
+# ---- writing into the database -------------------------------------------------------------
+
+
+def import_event(event_file: EventFile) -> Event:
+    """Check the whole file, then write it in one transaction. Nothing is written when any
+    problem is found; stored attachment files are removed again if the transaction fails."""
+    plan = check_document(event_file)
+    stored: list[str] = []
+    try:
+        with transaction.atomic():
+            event = _write(plan, event_file, stored)
+    except EventFileError:
+        _delete_files(stored)
+        raise
+    except IntegrityError as error:
+        _delete_files(stored)
+        raise EventFileError(
+            [f"(database): the file conflicts with data already here: {error}"]
+        ) from error
+    except BaseException:
+        _delete_files(stored)
+        raise
+    return event
+
+
+def _delete_files(names: list[str]) -> None:
+    for name in names:
+        default_storage.delete(name)
+
+
+def _write(plan: _Plan, event_file: EventFile, stored: list[str]) -> Event:
+    event = Event.objects.create(**plan.event)
+    rooms = Room.objects.bulk_create(
+        Room(event=event, name=r["name"], capacity=r["capacity"], order=i)
+        for i, r in enumerate(plan.rooms)
+    )
+    room_by_key = {r["key"]: room for r, room in zip(plan.rooms, rooms, strict=True)}
+    slot_by_key = {}
+    for s in plan.slots:  # one by one: the database checks each against the others
+        slot_by_key[s["key"]] = Slot.objects.create(
+            event=event, start=s["start"], end=s["end"], kind=s["kind"], label=s["label"]
+        )
+    participant_by_key = {
+        p["key"]: Participant.objects.create(
+            event=event,
+            user=_user_for(p),
+            name=p["name"],
+            email=p["email"],
+            organisation=p["organisation"],
+            role=p["role"],
+        )
+        for p in plan.participants
+    }
+    themes = Theme.objects.bulk_create(
+        Theme(event=event, name=t["name"], synthesis=t["synthesis"]) for t in plan.themes
+    )
+    theme_by_key = {t["key"]: theme for t, theme in zip(plan.themes, themes, strict=True)}
+    session_by_key: dict[str, Session] = {}
+    hosts, session_themes, unavailable, attachments = [], [], [], []
+    for s in plan.sessions:
+        session = Session.objects.create(
+            event=event,
+            kind=s["kind"],
+            title=s["title"],
+            description=s["description"] or "",
+            status=s["status"],
+            report=s["report"] or "",
+        )
+        session_by_key[s["key"]] = session
+        hosts += [
+            Host(session=session, participant=participant_by_key[k], order=i)
+            for i, k in enumerate(s["hosts"])
+        ]
+        session_themes += [
+            Session.themes.through(session=session, theme=theme_by_key[k]) for k in s["themes"]
+        ]
+        unavailable += [
+            Session.unavailable_slots.through(session=session, slot=slot_by_key[k])
+            for k in s["unavailable_slots"]
+        ]
+        for i, a in enumerate(s["attachments"]):
+            attachment = Attachment(
+                session=session, kind=a["kind"], title=a["title"], url=a["url"] or "", order=i
+            )
+            if a["file"]:
+                data = event_file.read(a["file"], settings.OOCAMP_MAX_ATTACHMENT_BYTES)
+                suffix = PurePosixPath(a["file"]).suffix.lower()[:10]
+                name = f"attachments/{event.pk}/{uuid.uuid4().hex}{suffix}"
+                saved = default_storage.save(name, ContentFile(data))
+                stored.append(saved)
+                attachment.file.name = saved
+            attachments.append(attachment)
+    Host.objects.bulk_create(hosts)
+    Session.themes.through.objects.bulk_create(session_themes)
+    Session.unavailable_slots.through.objects.bulk_create(unavailable)
+    Attachment.objects.bulk_create(attachments)
+    Vote.objects.bulk_create(
+        Vote(participant=participant_by_key[who], session=session_by_key[what])
+        for who, what in plan.votes
+    )
+    Placement.objects.bulk_create(
+        Placement(
+            session=session_by_key[p["session"]],
+            room=room_by_key[p["room"]],
+            slot=slot_by_key[p["slot"]],
+            pinned=p["pinned"],
+        )
+        for p in plan.placements
+    )
+    return event
+
+
+def _user_for(participant: dict[str, Any]) -> Any:
+    """The same person (same email) keeps one account across events; others get a new one
+    without a password (participants sign in with a link)."""
+    User = get_user_model()
+    email = participant["email"]
+    if email:
+        existing = User.objects.filter(email__iexact=email).order_by("id").first()
+        if existing:
+            return existing
+    username = email.lower() if email else ""
+    if not username or User.objects.filter(username=username).exists():
+        username = f"p-{uuid.uuid4().hex[:12]}"
+    first, _space, last = participant["name"].partition(" ")
+    user = User(username=username, email=email, first_name=first[:150], last_name=last[:150])
+    user.set_unusable_password()
+    user.save()
+    return user
+
+
+# ---- export ---------------------------------------------------------------------------------
+
+
+def _local_text(moment: datetime, tz: zoneinfo.ZoneInfo) -> str:
+    local = moment.astimezone(tz)
+    return local.strftime("%Y-%m-%dT%H:%M:%S" if local.second else "%Y-%m-%dT%H:%M")
+
+
+def export_event(event: Event, *, now: datetime | None = None) -> tuple[dict[str, Any], dict]:
+    """The document, and {path in the ZIP: Attachment} for the files it names."""
+    tz = event.tz
+    rooms = list(event.rooms.order_by("order", "id"))
+    slots = list(event.slots.order_by("start"))
+    participants = list(event.participants.order_by("id"))
+    themes = list(event.themes.order_by("id"))
+    sessions = list(
+        event.sessions.order_by("id").prefetch_related(
+            "hostings", "themes", "unavailable_slots", "attachments"
+        )
+    )
+    room_key = {r.pk: f"r{i}" for i, r in enumerate(rooms, 1)}
+    slot_key = {s.pk: f"s{i}" for i, s in enumerate(slots, 1)}
+    participant_key = {p.pk: f"p{i}" for i, p in enumerate(participants, 1)}
+    theme_key = {t.pk: f"t{i}" for i, t in enumerate(themes, 1)}
+    session_key = {s.pk: f"x{i}" for i, s in enumerate(sessions, 1)}
+    slot_index = {s.pk: i for i, s in enumerate(slots)}
+    theme_index = {t.pk: i for i, t in enumerate(themes)}
+    files: dict[str, Attachment] = {}
+
+    def session_entry(session: Session) -> dict[str, Any]:
+        attachments = []
+        for n, attachment in enumerate(
+            sorted(session.attachments.all(), key=lambda a: (a.order, a.pk)), 1
+        ):
+            path = None
+            if attachment.file:
+                suffix = PurePosixPath(attachment.file.name).suffix
+                path = f"attachments/{session_key[session.pk]}-{n}{suffix}"
+                files[path] = attachment
+            attachments.append(
+                {
+                    "kind": attachment.kind,
+                    "title": attachment.title,
+                    "file": path,
+                    "url": attachment.url or None,
+                }
+            )
+        return {
+            "key": session_key[session.pk],
+            "title": session.title,
+            "kind": session.kind,
+            "description": session.description,
+            "hosts": [
+                participant_key[h.participant_id]
+                for h in sorted(session.hostings.all(), key=lambda h: (h.order, h.pk))
+            ],
+            "themes": [
+                theme_key[t.pk]
+                for t in sorted(session.themes.all(), key=lambda t: theme_index[t.pk])
+            ],
+            "unavailable_slots": [
+                slot_key[s.pk]
+                for s in sorted(session.unavailable_slots.all(), key=lambda s: slot_index[s.pk])
+            ],
+            "status": session.status,
+            "report": session.report,
+            "attachments": attachments,
+        }
+
+    participant_index = {p.pk: i for i, p in enumerate(participants)}
+    session_index = {s.pk: i for i, s in enumerate(sessions)}
+    votes = sorted(
+        Vote.objects.filter(session__event=event).values_list("participant_id", "session_id"),
+        key=lambda v: (participant_index[v[0]], session_index[v[1]]),
+    )
+    placements = sorted(
+        Placement.objects.filter(session__event=event).values_list(
+            "session_id", "room_id", "slot_id", "pinned"
+        ),
+        key=lambda p: session_index[p[0]],
+    )
+    moment = now or timezone.now()
+    document = {
+        "format": FORMAT,
+        "exported_at": moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ"),
+        "event": {
+            "slug": event.slug,
+            "name": event.name,
+            "date": event.date.isoformat(),
+            "timezone": event.timezone,
+            "language": event.language,
+            "venue": event.venue,
+            "description": event.description,
+            "votes_per_participant": event.votes_per_participant,
+            "phase": event.phase,
+        },
+        "rooms": [{"key": room_key[r.pk], "name": r.name, "capacity": r.capacity} for r in rooms],
+        "slots": [
+            {
+                "key": slot_key[s.pk],
+                "start": _local_text(s.start, tz),
+                "end": _local_text(s.end, tz),
+                "kind": s.kind,
+                "label": s.label,
+            }
+            for s in slots
+        ],
+        "participants": [
+            {
+                "key": participant_key[p.pk],
+                "name": p.name,
+                "email": p.email or None,
+                "organisation": p.organisation,
+                "role": p.role,
+            }
+            for p in participants
+        ],
+        "themes": [
+            {"key": theme_key[t.pk], "name": t.name, "synthesis": t.synthesis} for t in themes
+        ],
+        "sessions": [session_entry(s) for s in sessions],
+        "votes": [{"participant": participant_key[p], "session": session_key[s]} for p, s in votes],
+        "placements": [
+            {
+                "session": session_key[s],
+                "room": room_key[r],
+                "slot": slot_key[t],
+                "pinned": pinned,
+            }
+            for s, r, t, pinned in placements
+        ],
+    }
+    return document, files
+
+
+def dumps(document: dict[str, Any]) -> str:
+    return json.dumps(document, ensure_ascii=False, indent=2) + "\n"
+
+
+def write_zip(event: Event, stream: BinaryIO, *, now: datetime | None = None) -> dict[str, Any]:
+    """The event as a ZIP: event.json at the root and each attached file beside it."""
+    document, files = export_event(event, now=now)
+    with zipfile.ZipFile(stream, "w", compression=zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr("event.json", dumps(document))
+        for path, attachment in files.items():
+            with attachment.file.open("rb") as source, archive.open(path, "w") as target:
+                _copy(source.read, target.write)
+    return document
+
+
+def _copy(read: Callable[[int], bytes], write: Callable[[bytes], Any]) -> None:
+    while chunk := read(1024 * 1024):
+        write(chunk)

@@ -1,0 +1,21 @@
+"""Loaded by `-p tests.pytest_env` (pyproject), before pytest-django reads the settings: tests
+run with the development defaults (no HTTPS redirect, a throwaway key). In CI (env CI set) a
+skipped test counts as failed: nothing may be skipped for a missing browser or database."""
+
+import os
+
+import pytest
+
+os.environ.setdefault("DEBUG", "1")
+os.environ.setdefault("SECRET_KEY", "tests-only-" + "x" * 50)
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")  # live_server + Playwright's sync API
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo) -> object:
+    outcome = yield
+    report = outcome.get_result()
+    if os.environ.get("CI") and report.skipped and not hasattr(report, "wasxfail"):
+        reason = report.longrepr[2] if isinstance(report.longrepr, tuple) else report.longrepr
+        report.outcome = "failed"
+        report.longrepr = f"Skipped in CI, which must run everything: {reason}"
