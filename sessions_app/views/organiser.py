@@ -1,0 +1,1 @@
+"""Pages for an event's organisers: frame, grid editor, moderation, publishing."""
