@@ -1,6 +1,7 @@
 """The back office: everything an organiser may need to fix by hand, with search and filters."""
 
 from django.contrib import admin
+from django.db import models
 from django.db.models import Count, QuerySet
 from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
@@ -77,14 +78,37 @@ class HostInline(admin.TabularInline):
     autocomplete_fields = ["participant"]
 
 
+# Links are https unless they say otherwise (Django 6's default, asked for explicitly).
+LINK_FIELDS = {models.URLField: {"assume_scheme": "https"}}
+
+
 class AttachmentInline(admin.TabularInline):
     model = Attachment
     extra = 0
+    formfield_overrides = LINK_FIELDS
+
+
+def _event_of(request: HttpRequest, model_admin: admin.ModelAdmin) -> int | None:
+    """The event of the session being edited, so its slot and room lists show only that event."""
+    object_id = request.resolver_match.kwargs.get("object_id") if request.resolver_match else None
+    if object_id is None:
+        return None
+    return Session.objects.filter(pk=object_id).values_list("event_id", flat=True).first()
 
 
 class PlacementInline(admin.StackedInline):
     model = Placement
     extra = 0
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        event_id = _event_of(request, self)
+        if db_field.name == "slot":
+            slots = Slot.objects.select_related("event").filter(kind=Slot.Kind.SESSIONS)
+            kwargs["queryset"] = slots.filter(event_id=event_id) if event_id else slots
+        elif db_field.name == "room":
+            rooms = Room.objects.all()
+            kwargs["queryset"] = rooms.filter(event_id=event_id) if event_id else rooms
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
 
 @admin.register(Session)
@@ -98,6 +122,15 @@ class SessionAdmin(admin.ModelAdmin):
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[Session]:
         return super().get_queryset(request).annotate(vote_total=Count("votes", distinct=True))
+
+    def formfield_for_manytomany(self, db_field, request, **kwargs):
+        event_id = _event_of(request, self)
+        if db_field.name == "unavailable_slots":
+            slots = Slot.objects.select_related("event")
+            kwargs["queryset"] = slots.filter(event_id=event_id) if event_id else slots
+        elif db_field.name == "themes" and event_id:
+            kwargs["queryset"] = Theme.objects.filter(event_id=event_id)
+        return super().formfield_for_manytomany(db_field, request, **kwargs)
 
     @admin.display(description=_("votes"), ordering="vote_total")
     def vote_count(self, session: Session) -> int:
@@ -124,6 +157,7 @@ class PlacementAdmin(admin.ModelAdmin):
 
 @admin.register(Attachment)
 class AttachmentAdmin(admin.ModelAdmin):
+    formfield_overrides = LINK_FIELDS
     list_display = ["title", "kind", "session", "created_at"]
     list_filter = ["kind", "session__event"]
     search_fields = ["title", "session__title", "url"]

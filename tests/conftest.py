@@ -1,0 +1,50 @@
+import pytest
+from django.conf import settings as django_settings
+
+from sessions_app.models import Event, Participant
+from tests.factories import make_event, make_participant
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """Tests marked `postgres` only run when the default database is PostgreSQL."""
+    if django_settings.DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+        return
+    deselected = [item for item in items if item.get_closest_marker("postgres")]
+    if deselected:
+        config.hook.pytest_deselected(items=deselected)
+        items[:] = [item for item in items if not item.get_closest_marker("postgres")]
+
+
+@pytest.fixture(autouse=True)
+def fast_password_hasher(settings) -> None:
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture(autouse=True)
+def media_root(settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path / "media"
+    return settings.MEDIA_ROOT
+
+
+@pytest.fixture(autouse=True)
+def static_root(settings, tmp_path):
+    """pytest-django runs requests with DEBUG off, so WhiteNoise looks for collected files in
+    STATIC_ROOT and warns (an error here) when the directory is missing; an empty one will do."""
+    settings.STATIC_ROOT = tmp_path / "static"
+    settings.STATIC_ROOT.mkdir()
+    return settings.STATIC_ROOT
+
+
+@pytest.fixture
+def event(db) -> Event:
+    return make_event(name="Open Overheid Camp", slug="oocamp-2026")
+
+
+@pytest.fixture
+def organiser(event: Event) -> Participant:
+    return make_participant(event, name="Olga Organiser", role=Participant.Role.ORGANISER)
+
+
+@pytest.fixture
+def participant(event: Event) -> Participant:
+    return make_participant(event, name="Piet Participant")

@@ -1,0 +1,122 @@
+"""One small factory per model: plain functions, no hidden side effects.
+
+Each factory creates exactly the row it is named after (`make_participant` also creates the
+Django user it needs, `make_session` the Host rows for the hosts it is given) and nothing
+else. Unique values come from one counter, so factories can be called in any order.
+"""
+
+import itertools
+from collections.abc import Sequence
+from datetime import date, datetime, time
+
+from django.contrib.auth import get_user_model
+
+from sessions_app.models import (
+    Attachment,
+    Event,
+    Host,
+    Participant,
+    Placement,
+    Room,
+    Session,
+    Slot,
+    Theme,
+    Vote,
+)
+
+_counter = itertools.count(1)
+
+
+def _next() -> int:
+    return next(_counter)
+
+
+def make_event(**kw) -> Event:
+    n = _next()
+    fields = {
+        "slug": f"event-{n}",
+        "name": f"Event {n}",
+        "date": date(2026, 6, 13),
+        "timezone": "Europe/Brussels",
+    }
+    return Event.objects.create(**(fields | kw))
+
+
+def make_room(event: Event, **kw) -> Room:
+    n = _next()
+    fields = {"name": f"Room {n}", "capacity": 30, "order": n}
+    return Room.objects.create(event=event, **(fields | kw))
+
+
+def event_time(event: Event, wall_clock: str | time) -> datetime:
+    """`wall_clock` ("10:00") on the event's date, as an aware datetime in the event's zone."""
+    if isinstance(wall_clock, str):
+        wall_clock = time.fromisoformat(wall_clock)
+    return datetime.combine(event.date, wall_clock).replace(tzinfo=event.tz)
+
+
+def make_slot(
+    event: Event,
+    start: str | time = "10:00",
+    end: str | time = "10:45",
+    kind: str = Slot.Kind.SESSIONS,
+    **kw,
+) -> Slot:
+    return Slot.objects.create(
+        event=event,
+        start=event_time(event, start),
+        end=event_time(event, end),
+        kind=kind,
+        **kw,
+    )
+
+
+def make_user(**kw):
+    n = _next()
+    fields = {"username": f"user{n}"}
+    return get_user_model().objects.create_user(**(fields | kw))
+
+
+def make_participant(
+    event: Event,
+    name: str | None = None,
+    role: str = Participant.Role.PARTICIPANT,
+    *,
+    user=None,
+    **kw,
+) -> Participant:
+    if user is None:
+        user = make_user()
+    if name is None:
+        name = f"Person {user.username}"
+    return Participant.objects.create(event=event, user=user, name=name, role=role, **kw)
+
+
+def make_theme(event: Event, **kw) -> Theme:
+    n = _next()
+    fields = {"name": f"Theme {n}"}
+    return Theme.objects.create(event=event, **(fields | kw))
+
+
+def make_session(event: Event, hosts: Sequence[Participant] = (), **kw) -> Session:
+    n = _next()
+    fields = {"title": f"Session {n}"}
+    session = Session.objects.create(event=event, **(fields | kw))
+    Host.objects.bulk_create(
+        Host(session=session, participant=host, order=order) for order, host in enumerate(hosts)
+    )
+    return session
+
+
+def make_vote(participant: Participant, session: Session, **kw) -> Vote:
+    return Vote.objects.create(participant=participant, session=session, **kw)
+
+
+def make_placement(session: Session, room: Room, slot: Slot, **kw) -> Placement:
+    return Placement.objects.create(session=session, room=room, slot=slot, **kw)
+
+
+def make_attachment(session: Session, **kw) -> Attachment:
+    n = _next()
+    fields = {"title": f"Attachment {n}", "url": f"https://example.org/slides/{n}"}
+    return Attachment.objects.create(session=session, **(fields | kw))
