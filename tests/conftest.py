@@ -26,15 +26,6 @@ def media_root(settings, tmp_path):
     return settings.MEDIA_ROOT
 
 
-@pytest.fixture(autouse=True)
-def static_root(settings, tmp_path):
-    """pytest-django runs requests with DEBUG off, so WhiteNoise looks for collected files in
-    STATIC_ROOT and warns (an error here) when the directory is missing; an empty one will do."""
-    settings.STATIC_ROOT = tmp_path / "static"
-    settings.STATIC_ROOT.mkdir()
-    return settings.STATIC_ROOT
-
-
 @pytest.fixture
 def event(db) -> Event:
     return make_event(name="Open Overheid Camp", slug="oocamp-2026")

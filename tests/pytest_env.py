@@ -3,12 +3,16 @@ run with the development defaults (no HTTPS redirect, a throwaway key). In CI (e
 skipped test counts as failed: nothing may be skipped for a missing browser or database."""
 
 import os
+import tempfile
 
 import pytest
 
 os.environ.setdefault("DEBUG", "1")
 os.environ.setdefault("SECRET_KEY", "tests-only-" + "x" * 50)
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")  # live_server + Playwright's sync API
+# Requests in tests run with DEBUG off, so WhiteNoise looks for collected files in STATIC_ROOT and
+# warns (an error here) when it is missing; an empty one will do (the test servers serve /static/).
+os.environ.setdefault("STATIC_ROOT", tempfile.mkdtemp(prefix="oocamp-static-"))
 
 
 @pytest.hookimpl(hookwrapper=True)
