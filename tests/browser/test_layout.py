@@ -99,7 +99,8 @@ def test_pages_load_assets_from_live_server_only(page: Page, external_requests: 
 
     def record(response: Response) -> None:
         if response.request.resource_type in {"stylesheet", "script", "font", "image"}:
-            assets[urlsplit(response.url).path] = response.status
+            # the first load counts; the second page may revalidate it (304 Not Modified)
+            assets.setdefault(urlsplit(response.url).path, response.status)
 
     page.on("response", record)
 
