@@ -5,8 +5,8 @@
     python3 dev.py test    set up, then run the whole test suite (extra arguments go to pytest)
 
 Set-up: a virtual environment in .venv, the dependencies from pyproject.toml (installed again
-only when that file changes), the database migrated (SQLite in db.sqlite3 unless DATABASE_URL
-says otherwise). The test command also installs Debian's Chromium for the browser tests when it
+only when that file changes); for `run`, the database migrated (SQLite in db.sqlite3 unless
+DATABASE_URL says otherwise). The test command also installs Debian's Chromium for the browser tests when it
 is missing and this machine can (root with apt-get).
 """
 
@@ -44,7 +44,7 @@ def run(*command: str | Path, env: dict[str, str] | None = None) -> None:
     subprocess.run([str(part) for part in command], cwd=ROOT, check=True, env=env)
 
 
-def setup() -> None:
+def setup(*, migrate: bool) -> None:
     if sys.version_info < (3, 11):
         sys.exit(f"OOcamp needs Python 3.11 or newer; this is {sys.version.split()[0]}.")
     if not PYTHON.exists():
@@ -56,8 +56,9 @@ def setup() -> None:
         run(PYTHON, "-m", "pip", "install", "--quiet", "--upgrade", "pip")
         run(PYTHON, "-m", "pip", "install", "--quiet", "-e", ".[dev]")
         STAMP.write_text(wanted)
-    say("Migrating the database")
-    run(PYTHON, "manage.py", "migrate", "--no-input", "-v", "0", env=django_env())
+    if migrate:  # the tests make a database of their own
+        say("Migrating the database")
+        run(PYTHON, "manage.py", "migrate", "--no-input", "-v", "0", env=django_env())
 
 
 def django_env(**extra: str) -> dict[str, str]:
@@ -89,7 +90,7 @@ def ensure_system_packages() -> None:
 
 
 def command_run() -> None:
-    setup()
+    setup(migrate=True)
     env = django_env()
     run(PYTHON, "manage.py", "setup_demo", env=env)
     say("Serving on http://127.0.0.1:8000 (Ctrl+C stops)")
@@ -100,7 +101,7 @@ def command_run() -> None:
 
 def command_test(pytest_args: list[str]) -> None:
     ensure_system_packages()
-    setup()
+    setup(migrate=False)
     env = {**os.environ, "DJANGO_ALLOW_ASYNC_UNSAFE": "true"}
     say("Running the test suite")
     result = subprocess.run([str(PYTHON), "-m", "pytest", *pytest_args], cwd=ROOT, env=env)

@@ -5,8 +5,10 @@ tables (a placement's slot must be a session slot of the same event) are checked
 and in `actions.py`/`event_file.py`, which are the only writers.
 """
 
+import hashlib
+import secrets
 import zoneinfo
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -17,6 +19,13 @@ from django.db.models.functions import Lower
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+
+
+JOIN_CODE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I: read off a beamer
+
+
+def generate_join_code() -> str:
+    return "".join(secrets.choice(JOIN_CODE_ALPHABET) for _ in range(6))
 
 
 def validate_timezone(value: str) -> None:
@@ -95,6 +104,18 @@ class Event(models.Model):
     @property
     def is_dot_voting(self) -> bool:
         return self.votes_per_participant is not None
+
+    @property
+    def proposing_open(self) -> bool:
+        return self.phase in {Event.Phase.PROPOSALS, Event.Phase.VOTING}
+
+    @property
+    def voting_open(self) -> bool:
+        return self.phase == Event.Phase.VOTING
+
+    @property
+    def grid_published(self) -> bool:
+        return self.phase in {Event.Phase.PUBLISHED, Event.Phase.ARCHIVED}
 
     def local(self, moment: datetime) -> datetime:
         """`moment` as wall-clock time at the event."""
@@ -256,6 +277,10 @@ class SessionQuerySet(models.QuerySet):
         """Sessions that are still on the programme (not withdrawn)."""
         return self.exclude(status=Session.Status.WITHDRAWN)
 
+    def visible(self) -> "SessionQuerySet":
+        """What participants see: not withdrawn and not hidden as spam."""
+        return self.active().filter(hidden=False)
+
     def with_vote_count(self) -> "SessionQuerySet":
         return self.annotate(vote_count=Count("votes", distinct=True))
 
@@ -301,6 +326,9 @@ class Session(models.Model):
         _("status"), max_length=16, choices=Status.choices, default=Status.PROPOSED
     )
     report = models.TextField(_("report"), blank=True, help_text=_("Markdown."))
+    hidden = models.BooleanField(
+        _("hidden"), default=False, help_text=_("Hidden by an organiser, e.g. as spam.")
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -323,6 +351,14 @@ class Session(models.Model):
 
     def __str__(self) -> str:
         return self.title
+
+    def get_absolute_url(self) -> str:
+        return reverse("public:session", kwargs={"slug": self.event.slug, "pk": self.pk})
+
+    @property
+    def editable_by_hosts(self) -> bool:
+        """Hosts change their own proposal until the grid is published."""
+        return not self.event.grid_published and self.status != Session.Status.WITHDRAWN
 
 
 class Host(models.Model):
@@ -453,3 +489,52 @@ class Attachment(models.Model):
 
     def __str__(self) -> str:
         return self.title
+
+
+class SignInLinkQuerySet(models.QuerySet):
+    def recent(self, *, minutes: int) -> "SignInLinkQuerySet":
+        return self.filter(created_at__gte=timezone.now() - timedelta(minutes=minutes))
+
+
+class SignInLink(models.Model):
+    """A personal link that signs its holder in ("log in with a link"). Only a hash of the
+    token is stored; the link expires and works once."""
+
+    LIFETIME = timedelta(hours=24)
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="sign_in_links"
+    )
+    event = models.ForeignKey(
+        Event, on_delete=models.CASCADE, null=True, blank=True, related_name="sign_in_links"
+    )
+    token_hash = models.CharField(max_length=64, unique=True)
+    email = models.EmailField(_("email"))
+    requested_from = models.GenericIPAddressField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    expires_at = models.DateTimeField()
+    used_at = models.DateTimeField(null=True, blank=True)
+
+    objects = SignInLinkQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = _("sign-in link")
+        verbose_name_plural = _("sign-in links")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(expires_at__gt=models.F("created_at")), name="sign_in_link_expires_later"
+            )
+        ]
+        indexes = [models.Index(fields=["email", "created_at"]), models.Index(fields=["created_at"])]
+
+    def __str__(self) -> str:
+        return f"{self.email} ({self.created_at:%Y-%m-%d %H:%M})"
+
+    @staticmethod
+    def hash(token: str) -> str:
+        return hashlib.sha256(token.encode()).hexdigest()
+
+    @property
+    def usable(self) -> bool:
+        return self.used_at is None and self.expires_at > timezone.now()
