@@ -94,9 +94,7 @@ def command_run() -> None:
     env = django_env()
     run(PYTHON, "manage.py", "setup_demo", env=env)
     say("Serving on http://127.0.0.1:8000 (Ctrl+C stops)")
-    os.execve(
-        str(PYTHON), [str(PYTHON), "manage.py", "runserver", "127.0.0.1:8000"], {**env}
-    )
+    os.execve(str(PYTHON), [str(PYTHON), "manage.py", "runserver", "127.0.0.1:8000"], {**env})
 
 
 def command_test(pytest_args: list[str]) -> None:

@@ -159,6 +159,9 @@ STORAGES = {
     },
 }
 
+# Where OOcamp is reached from outside: the start of the links it mails.
+OOCAMP_BASE_URL = os.environ.get("OOCAMP_BASE_URL", "http://127.0.0.1:8000")
+
 # Files brought in with an event file or uploaded as slides.
 OOCAMP_MAX_ATTACHMENT_BYTES = int(os.environ.get("OOCAMP_MAX_ATTACHMENT_BYTES", 50 * 1024 * 1024))
 

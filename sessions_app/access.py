@@ -1,16 +1,25 @@
-"""Who may see and do what. Views load the event through `event_view`, which also speaks the
-event's language to visitors who have not picked one themselves."""
+"""Who may see and do what. Views load the event through `event_view` (which also speaks the
+event's language to visitors who have not picked one), the visitor's participation through
+`participant_required`, and organisers pass `organiser_required`. Other people's rows are
+looked up so that they 404 rather than 403."""
 
 import functools
 from collections.abc import Callable
 from typing import Any
 
 from django.conf import settings
-from django.http import HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404
+from django.contrib import messages
+from django.contrib.auth.decorators import login_not_required
+from django.contrib.auth.views import redirect_to_login
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect
+from django.urls import reverse
 from django.utils import translation
+from django.utils.http import urlencode
+from django.utils.translation import gettext as _
 
-from sessions_app.models import Event
+from sessions_app.models import Event, Participant, Session
 
 
 def activate_event_language(request: HttpRequest, event: Event) -> None:
@@ -18,6 +27,29 @@ def activate_event_language(request: HttpRequest, event: Event) -> None:
     if request.COOKIES.get(settings.LANGUAGE_COOKIE_NAME) not in supported:
         translation.activate(event.language)
         request.LANGUAGE_CODE = event.language
+
+
+def participant_for(request: HttpRequest, event: Event) -> Participant | None:
+    """The visitor's participation in `event`, or None (looked up once per request)."""
+    cache = request.__dict__.setdefault("_oocamp_participants", {})
+    if event.pk not in cache:
+        user = request.user
+        cache[event.pk] = (
+            Participant.objects.filter(event=event, user=user).first()
+            if user.is_authenticated
+            else None
+        )
+        if cache[event.pk] is not None:
+            cache[event.pk].event = event  # saves a query wherever the event is needed
+    return cache[event.pk]
+
+
+def is_organiser(request: HttpRequest, event: Event) -> bool:
+    participant = participant_for(request, event)
+    return bool(
+        (participant and participant.is_organiser)
+        or (request.user.is_authenticated and request.user.is_superuser)
+    )
 
 
 def event_view(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
@@ -30,3 +62,51 @@ def event_view(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]
         return view(request, event, *args, **kwargs)
 
     return wrapper
+
+
+def participant_required(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+    """The view gets (request, event, participant, ...). Visitors who have not joined are sent
+    to the join page, which brings them back afterwards."""
+
+    @login_not_required  # participants have no password: this decorator is the gate
+    @event_view
+    @functools.wraps(view)
+    def wrapper(request: HttpRequest, event: Event, *args: Any, **kwargs: Any) -> HttpResponse:
+        participant = participant_for(request, event)
+        if participant is None:
+            messages.info(request, _("Join the event first; it takes a few seconds."))
+            join = reverse("public:join", args=[event.slug])
+            return redirect(f"{join}?{urlencode({'next': request.get_full_path()})}")
+        return view(request, event, participant, *args, **kwargs)
+
+    return wrapper
+
+
+def organiser_required(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+    """The view gets (request, event, ...) for the event's organisers (and superusers)."""
+
+    @event_view
+    @functools.wraps(view)
+    def wrapper(request: HttpRequest, event: Event, *args: Any, **kwargs: Any) -> HttpResponse:
+        if not request.user.is_authenticated:
+            return redirect_to_login(request.get_full_path())
+        if not is_organiser(request, event):
+            raise PermissionDenied
+        return view(request, event, *args, **kwargs)
+
+    return wrapper
+
+
+def get_session(event: Event, pk: int) -> Session:
+    """A session of this event that participants may see (404 otherwise)."""
+    return get_object_or_404(event.sessions.filter(hidden=False), pk=pk)
+
+
+def get_own_session(request: HttpRequest, event: Event, participant: Participant, pk: int):
+    """A session the participant hosts, or any session for an organiser; 404 for others'."""
+    session = get_object_or_404(event.sessions.all(), pk=pk)
+    if is_organiser(request, event):
+        return session
+    if not session.hostings.filter(participant=participant).exists():
+        raise Http404
+    return session

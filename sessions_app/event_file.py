@@ -31,6 +31,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from sessions_app.models import (
+    RESERVED_SLUGS,
     Attachment,
     AttachmentKind,
     Event,
@@ -368,7 +369,9 @@ def _check(c: _Checker, event_file: EventFile) -> _Plan | None:
             except ValidationError:
                 c.problem("event.slug", "only letters, digits, - and _ are allowed")
             else:
-                if Event.objects.filter(slug=event["slug"]).exists():
+                if event["slug"].lower() in RESERVED_SLUGS:
+                    c.problem("event.slug", f'"{event["slug"]}" is reserved for a page of OOcamp')
+                elif Event.objects.filter(slug=event["slug"]).exists():
                     c.problem("event.slug", f'an event "{event["slug"]}" already exists here')
         event["name"] = c.text(raw_event, "name", "event", max_length=200, blank=False)
         raw_date = c.value(raw_event, "date", "event")

@@ -20,12 +20,24 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-
 JOIN_CODE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I: read off a beamer
 
 
 def generate_join_code() -> str:
     return "".join(secrets.choice(JOIN_CODE_ALPHABET) for _ in range(6))
+
+
+# First path segments that are pages of their own, so no event may take them as its slug.
+RESERVED_SLUGS = frozenset(
+    {"admin", "accounts", "i18n", "join", "signin", "static", "media", "api", "organise"}
+)
+
+
+def validate_slug_not_reserved(value: str) -> None:
+    if value.lower() in RESERVED_SLUGS:
+        raise ValidationError(
+            _("“%(value)s” is reserved; choose another short name."), params={"value": value}
+        )
 
 
 def validate_timezone(value: str) -> None:
@@ -49,7 +61,9 @@ class Event(models.Model):
     Phase = EventPhase
     Language = EventLanguage
 
-    slug = models.SlugField(_("short name"), max_length=64, unique=True)
+    slug = models.SlugField(
+        _("short name"), max_length=64, unique=True, validators=[validate_slug_not_reserved]
+    )
     name = models.CharField(_("name"), max_length=200)
     date = models.DateField(_("date"))
     timezone = models.CharField(
@@ -69,6 +83,13 @@ class Event(models.Model):
     )
     phase = models.CharField(
         _("phase"), max_length=16, choices=Phase.choices, default=Phase.PROPOSALS
+    )
+    join_code = models.CharField(
+        _("join code"),
+        max_length=12,
+        unique=True,
+        default=generate_join_code,
+        help_text=_("Participants type it, or scan it as a QR code, to join."),
     )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
@@ -329,6 +350,14 @@ class Session(models.Model):
     hidden = models.BooleanField(
         _("hidden"), default=False, help_text=_("Hidden by an organiser, e.g. as spam.")
     )
+    merged_into = models.ForeignKey(
+        "self",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="merged_sessions",
+        verbose_name=_("merged into"),
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -491,9 +520,29 @@ class Attachment(models.Model):
         return self.title
 
 
-class SignInLinkQuerySet(models.QuerySet):
-    def recent(self, *, minutes: int) -> "SignInLinkQuerySet":
+class RecentQuerySet(models.QuerySet):
+    def recent(self, *, minutes: int) -> "RecentQuerySet":
         return self.filter(created_at__gte=timezone.now() - timedelta(minutes=minutes))
+
+
+class SignInRequest(models.Model):
+    """One request for sign-in links, known address or not: what the rate limit counts."""
+
+    email = models.EmailField(_("email"))
+    requested_from = models.GenericIPAddressField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = RecentQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at"]
+        indexes = [
+            models.Index(fields=["email", "created_at"]),
+            models.Index(fields=["requested_from", "created_at"]),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.email} ({self.created_at:%Y-%m-%d %H:%M})"
 
 
 class SignInLink(models.Model):
@@ -515,18 +564,16 @@ class SignInLink(models.Model):
     expires_at = models.DateTimeField()
     used_at = models.DateTimeField(null=True, blank=True)
 
-    objects = SignInLinkQuerySet.as_manager()
-
     class Meta:
         ordering = ["-created_at"]
         verbose_name = _("sign-in link")
         verbose_name_plural = _("sign-in links")
         constraints = [
             models.CheckConstraint(
-                condition=Q(expires_at__gt=models.F("created_at")), name="sign_in_link_expires_later"
+                condition=Q(expires_at__gt=models.F("created_at")),
+                name="sign_in_link_expires_later",
             )
         ]
-        indexes = [models.Index(fields=["email", "created_at"]), models.Index(fields=["created_at"])]
 
     def __str__(self) -> str:
         return f"{self.email} ({self.created_at:%Y-%m-%d %H:%M})"

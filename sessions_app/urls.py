@@ -2,19 +2,42 @@
 
 from django.urls import include, path
 
-from sessions_app.views import public
+from sessions_app.views import organiser, participant, public
 
 public_patterns = [
     path("", public.home, name="home"),
+    path("join/", public.join_with_code, name="join-with-code"),
+    path("signin/", public.sign_in_request, name="sign-in-request"),
+    path("signin/<str:token>/", public.sign_in, name="sign-in"),
     path("<slug:slug>/", public.event, name="event"),
+    path("<slug:slug>/join/", public.join, name="join"),
+    path("<slug:slug>/sessions/<int:pk>/", public.session, name="session"),
 ]
 
-participant_patterns: list = []
+participant_patterns = [
+    path("<slug:slug>/proposals/", participant.proposals, name="proposals"),
+    path("<slug:slug>/propose/", participant.propose, name="propose"),
+    path("<slug:slug>/preview/", participant.preview, name="preview"),
+    path("<slug:slug>/me/", participant.my_page, name="my-page"),
+    path("<slug:slug>/sessions/<int:pk>/edit/", participant.edit_session, name="edit-session"),
+    path(
+        "<slug:slug>/sessions/<int:pk>/withdraw/",
+        participant.withdraw_session,
+        name="withdraw-session",
+    ),
+    path("<slug:slug>/sessions/<int:pk>/vote/", participant.vote, name="vote"),
+]
 
-organiser_patterns: list = []
+organiser_patterns = [
+    path("<slug:slug>/organise/poster/", organiser.poster, name="poster"),
+    path("<slug:slug>/organise/join-qr.svg", organiser.join_qr, name="join-qr"),
+    path("<slug:slug>/organise/team/", organiser.team, name="team"),
+    path("<slug:slug>/organise/sessions/<int:pk>/merge/", organiser.merge, name="merge"),
+    path("<slug:slug>/organise/sessions/<int:pk>/hide/", organiser.hide, name="hide"),
+]
 
 urlpatterns = [
     path("", include((public_patterns, "public"))),
     path("", include((participant_patterns, "participant"))),
-    path("organise/", include((organiser_patterns, "organiser"))),
+    path("", include((organiser_patterns, "organiser"))),
 ]

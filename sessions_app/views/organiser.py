@@ -1,1 +1,100 @@
-"""Pages for an event's organisers: frame, grid editor, moderation, publishing."""
+"""Pages for an event's organisers: the join poster, the team, moderation of proposals."""
+
+import segno
+from django.contrib import messages
+from django.http import HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from sessions_app import actions
+from sessions_app.access import organiser_required
+from sessions_app.forms import HideForm, InviteOrganiserForm, MergeForm
+from sessions_app.models import Event, Participant
+from sessions_app.views import HtmxHttpRequest
+from sessions_app.views.public import client_ip
+
+
+def join_url(request: HtmxHttpRequest, event: Event) -> str:
+    path = f"{reverse('public:join', args=[event.slug])}?code={event.join_code}"
+    return request.build_absolute_uri(path)
+
+
+@require_GET
+@organiser_required
+def poster(request: HtmxHttpRequest, event: Event) -> HttpResponse:
+    """For the beamer and for print: the code in large type and a QR code of the join link."""
+    context = {"event": event, "join_url": join_url(request, event)}
+    return render(request, "organiser/poster.html", context)
+
+
+@require_GET
+@never_cache
+@organiser_required
+def join_qr(request: HtmxHttpRequest, event: Event) -> HttpResponse:
+    qr = segno.make(join_url(request, event), error="m")
+    svg = qr.svg_inline(scale=10, border=2, dark="#000", light="#fff", omitsize=True)
+    return HttpResponse(svg, content_type="image/svg+xml")
+
+
+@require_http_methods(["GET", "POST"])
+@organiser_required
+def team(request: HtmxHttpRequest, event: Event) -> HttpResponse:
+    form = InviteOrganiserForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        invited = actions.invite_organiser(
+            event=event,
+            name=form.cleaned_data["name"],
+            email=form.cleaned_data["email"],
+            ip=client_ip(request),
+        )
+        messages.success(
+            request,
+            _("%(name)s is an organiser now; we mailed them a sign-in link.")
+            % {"name": invited.name},
+        )
+        return redirect("organiser:team", slug=event.slug)
+    organisers = event.participants.filter(role=Participant.Role.ORGANISER).order_by("name")
+    return render(
+        request, "organiser/team.html", {"event": event, "form": form, "organisers": organisers}
+    )
+
+
+@require_http_methods(["GET", "POST"])
+@organiser_required
+def merge(request: HtmxHttpRequest, event: Event, pk: int) -> HttpResponse:
+    keep = get_object_or_404(event.sessions.active(), pk=pk)
+    form = MergeForm(request.POST or None, keep=keep)
+    if request.method == "POST" and form.is_valid():
+        merged = form.cleaned_data["merge"]
+        actions.merge_sessions(keep=keep, merge=merged)
+        messages.success(
+            request,
+            _("“%(merged)s” is merged into this session.") % {"merged": merged.title},
+        )
+        return redirect(keep.get_absolute_url())
+    return render(request, "organiser/merge.html", {"event": event, "session": keep, "form": form})
+
+
+@require_POST
+@organiser_required
+def hide(request: HtmxHttpRequest, event: Event, pk: int) -> HttpResponse:
+    session = get_object_or_404(event.sessions.all(), pk=pk)
+    form = HideForm(request.POST)
+    if form.is_valid():
+        hidden = form.cleaned_data["hidden"]
+        actions.set_session_hidden(session=session, hidden=hidden)
+        if hidden:
+            messages.success(
+                request, _("“%(title)s” is hidden from participants.") % {"title": session.title}
+            )
+        else:
+            messages.success(request, _("“%(title)s” is visible again.") % {"title": session.title})
+    return redirect(
+        "participant:proposals"
+        if form.is_valid() and form.cleaned_data["hidden"]
+        else "public:event",
+        slug=event.slug,
+    )

@@ -1,1 +1,234 @@
-"""Pages for people who take part in an event: propose, vote, their own sessions."""
+"""Pages for people who take part in an event: the proposals board, proposing, voting,
+their own page."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_not_required
+from django.core.paginator import Paginator
+from django.db.models import Count, Prefetch, Q
+from django.http import HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from sessions_app import actions
+from sessions_app.access import (
+    event_view,
+    get_own_session,
+    get_session,
+    is_organiser,
+    participant_for,
+    participant_required,
+)
+from sessions_app.forms import PreviewForm, ProposalFilterForm, ProposalForm, VoteForm
+from sessions_app.markdown import render_markdown
+from sessions_app.models import Event, Host, Participant, Session, Vote
+from sessions_app.views import HtmxHttpRequest
+from sessions_app.views.public import safe_next
+
+PER_PAGE = 50
+
+
+def board_sessions(event: Event, filters: ProposalFilterForm):
+    """The visible sessions of the board, filtered, sorted, with their votes and hosts."""
+    sessions = (
+        event.sessions.visible()
+        .annotate(vote_count=Count("votes", distinct=True))
+        .prefetch_related(
+            Prefetch("hostings", queryset=Host.objects.select_related("participant")), "themes"
+        )
+    )
+    data = filters.cleaned_data if filters.is_valid() else {}
+    if data.get("kind"):
+        sessions = sessions.filter(kind=data["kind"])
+    if data.get("theme"):
+        sessions = sessions.filter(themes=data["theme"])
+    if query := (data.get("q") or "").strip():
+        matching = Session.objects.filter(
+            Q(title__icontains=query)
+            | Q(description__icontains=query)
+            | Q(hostings__participant__name__icontains=query)
+            | Q(hostings__participant__organisation__icontains=query)
+        )
+        sessions = sessions.filter(pk__in=matching.values("pk"))
+    if data.get("sort") == "new":
+        return sessions.order_by("-created_at", "-id")
+    return sessions.order_by("-vote_count", "id")
+
+
+@require_GET
+@login_not_required  # anyone may read the board; voting needs a participant
+@event_view
+def proposals(request: HtmxHttpRequest, event: Event) -> HttpResponse:
+    participant = participant_for(request, event)
+    filters = ProposalFilterForm(request.GET or None, event=event)
+    page = Paginator(board_sessions(event, filters), PER_PAGE).get_page(request.GET.get("page"))
+    my_votes = set(participant.votes.values_list("session_id", flat=True)) if participant else set()
+    context = {
+        "event": event,
+        "participant": participant,
+        "filters": filters,
+        "page": page,
+        "my_votes": my_votes,
+        "votes_left": actions.votes_left(participant) if participant else None,
+        "query_string": _without_page(request),
+        "hidden_sessions": (
+            list(event.sessions.filter(hidden=True)) if is_organiser(request, event) else []
+        ),
+    }
+    if request.htmx and request.htmx.target == "proposal-list":
+        return render(request, "participant/proposals.html#proposal-list", context)
+    return render(request, "participant/proposals.html", context)
+
+
+def _without_page(request: HtmxHttpRequest) -> str:
+    params = request.GET.copy()
+    params.pop("page", None)
+    return params.urlencode()
+
+
+@require_http_methods(["GET", "POST"])
+@participant_required
+def propose(request: HtmxHttpRequest, event: Event, participant: Participant) -> HttpResponse:
+    if not event.proposing_open:
+        messages.error(request, _("Proposing is closed for this event."))
+        return redirect(event.get_absolute_url())
+    form = ProposalForm(request.POST or None, event=event, by=participant)
+    preview = None
+    if request.method == "POST" and form.is_valid():
+        if "preview" in request.POST:  # the no-JavaScript preview: show it, save nothing
+            preview = render_markdown(form.cleaned_data["description"])
+        else:
+            session = actions.propose_session(event=event, by=participant, proposal=form.proposal())
+            messages.success(request, _("Your session is proposed. Thank you!"))
+            return redirect(session.get_absolute_url())
+    context = {"event": event, "form": form, "preview": preview, "editing": None}
+    return render(request, "participant/propose.html", context)
+
+
+@require_http_methods(["GET", "POST"])
+@participant_required
+def edit_session(
+    request: HtmxHttpRequest, event: Event, participant: Participant, pk: int
+) -> HttpResponse:
+    session = get_own_session(request, event, participant, pk)
+    organiser = is_organiser(request, event)
+    if not (organiser or session.editable_by_hosts):
+        messages.error(
+            request, _("The grid is published; ask an organiser to change this session.")
+        )
+        return redirect(session.get_absolute_url())
+    editor = None if organiser else participant
+    form = ProposalForm.for_session(session, by=editor, data=request.POST or None)
+    preview = None
+    if request.method == "POST" and form.is_valid():
+        if "preview" in request.POST:
+            preview = render_markdown(form.cleaned_data["description"])
+        else:
+            try:
+                actions.update_session(session=session, proposal=form.proposal(), by=editor)
+            except actions.ActionRefused as refusal:
+                form.add_error("cohosts", str(refusal))
+            else:
+                messages.success(request, _("Your changes are saved."))
+                return redirect(session.get_absolute_url())
+    context = {"event": event, "form": form, "preview": preview, "editing": session}
+    return render(request, "participant/propose.html", context)
+
+
+@require_POST
+@participant_required
+def withdraw_session(
+    request: HtmxHttpRequest, event: Event, participant: Participant, pk: int
+) -> HttpResponse:
+    session = get_own_session(request, event, participant, pk)
+    if not (is_organiser(request, event) or session.editable_by_hosts):
+        messages.error(request, _("The grid is published; ask an organiser to withdraw it."))
+    elif request.POST.get("restore") == "1":
+        actions.restore_session(session=session)
+        messages.success(request, _("The session is back on the board."))
+    else:
+        actions.withdraw_session(session=session)
+        messages.success(request, _("The session is withdrawn. You can undo this on its page."))
+    return redirect(session.get_absolute_url())
+
+
+@require_POST
+@participant_required
+def vote(request: HtmxHttpRequest, event: Event, participant: Participant, pk: int) -> HttpResponse:
+    session = get_session(event, pk)
+    form = VoteForm(request.POST)
+    error = None
+    if not form.is_valid():
+        error = _("Something went wrong with this button; please try again.")
+    else:
+        try:
+            if form.cleaned_data["vote"]:
+                actions.cast_vote(participant=participant, session=session)
+            else:
+                actions.retract_vote(participant=participant, session=session)
+        except actions.ActionRefused as refusal:
+            error = str(refusal)
+    if request.htmx:
+        session.vote_count = session.votes.count()
+        context = {
+            "event": event,
+            "session": session,
+            "participant": participant,
+            "voted": Vote.objects.filter(participant=participant, session=session).exists(),
+            "votes_left": actions.votes_left(participant),
+            "error": error,
+            "oob": True,
+        }
+        return render(request, "includes/vote_button.html", context)
+    if error:
+        messages.error(request, error)
+    return redirect(safe_next(request, session.get_absolute_url()))
+
+
+@require_POST
+@participant_required
+def preview(request: HtmxHttpRequest, event: Event, participant: Participant) -> HttpResponse:
+    form = PreviewForm(request.POST)
+    text = form.cleaned_data["description"] if form.is_valid() else ""
+    return render(request, "participant/propose.html#preview", {"preview": render_markdown(text)})
+
+
+@require_GET
+@participant_required
+def my_page(request: HtmxHttpRequest, event: Event, participant: Participant) -> HttpResponse:
+    hosted = list(
+        participant.hosted_sessions.order_by("created_at").annotate(
+            vote_count=Count("votes", distinct=True)
+        )
+    )
+    voted = list(
+        event.sessions.visible()
+        .filter(pk__in=participant.votes.values("session_id"))
+        .annotate(vote_count=Count("votes", distinct=True))
+        .prefetch_related(
+            Prefetch("hostings", queryset=Host.objects.select_related("participant")), "themes"
+        )
+        .order_by("title")
+    )
+    day = []
+    if event.grid_published:
+        day = list(
+            event.sessions.filter(
+                Q(votes__participant=participant) | Q(hostings__participant=participant)
+            )
+            .exclude(status=Session.Status.WITHDRAWN)
+            .filter(placement__isnull=False)
+            .select_related("placement__room", "placement__slot__event")
+            .distinct()
+            .order_by("placement__slot__start", "placement__room__order")
+        )
+    context = {
+        "event": event,
+        "participant": participant,
+        "hosted": hosted,
+        "voted": voted,
+        "day": day,
+        "hosted_ids": {s.pk for s in hosted},
+        "votes_left": actions.votes_left(participant),
+    }
+    return render(request, "participant/my_page.html", context)

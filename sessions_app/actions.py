@@ -1,0 +1,380 @@
+"""Every write that touches more than one row or has a side effect (mail). Keyword-only
+arguments, one transaction each; a refusal raises `ActionRefused` with a message for people."""
+
+from __future__ import annotations
+
+import secrets
+import uuid
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.contrib.auth.base_user import AbstractBaseUser
+from django.core.mail import send_mail
+from django.db import IntegrityError, transaction
+from django.db.models import Max
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+
+from sessions_app.models import (
+    Event,
+    Host,
+    Participant,
+    Placement,
+    Session,
+    SignInLink,
+    SignInRequest,
+    Slot,
+    Theme,
+    Vote,
+)
+
+User = get_user_model()
+
+SIGN_IN_LIMIT_PER_EMAIL = 3  # links per address per window
+SIGN_IN_LIMIT_PER_ADDRESS = 10  # requests per IP address per window
+SIGN_IN_WINDOW_MINUTES = 15
+
+
+class ActionRefused(Exception):
+    """The action cannot be done; `str(error)` says why, in the user's language."""
+
+
+class RateLimited(ActionRefused):
+    pass
+
+
+# ---- people -------------------------------------------------------------------------------
+
+
+def _new_user(name: str, email: str = "") -> AbstractBaseUser:
+    first, _space, last = name.partition(" ")
+    user = User(username=f"p-{uuid.uuid4().hex[:12]}", email=email)
+    user.first_name, user.last_name = first[:150], last[:150]
+    user.set_unusable_password()
+    user.save()
+    return user
+
+
+@transaction.atomic
+def join_event(
+    *, event: Event, name: str, organisation: str = "", email: str = "", user=None
+) -> Participant:
+    """Make someone a participant. A signed-in person keeps their account (one person, several
+    events); anyone else gets a new account without a password."""
+    if user is not None and user.is_authenticated:
+        existing = event.participants.filter(user=user).first()
+        if existing:
+            return existing
+    else:
+        user = _new_user(name, email)
+    try:
+        with transaction.atomic():
+            return Participant.objects.create(
+                event=event, user=user, name=name, organisation=organisation, email=email
+            )
+    except IntegrityError:
+        raise ActionRefused(
+            _("Someone in this event already uses this email address. Ask for a sign-in link.")
+        ) from None
+
+
+def _absolute(path: str) -> str:
+    return f"{settings.OOCAMP_BASE_URL.rstrip('/')}{path}"
+
+
+def _create_link(*, user, email: str, event: Event | None, ip: str | None) -> str:
+    token = secrets.token_urlsafe(32)
+    SignInLink.objects.create(
+        user=user,
+        event=event,
+        email=email,
+        token_hash=SignInLink.hash(token),
+        requested_from=ip,
+        expires_at=timezone.now() + SignInLink.LIFETIME,
+    )
+    return token
+
+
+def _send_sign_in_mail(*, to: str, token: str, participant: Participant) -> None:
+    event = participant.event
+    with translation.override(event.language):
+        context = {
+            "name": participant.name,
+            "event": event,
+            "url": _absolute(reverse("public:sign-in", args=[token])),
+            "hours": int(SignInLink.LIFETIME.total_seconds() // 3600),
+        }
+        subject = render_to_string("emails/sign_in_subject.txt", context).strip()
+        body = render_to_string("emails/sign_in.txt", context)
+    send_mail(subject, body, None, [to])
+
+
+def send_sign_in_link(*, participant: Participant, ip: str | None = None) -> None:
+    """Mail a participant who gave an address their personal link (after joining, or when an
+    organiser invites them)."""
+    if not participant.email:
+        return
+    token = _create_link(
+        user=participant.user, email=participant.email, event=participant.event, ip=ip
+    )
+    _send_sign_in_mail(to=participant.email, token=token, participant=participant)
+
+
+def request_sign_in_links(*, email: str, ip: str | None, event: Event | None = None) -> int:
+    """Mail a sign-in link to every account that uses `email` (one per account). Refuses when
+    the address or the requesting IP asked too often; known and unknown addresses are counted
+    and answered alike, so nobody learns who takes part. Returns the number of links sent."""
+    email = email.strip()
+    recent = SignInRequest.objects.recent(minutes=SIGN_IN_WINDOW_MINUTES)
+    if recent.filter(email__iexact=email).count() >= SIGN_IN_LIMIT_PER_EMAIL or (
+        ip and recent.filter(requested_from=ip).count() >= SIGN_IN_LIMIT_PER_ADDRESS
+    ):
+        raise RateLimited(
+            ngettext(
+                "Too many sign-in links were asked for. Try again in %(minutes)d minute.",
+                "Too many sign-in links were asked for. Try again in %(minutes)d minutes.",
+                SIGN_IN_WINDOW_MINUTES,
+            )
+            % {"minutes": SIGN_IN_WINDOW_MINUTES}
+        )
+    SignInRequest.objects.create(email=email, requested_from=ip)
+    by_user: dict[int, Participant] = {}
+    for participant in Participant.objects.filter(email__iexact=email).select_related(
+        "event", "user"
+    ):
+        if participant.user_id not in by_user or (event and participant.event_id == event.pk):
+            by_user[participant.user_id] = participant  # the event the person is on wins
+    for participant in by_user.values():
+        token = _create_link(user=participant.user, email=email, event=participant.event, ip=ip)
+        _send_sign_in_mail(to=email, token=token, participant=participant)
+    return len(by_user)
+
+
+@transaction.atomic
+def use_sign_in_link(*, token: str) -> SignInLink:
+    """The link's user, once: the row is locked so two clicks cannot both use it."""
+    link = (
+        SignInLink.objects.select_for_update()
+        .select_related("user", "event")
+        .filter(token_hash=SignInLink.hash(token))
+        .first()
+    )
+    if link is None or not link.usable:
+        raise ActionRefused(
+            _("This sign-in link has expired or was used already. Ask for a new one below.")
+        )
+    link.used_at = timezone.now()
+    link.save(update_fields=["used_at"])
+    return link
+
+
+def find_sign_in_link(token: str) -> SignInLink | None:
+    link = (
+        SignInLink.objects.select_related("user", "event")
+        .filter(token_hash=SignInLink.hash(token))
+        .first()
+    )
+    return link if link and link.usable else None
+
+
+@transaction.atomic
+def invite_organiser(*, event: Event, name: str, email: str, ip: str | None = None) -> Participant:
+    """Make someone an organiser of the event and mail them a sign-in link. An address that
+    is already in the event promotes that participant."""
+    participant = event.participants.filter(email__iexact=email).first()
+    if participant is None:
+        known = User.objects.filter(email__iexact=email).order_by("id").first()
+        user = known if known and not event.participants.filter(user=known).exists() else None
+        participant = Participant.objects.create(
+            event=event,
+            user=user or _new_user(name, email),
+            name=name,
+            email=email,
+            role=Participant.Role.ORGANISER,
+        )
+    elif participant.role != Participant.Role.ORGANISER:
+        participant.role = Participant.Role.ORGANISER
+        participant.save(update_fields=["role"])
+    transaction.on_commit(lambda: send_sign_in_link(participant=participant, ip=ip))
+    return participant
+
+
+# ---- proposals ----------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Proposal:
+    """What a proposal form says, cleaned."""
+
+    title: str
+    kind: str
+    description: str
+    themes: list[Theme]
+    unavailable_slots: list[Slot]
+    cohosts: list[Participant]
+    invited_names: list[str]
+
+
+def _set_hosts(session: Session, proposal: Proposal, *, keep: Participant | None) -> None:
+    """Hosts become `keep` (who is editing) plus the chosen co-hosts plus the invited names;
+    hosts who stay keep their order."""
+    current = [h.participant for h in session.hostings.select_related("participant")]
+    wanted = {p.pk for p in proposal.cohosts} | ({keep.pk} if keep else set())
+    hosts = [p for p in current if p.pk in wanted]
+    for participant in [keep, *proposal.cohosts]:
+        if participant is not None and participant.pk not in {h.pk for h in hosts}:
+            hosts.append(participant)
+    for name in proposal.invited_names:
+        hosts.append(
+            Participant.objects.create(event=session.event, user=_new_user(name), name=name)
+        )
+    if not hosts:
+        raise ActionRefused(_("A session needs at least one host."))
+    session.hostings.exclude(participant_id__in=[h.pk for h in hosts]).delete()
+    existing = dict(session.hostings.values_list("participant_id", "pk"))
+    for order, participant in enumerate(hosts):
+        if participant.pk in existing:
+            Host.objects.filter(pk=existing[participant.pk]).update(order=order)
+        else:
+            Host.objects.create(session=session, participant=participant, order=order)
+
+
+@transaction.atomic
+def propose_session(*, event: Event, by: Participant, proposal: Proposal) -> Session:
+    if not event.proposing_open:
+        raise ActionRefused(_("Proposing is closed for this event."))
+    session = Session.objects.create(
+        event=event, title=proposal.title, kind=proposal.kind, description=proposal.description
+    )
+    _set_hosts(session, proposal, keep=by)
+    session.themes.set(proposal.themes)
+    session.unavailable_slots.set(proposal.unavailable_slots)
+    return session
+
+
+@transaction.atomic
+def update_session(
+    *, session: Session, proposal: Proposal, by: Participant | None = None
+) -> Session:
+    """Change a proposal. A host who edits stays a host; an organiser (`by=None`) sets the
+    hosts from the form, which lists the current ones, so nobody is dropped by accident."""
+    session.title, session.kind = proposal.title, proposal.kind
+    session.description = proposal.description
+    session.save(update_fields=["title", "kind", "description", "updated_at"])
+    _set_hosts(session, proposal, keep=by)
+    session.themes.set(proposal.themes)
+    session.unavailable_slots.set(proposal.unavailable_slots)
+    return session
+
+
+@transaction.atomic
+def withdraw_session(*, session: Session) -> Session:
+    """Take a session off the programme (its place in the grid is freed; its votes stay, so
+    restoring it gives everything back)."""
+    Placement.objects.filter(session=session).delete()
+    session.status = Session.Status.WITHDRAWN
+    session.save(update_fields=["status", "updated_at"])
+    return session
+
+
+@transaction.atomic
+def restore_session(*, session: Session) -> Session:
+    session.status = Session.Status.PROPOSED
+    session.save(update_fields=["status", "updated_at"])
+    return session
+
+
+@transaction.atomic
+def set_session_hidden(*, session: Session, hidden: bool) -> Session:
+    session.hidden = hidden
+    session.save(update_fields=["hidden", "updated_at"])
+    return session
+
+
+@transaction.atomic
+def merge_sessions(*, keep: Session, merge: Session) -> Session:
+    """Fold `merge` into `keep`: hosts, votes, themes and unavailable slots combined without
+    duplicates; `merge` is withdrawn and says where it went."""
+    if keep.pk == merge.pk or keep.event_id != merge.event_id:
+        raise ActionRefused(_("Choose two different sessions of this event."))
+    # the voters of `merge` lose that vote first, so a dot-voting budget is never exceeded
+    voters = list(merge.votes.values_list("participant_id", flat=True))
+    merge.votes.all().delete()
+    already = set(keep.votes.values_list("participant_id", flat=True))
+    Vote.objects.bulk_create(
+        [Vote(participant_id=p, session=keep) for p in voters if p not in already]
+    )
+    next_order = (keep.hostings.aggregate(m=Max("order"))["m"] or 0) + 1
+    hosting = set(keep.hostings.values_list("participant_id", flat=True))
+    for host in merge.hostings.order_by("order", "id"):
+        if host.participant_id not in hosting:
+            Host.objects.create(session=keep, participant_id=host.participant_id, order=next_order)
+            next_order += 1
+    keep.themes.add(*merge.themes.all())
+    keep.unavailable_slots.add(*merge.unavailable_slots.all())
+    placement = Placement.objects.filter(session=merge).first()
+    if placement and not Placement.objects.filter(session=keep).exists():
+        placement.session = keep
+        placement.save(update_fields=["session"])
+    else:
+        Placement.objects.filter(session=merge).delete()
+    merge.status = Session.Status.WITHDRAWN
+    merge.merged_into = keep
+    merge.save(update_fields=["status", "merged_into", "updated_at"])
+    keep.save(update_fields=["updated_at"])
+    return keep
+
+
+# ---- votes --------------------------------------------------------------------------------
+
+
+def votes_left(participant: Participant) -> int | None:
+    budget = participant.event.votes_per_participant
+    if budget is None:
+        return None
+    return max(0, budget - participant.votes.count())
+
+
+@transaction.atomic
+def cast_vote(*, participant: Participant, session: Session) -> bool:
+    """Vote once; a second vote for the same session changes nothing. Returns whether a vote
+    was added. The database holds the rules too (unique vote, same event, budget)."""
+    event = participant.event
+    if session.event_id != participant.event_id:
+        raise ActionRefused(_("This session belongs to another event."))
+    if not event.voting_open:
+        raise ActionRefused(_("Voting is not open."))
+    if session.status == Session.Status.WITHDRAWN or session.hidden:
+        raise ActionRefused(_("This session was withdrawn."))
+    # one person's votes one at a time, so the budget check below cannot be raced
+    Participant.objects.select_for_update().filter(pk=participant.pk).exists()
+    if Vote.objects.filter(participant=participant, session=session).exists():
+        return False
+    budget = event.votes_per_participant
+    if budget is not None and participant.votes.count() >= budget:
+        raise ActionRefused(
+            ngettext(
+                "You have used your %(budget)d vote. Take it back from another session first.",
+                "You have used all %(budget)d votes. Take one back from another session first.",
+                budget,
+            )
+            % {"budget": budget}
+        )
+    created = Vote.objects.bulk_create(
+        [Vote(participant=participant, session=session)], ignore_conflicts=True
+    )
+    return bool(created)
+
+
+@transaction.atomic
+def retract_vote(*, participant: Participant, session: Session) -> bool:
+    if session.event_id != participant.event_id:
+        raise ActionRefused(_("This session belongs to another event."))
+    if not participant.event.voting_open:
+        raise ActionRefused(_("Voting is not open."))
+    deleted, _rows = Vote.objects.filter(participant=participant, session=session).delete()
+    return deleted > 0
