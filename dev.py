@@ -6,8 +6,8 @@
 
 Set-up: a virtual environment in .venv, the dependencies from pyproject.toml (installed again
 only when that file changes); for `run`, the database migrated (SQLite in db.sqlite3 unless
-DATABASE_URL says otherwise). The test command also installs Debian's Chromium for the browser tests when it
-is missing and this machine can (root with apt-get).
+DATABASE_URL says otherwise). The test command also installs Debian's Chromium for the
+browser tests when it is missing and this machine can (root with apt-get).
 """
 
 from __future__ import annotations
@@ -45,7 +45,7 @@ def run(*command: str | Path, env: dict[str, str] | None = None) -> None:
 
 
 def setup(*, migrate: bool) -> None:
-    if sys.version_info < (3, 11):
+    if sys.version_info < (3, 11):  # noqa: UP036 - dev.py runs on whatever python3 is there
         sys.exit(f"OOcamp needs Python 3.11 or newer; this is {sys.version.split()[0]}.")
     if not PYTHON.exists():
         say("Creating the virtual environment in .venv")
