@@ -97,8 +97,23 @@ def command_run() -> None:
     os.execve(str(PYTHON), [str(PYTHON), "manage.py", "runserver", "127.0.0.1:8000"], {**env})
 
 
+def ensure_axe() -> None:
+    """axe-core, from the npm registry, for the accessibility checks in the browser tests."""
+    browser_tests = ROOT / "tests" / "browser"
+    lock = browser_tests / "package-lock.json"
+    installed = browser_tests / "node_modules" / "axe-core" / "axe.min.js"
+    if not lock.exists() or installed.exists():
+        return
+    if shutil.which("npm") is None:
+        say("npm is missing, so the accessibility checks will be skipped (install Node.js)")
+        return
+    say("Installing axe-core for the accessibility checks (once)")
+    run("npm", "ci", "--silent", "--no-audit", "--no-fund", "--prefix", browser_tests)
+
+
 def command_test(pytest_args: list[str]) -> None:
     ensure_system_packages()
+    ensure_axe()
     setup(migrate=False)
     env = {**os.environ, "DJANGO_ALLOW_ASYNC_UNSAFE": "true"}
     say("Running the test suite")
