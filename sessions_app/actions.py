@@ -158,7 +158,7 @@ def request_sign_in_links(*, email: str, ip: str | None, event: Event | None = N
 def use_sign_in_link(*, token: str) -> SignInLink:
     """The link's user, once: the row is locked so two clicks cannot both use it."""
     link = (
-        SignInLink.objects.select_for_update()
+        SignInLink.objects.select_for_update(of=("self",))
         .select_related("user", "event")
         .filter(token_hash=SignInLink.hash(token))
         .first()
@@ -181,24 +181,45 @@ def find_sign_in_link(token: str) -> SignInLink | None:
     return link if link and link.usable else None
 
 
+def owns_address(user, email: str) -> bool:
+    """Whether `user` has shown that `email` is theirs: they used a sign-in link sent there.
+    An address typed when joining proves nothing (anyone can type anyone's)."""
+    return SignInLink.objects.filter(
+        user=user, email__iexact=email, used_at__isnull=False
+    ).exists()
+
+
 @transaction.atomic
 def invite_organiser(*, event: Event, name: str, email: str, ip: str | None = None) -> Participant:
-    """Make someone an organiser of the event and mail them a sign-in link. An address that
-    is already in the event promotes that participant."""
+    """Make someone an organiser of the event and mail them a sign-in link. Only an account
+    that has proven the address (by using a link sent to it) is reused or promoted; otherwise
+    the invitation gets an account of its own, reached only through the mailed link."""
     participant = event.participants.filter(email__iexact=email).first()
-    if participant is None:
-        known = User.objects.filter(email__iexact=email).order_by("id").first()
-        user = known if known and not event.participants.filter(user=known).exists() else None
+    if participant is not None:
+        if not owns_address(participant.user, email):
+            raise ActionRefused(
+                _(
+                    "%(name)s joined with this address but has not confirmed it yet. Ask them "
+                    "to sign in once with a link sent to it, then invite them again."
+                )
+                % {"name": participant.name}
+            )
+        if participant.role != Participant.Role.ORGANISER:
+            participant.role = Participant.Role.ORGANISER
+            participant.save(update_fields=["role"])
+    else:
+        proven = [
+            user
+            for user in User.objects.filter(email__iexact=email).order_by("id")
+            if owns_address(user, email)
+        ]
         participant = Participant.objects.create(
             event=event,
-            user=user or _new_user(name, email),
+            user=proven[0] if proven else _new_user(name, email),
             name=name,
             email=email,
             role=Participant.Role.ORGANISER,
         )
-    elif participant.role != Participant.Role.ORGANISER:
-        participant.role = Participant.Role.ORGANISER
-        participant.save(update_fields=["role"])
     transaction.on_commit(lambda: send_sign_in_link(participant=participant, ip=ip))
     return participant
 

@@ -120,3 +120,19 @@ def make_attachment(session: Session, **kw) -> Attachment:
     n = _next()
     fields = {"title": f"Attachment {n}", "url": f"https://example.org/slides/{n}"}
     return Attachment.objects.create(session=session, **(fields | kw))
+
+
+def make_sign_in_link(participant: Participant, token: str, **kw):
+    """A link for `participant` whose (plain) token is `token`; only its hash is stored."""
+    from django.utils import timezone
+
+    from sessions_app.models import SignInLink
+
+    fields = {
+        "user": participant.user,
+        "event": participant.event,
+        "email": participant.email or "someone@example.org",
+        "token_hash": SignInLink.hash(token),
+        "expires_at": timezone.now() + SignInLink.LIFETIME,
+    }
+    return SignInLink.objects.create(**(fields | kw))

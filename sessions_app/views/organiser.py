@@ -44,18 +44,22 @@ def join_qr(request: HtmxHttpRequest, event: Event) -> HttpResponse:
 def team(request: HtmxHttpRequest, event: Event) -> HttpResponse:
     form = InviteOrganiserForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        invited = actions.invite_organiser(
-            event=event,
-            name=form.cleaned_data["name"],
-            email=form.cleaned_data["email"],
-            ip=client_ip(request),
-        )
-        messages.success(
-            request,
-            _("%(name)s is an organiser now; we mailed them a sign-in link.")
-            % {"name": invited.name},
-        )
-        return redirect("organiser:team", slug=event.slug)
+        try:
+            invited = actions.invite_organiser(
+                event=event,
+                name=form.cleaned_data["name"],
+                email=form.cleaned_data["email"],
+                ip=client_ip(request),
+            )
+        except actions.ActionRefused as refusal:
+            form.add_error("email", str(refusal))
+        else:
+            messages.success(
+                request,
+                _("%(name)s is an organiser now; we mailed them a sign-in link.")
+                % {"name": invited.name},
+            )
+            return redirect("organiser:team", slug=event.slug)
     organisers = event.participants.filter(role=Participant.Role.ORGANISER).order_by("name")
     return render(
         request, "organiser/team.html", {"event": event, "form": form, "organisers": organisers}
@@ -83,7 +87,9 @@ def merge(request: HtmxHttpRequest, event: Event, pk: int) -> HttpResponse:
 def hide(request: HtmxHttpRequest, event: Event, pk: int) -> HttpResponse:
     session = get_object_or_404(event.sessions.all(), pk=pk)
     form = HideForm(request.POST)
-    if form.is_valid():
+    if not form.is_valid():
+        messages.error(request, _("Something went wrong with this button; please try again."))
+    else:
         hidden = form.cleaned_data["hidden"]
         actions.set_session_hidden(session=session, hidden=hidden)
         if hidden:
