@@ -91,6 +91,9 @@ class Event(models.Model):
         default=generate_join_code,
         help_text=_("Participants type it, or scan it as a QR code, to join."),
     )
+    grid_version = models.PositiveIntegerField(
+        default=0, help_text=_("Goes up with every change of the grid.")
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -585,3 +588,45 @@ class SignInLink(models.Model):
     @property
     def usable(self) -> bool:
         return self.used_at is None and self.expires_at > timezone.now()
+
+
+class GridChange(models.Model):
+    """One change of the grid: who, when, what moved where, and the grid before and after
+    (as [session, room, slot, pinned] rows), so it can be undone or gone back to."""
+
+    class Kind(models.TextChoices):
+        MOVE = "move", _("Move")
+        UNPLACE = "unplace", _("Unplace")
+        PIN = "pin", _("Pin")
+        UNDO = "undo", _("Undo")
+        RESTORE = "restore", _("Restore")
+        PROPOSAL = "proposal", _("Accepted proposal")
+
+    event = models.ForeignKey(Event, on_delete=models.CASCADE, related_name="grid_changes")
+    version = models.PositiveIntegerField(help_text=_("The grid version this change made."))
+    kind = models.CharField(max_length=16, choices=Kind.choices)
+    by = models.ForeignKey(
+        Participant, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    summary = models.CharField(max_length=500)
+    before = models.JSONField(default=list)
+    after = models.JSONField(default=list)
+    undone = models.BooleanField(default=False)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["event", "-version"]
+        verbose_name = _("grid change")
+        verbose_name_plural = _("grid changes")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["event", "version"], name="grid_change_one_per_version"
+            ),
+            models.CheckConstraint(
+                condition=Q(kind__in=["move", "unplace", "pin", "undo", "restore", "proposal"]),
+                name="grid_change_kind_valid",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.event} v{self.version}: {self.summary}"

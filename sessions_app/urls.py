@@ -2,7 +2,8 @@
 
 from django.urls import include, path
 
-from sessions_app.views import organiser, participant, public
+from sessions_app.views import participant, public
+from sessions_app.views.organiser import people
 
 public_patterns = [
     path("", public.home, name="home"),
@@ -28,13 +29,7 @@ participant_patterns = [
     path("<slug:slug>/sessions/<int:pk>/vote/", participant.vote, name="vote"),
 ]
 
-organiser_patterns = [
-    path("<slug:slug>/organise/poster/", organiser.poster, name="poster"),
-    path("<slug:slug>/organise/join-qr.svg", organiser.join_qr, name="join-qr"),
-    path("<slug:slug>/organise/team/", organiser.team, name="team"),
-    path("<slug:slug>/organise/sessions/<int:pk>/merge/", organiser.merge, name="merge"),
-    path("<slug:slug>/organise/sessions/<int:pk>/hide/", organiser.hide, name="hide"),
-]
+organiser_patterns = [*people.patterns]
 
 urlpatterns = [
     path("", include((public_patterns, "public"))),

@@ -1,10 +1,11 @@
-"""Pages for an event's organisers: the join poster, the team, moderation of proposals."""
+"""Organisers' pages about people and proposals: the join poster, the team, merging and
+hiding proposals."""
 
 import segno
 from django.contrib import messages
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.urls import reverse
+from django.urls import path, reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -104,3 +105,12 @@ def hide(request: HtmxHttpRequest, event: Event, pk: int) -> HttpResponse:
         else "public:event",
         slug=event.slug,
     )
+
+
+patterns = [
+    path("<slug:slug>/organise/poster/", poster, name="poster"),
+    path("<slug:slug>/organise/join-qr.svg", join_qr, name="join-qr"),
+    path("<slug:slug>/organise/team/", team, name="team"),
+    path("<slug:slug>/organise/sessions/<int:pk>/merge/", merge, name="merge"),
+    path("<slug:slug>/organise/sessions/<int:pk>/hide/", hide, name="hide"),
+]

@@ -1,0 +1,161 @@
+"""The grid read from the database: as plain scheduling data (for `lost`, conflicts and the
+planner) and as rows and cells for the pages. A fixed number of queries whatever its size."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from django.db.models import Count, Prefetch
+
+from sessions_app import scheduling
+from sessions_app.models import Event, Host, Placement, Room, Session, Slot, Vote
+
+Row = list  # [session id, room id, slot id, pinned]: how a grid is stored in GridChange
+
+
+def snapshot(event: Event) -> list[Row]:
+    rows = Placement.objects.filter(session__event=event).values_list(
+        "session_id", "room_id", "slot_id", "pinned"
+    )
+    return sorted([list(row) for row in rows])
+
+
+def problem_for(event: Event) -> scheduling.Problem:
+    """The event as the scheduler sees it (5 queries)."""
+    rooms = tuple(
+        scheduling.Room(pk, capacity)
+        for pk, capacity in event.rooms.order_by("order", "id").values_list("id", "capacity")
+    )
+    slots = tuple(event.slots.for_sessions().order_by("start").values_list("id", flat=True))
+    hosts: dict[int, set[int]] = defaultdict(set)
+    for session_id, participant_id in Host.objects.filter(session__event=event).values_list(
+        "session_id", "participant_id"
+    ):
+        hosts[session_id].add(participant_id)
+    unavailable: dict[int, set[int]] = defaultdict(set)
+    through = Session.unavailable_slots.through.objects.filter(session__event=event)
+    for session_id, slot_id in through.values_list("session_id", "slot_id"):
+        unavailable[session_id].add(slot_id)
+    votes: dict[int, set[int]] = defaultdict(set)
+    for session_id, participant_id in Vote.objects.filter(session__event=event).values_list(
+        "session_id", "participant_id"
+    ):
+        votes[session_id].add(participant_id)
+    sessions = tuple(
+        scheduling.Session(
+            pk,
+            hosts=frozenset(hosts[pk]),
+            unavailable=frozenset(unavailable[pk]),
+            withdrawn=status == Session.Status.WITHDRAWN or hidden,
+        )
+        for pk, status, hidden in event.sessions.order_by("id").values_list(
+            "id", "status", "hidden"
+        )
+    )
+    pinned = tuple(scheduling.Placement(s, r, t, True) for s, r, t, pin in snapshot(event) if pin)
+    return scheduling.Problem(
+        rooms=rooms,
+        slots=slots,
+        sessions=sessions,
+        votes={k: frozenset(v) for k, v in votes.items()},
+        pinned=pinned,
+    )
+
+
+def placements_of(rows: list[Row]) -> list[scheduling.Placement]:
+    return [scheduling.Placement(s, r, t, bool(p)) for s, r, t, p in rows]
+
+
+@dataclass
+class Cell:
+    room: Room
+    slot: Slot
+    session: Session | None = None
+    pinned: bool = False
+    overflow: int = 0  # votes beyond the room's seats
+    shares: list[tuple[Session, int]] = field(default_factory=list)  # (other session, percent)
+
+    @property
+    def key(self) -> str:
+        return f"{self.slot.pk}-{self.room.pk}"
+
+
+@dataclass
+class GridRow:
+    slot: Slot
+    cells: list[Cell]  # empty for plenary and break rows
+
+    @property
+    def spans_all(self) -> bool:
+        return self.slot.kind != Slot.Kind.SESSIONS
+
+
+@dataclass
+class GridView:
+    event: Event
+    rooms: list[Room]
+    rows: list[GridRow]
+    tray: list[Session]
+    version: int
+    sessions: dict[int, Session]
+
+    def now_and_next(self, moment: datetime) -> tuple[GridRow | None, GridRow | None]:
+        now = next((r for r in self.rows if r.slot.start <= moment < r.slot.end), None)
+        upcoming = [r for r in self.rows if r.slot.start > moment]
+        return now, (upcoming[0] if upcoming else None)
+
+
+SHARED_VOTERS_WARNING = 0.4  # two parallel sessions sharing this much of their audience
+
+
+def grid_view(event: Event, *, with_tray: bool = False, warnings: bool = False) -> GridView:
+    """Rooms, rows of cells and (for the editor) the tray, with vote counts and hosts."""
+    rooms = list(event.rooms.order_by("order", "id"))
+    slots = list(event.slots.order_by("start").select_related("event"))
+    sessions_qs = (
+        event.sessions.exclude(status=Session.Status.WITHDRAWN)
+        .filter(hidden=False)
+        .annotate(vote_count=Count("votes", distinct=True))
+        .prefetch_related(Prefetch("hostings", queryset=Host.objects.select_related("participant")))
+        .order_by("-vote_count", "id")
+    )
+    sessions = {s.pk: s for s in sessions_qs}
+    placements = {
+        (p.room_id, p.slot_id): p
+        for p in Placement.objects.filter(session__event=event).only(
+            "session_id", "room_id", "slot_id", "pinned"
+        )
+    }
+    problem = problem_for(event) if warnings else None
+    measured = scheduling.Grid(problem, placements_of(snapshot(event))) if problem else None
+    rows = []
+    for slot in slots:
+        cells = []
+        if slot.kind == Slot.Kind.SESSIONS:
+            for room in rooms:
+                cell = Cell(room=room, slot=slot)
+                placement = placements.get((room.pk, slot.pk))
+                if placement and placement.session_id in sessions:
+                    cell.session = sessions[placement.session_id]
+                    cell.pinned = placement.pinned
+                    cell.overflow = max(0, cell.session.vote_count - room.capacity)
+                cells.append(cell)
+            if measured:
+                _add_shared_voters(cells, measured)
+        rows.append(GridRow(slot=slot, cells=cells))
+    placed = {p.session_id for p in placements.values()}
+    tray = [s for s in sessions.values() if s.pk not in placed] if with_tray else []
+    return GridView(event, rooms, rows, tray, event.grid_version, sessions)
+
+
+def _add_shared_voters(cells: list[Cell], measured: scheduling.Grid) -> None:
+    filled = [c for c in cells if c.session]
+    for i, cell in enumerate(filled):
+        for other in filled[i + 1 :]:
+            share = measured.shared_voters(cell.session.pk, other.session.pk)
+            if share >= SHARED_VOTERS_WARNING:
+                percent = round(share * 100)
+                cell.shares.append((other.session, percent))
+                other.shares.append((cell.session, percent))

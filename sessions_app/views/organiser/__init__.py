@@ -1,0 +1,2 @@
+"""Pages for an event's organisers, one module per idea; each module lists its own URLs
+(`patterns`), all in the `organiser:` namespace."""
