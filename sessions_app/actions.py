@@ -407,10 +407,8 @@ def cast_vote(*, participant: Participant, session: Session) -> bool:
             )
             % {"budget": budget}
         )
-    created = Vote.objects.bulk_create(
-        [Vote(participant=participant, session=session)], ignore_conflicts=True
-    )
-    return bool(created)
+    _vote, created = Vote.objects.get_or_create(participant=participant, session=session)
+    return created
 
 
 @transaction.atomic

@@ -94,12 +94,28 @@ class InviteOrganiserForm(forms.Form):
     email = forms.EmailField(label=_("Email"))
 
 
-class ParticipantChoiceField(forms.ModelMultipleChoiceField):
+class ChoicesOfEvent(forms.ModelMultipleChoiceField):
+    """A multiple choice of rows by id; ids that cannot be ids (too large, not numbers) are
+    refused as invalid choices before they reach the database."""
+
+    def _check_values(self, value):
+        for pk in value:
+            text = str(pk)
+            if not text.isdigit() or int(text) >= 2**63:
+                raise ValidationError(
+                    self.error_messages["invalid_pk_value"],
+                    code="invalid_pk_value",
+                    params={"pk": pk},
+                )
+        return super()._check_values(value)
+
+
+class ParticipantChoiceField(ChoicesOfEvent):
     def label_from_instance(self, participant: Participant) -> str:
         return str(participant)
 
 
-class SlotChoiceField(forms.ModelMultipleChoiceField):
+class SlotChoiceField(ChoicesOfEvent):
     def label_from_instance(self, slot: Slot) -> str:
         return str(slot)
 
@@ -108,6 +124,7 @@ class ProposalForm(forms.Form):
     title = forms.CharField(
         label=_("Title"),
         max_length=TITLE_MAX,
+        error_messages={"required": _("Give your session a title.")},
         help_text=_("Short and concrete, e.g. “Reaching fathers in the parenting shop”."),
     )
     kind = forms.ChoiceField(
@@ -123,7 +140,7 @@ class ProposalForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 6}),
         help_text=_("What will you do, and for whom? Markdown works: **bold**, *italic*, - lists."),
     )
-    themes = forms.ModelMultipleChoiceField(
+    themes = ChoicesOfEvent(
         label=_("Themes"), queryset=None, required=False, widget=forms.CheckboxSelectMultiple
     )
     cohosts = ParticipantChoiceField(

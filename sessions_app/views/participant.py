@@ -141,13 +141,13 @@ def withdraw_session(
     request: HtmxHttpRequest, event: Event, participant: Participant, pk: int
 ) -> HttpResponse:
     session = get_own_session(request, event, participant, pk)
-    if not (is_organiser(request, event) or session.editable_by_hosts):
+    if event.grid_published and not is_organiser(request, event):
         messages.error(request, _("The grid is published; ask an organiser to withdraw it."))
     elif request.POST.get("restore") == "1":
         actions.restore_session(session=session)
         messages.success(request, _("The session is back on the board."))
     else:
-        actions.withdraw_session(session=session)
+        actions.withdraw_session(session=session, by=participant)
         messages.success(request, _("The session is withdrawn. You can undo this on its page."))
     return redirect(session.get_absolute_url())
 
@@ -178,6 +178,7 @@ def vote(request: HtmxHttpRequest, event: Event, participant: Participant, pk: i
             "votes_left": actions.votes_left(participant),
             "error": error,
             "oob": True,
+            "next": safe_next(request, session.get_absolute_url()),
         }
         return render(request, "includes/vote_button.html", context)
     if error:
@@ -188,6 +189,8 @@ def vote(request: HtmxHttpRequest, event: Event, participant: Participant, pk: i
 @require_POST
 @participant_required
 def preview(request: HtmxHttpRequest, event: Event, participant: Participant) -> HttpResponse:
+    if not request.htmx:  # without JavaScript the form's own preview button does this
+        return redirect("participant:propose", slug=event.slug)
     form = PreviewForm(request.POST)
     text = form.cleaned_data["description"] if form.is_valid() else ""
     return render(request, "participant/propose.html#preview", {"preview": render_markdown(text)})
@@ -197,9 +200,9 @@ def preview(request: HtmxHttpRequest, event: Event, participant: Participant) ->
 @participant_required
 def my_page(request: HtmxHttpRequest, event: Event, participant: Participant) -> HttpResponse:
     hosted = list(
-        participant.hosted_sessions.order_by("created_at").annotate(
-            vote_count=Count("votes", distinct=True)
-        )
+        participant.hosted_sessions.select_related("event")
+        .order_by("created_at")
+        .annotate(vote_count=Count("votes", distinct=True))
     )
     voted = list(
         event.sessions.visible()
@@ -216,6 +219,7 @@ def my_page(request: HtmxHttpRequest, event: Event, participant: Participant) ->
             event.sessions.filter(
                 Q(votes__participant=participant) | Q(hostings__participant=participant)
             )
+            .filter(hidden=False)
             .exclude(status=Session.Status.WITHDRAWN)
             .filter(placement__isnull=False)
             .select_related("placement__room", "placement__slot__event")
