@@ -700,7 +700,9 @@ def _delete_files(names: list[str]) -> None:
 
 
 def _write(plan: _Plan, event_file: EventFile, stored: list[str]) -> Event:
-    event = Event.objects.create(**plan.event)
+    # votes can only be cast while voting is open (a database rule): the event is written
+    # in that phase and gets its own phase once its votes are in
+    event = Event.objects.create(**{**plan.event, "phase": EventPhase.VOTING})
     rooms = Room.objects.bulk_create(
         Room(event=event, name=r["name"], capacity=r["capacity"], order=i)
         for i, r in enumerate(plan.rooms)
@@ -778,6 +780,8 @@ def _write(plan: _Plan, event_file: EventFile, stored: list[str]) -> Event:
         )
         for p in plan.placements
     )
+    event.phase = plan.event["phase"]
+    event.save(update_fields=["phase"])
     return event
 
 

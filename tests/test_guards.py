@@ -58,8 +58,32 @@ def test_moving_a_vote_to_a_session_of_another_event_is_refused(event, participa
     assert Vote.objects.get().session.event == event
 
 
+def test_a_vote_is_cast_only_while_voting_is_open():
+    for phase in [Event.Phase.PROPOSALS, Event.Phase.PUBLISHED, Event.Phase.ARCHIVED]:
+        event = make_event(phase=phase)
+        voter, session = make_participant(event), make_session(event)
+
+        refused_by(
+            "vote_phase",
+            lambda v=voter, s=session: Vote.objects.create(participant=v, session=s),
+        )
+
+    assert Vote.objects.count() == 0
+
+
+def test_votes_of_a_closed_event_stay_and_go_with_their_session():
+    event = make_event(phase=Event.Phase.VOTING)
+    voter, session = make_participant(event), make_session(event)
+    Vote.objects.create(participant=voter, session=session)
+    Event.objects.filter(pk=event.pk).update(phase=Event.Phase.ARCHIVED)
+
+    assert voter.votes.count() == 1
+    session.delete()
+    assert Vote.objects.count() == 0
+
+
 def test_the_dot_voting_budget_holds_in_the_database():
-    event = make_event(votes_per_participant=2)
+    event = make_event(votes_per_participant=2, phase=Event.Phase.VOTING)
     voter = make_participant(event)
     first, second, third = (make_session(event) for _ in range(3))
     make_vote(voter, first)

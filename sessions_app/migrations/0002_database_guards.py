@@ -8,6 +8,8 @@
 3. Rows that join two things of an event join things of the *same* event: a vote (and the dot
    voting budget: no more votes than `votes_per_participant`), a host, a placement (whose slot
    is also a session slot), a session's themes and unavailable slots.
+4. A vote is cast only while the event's phase is `voting` (checked on INSERT; votes of a
+   closed event stay, and can be deleted with their participant or session).
 
 Every refusal is an IntegrityError whose message starts with the rule's name. SQLite rebuilds a
 table for some schema changes and drops its triggers then: a later migration that alters one
@@ -31,6 +33,9 @@ PG_FUNCTIONS = {
               USING ERRCODE = 'check_violation';
           END IF;
           IF TG_OP = 'INSERT' THEN
+            IF (SELECT phase FROM sessions_app_event WHERE id = p_event) <> 'voting' THEN
+              RAISE EXCEPTION 'vote_phase: voting is not open' USING ERRCODE = 'check_violation';
+            END IF;
             SELECT votes_per_participant INTO budget FROM sessions_app_event WHERE id = p_event;
             IF budget IS NOT NULL THEN
               SELECT count(*) INTO used FROM sessions_app_vote
@@ -143,6 +148,11 @@ VOTE_SAME_EVENT = f"""
     SELECT RAISE(ABORT, 'vote_same_event: a participant votes only in their own event')
     WHERE {_event_of("sessions_app_participant", "participant_id")}
           IS NOT {_event_of("sessions_app_session", "session_id")};"""
+VOTE_PHASE = """
+    SELECT RAISE(ABORT, 'vote_phase: voting is not open')
+    WHERE (SELECT e.phase FROM sessions_app_event AS e
+           JOIN sessions_app_participant AS p ON p.event_id = e.id
+           WHERE p.id = NEW.participant_id) <> 'voting';"""
 VOTE_BUDGET = """
     SELECT RAISE(ABORT, 'vote_budget: no votes left')
     WHERE (SELECT e.votes_per_participant FROM sessions_app_event AS e
@@ -178,7 +188,7 @@ SQLITE_TRIGGERS = [  # (name, "BEFORE INSERT ON table", body)
     ("slot_no_overlap_insert", "INSERT ON sessions_app_slot", SLOT_OVERLAP),
     ("slot_no_overlap_update", "UPDATE ON sessions_app_slot", SLOT_OVERLAP),
     ("slot_kind_update", "UPDATE OF kind ON sessions_app_slot", SLOT_KIND),
-    ("vote_insert", "INSERT ON sessions_app_vote", VOTE_SAME_EVENT + VOTE_BUDGET),
+    ("vote_insert", "INSERT ON sessions_app_vote", VOTE_SAME_EVENT + VOTE_PHASE + VOTE_BUDGET),
     ("vote_update", "UPDATE ON sessions_app_vote", VOTE_SAME_EVENT),
     ("host_insert", "INSERT ON sessions_app_host", HOST_SAME_EVENT),
     ("host_update", "UPDATE ON sessions_app_host", HOST_SAME_EVENT),
