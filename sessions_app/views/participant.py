@@ -101,7 +101,15 @@ def propose(request: HtmxHttpRequest, event: Event, participant: Participant) ->
             session = actions.propose_session(event=event, by=participant, proposal=form.proposal())
             messages.success(request, _("Your session is proposed. Thank you!"))
             return redirect(session.get_absolute_url())
-    context = {"event": event, "form": form, "preview": preview, "editing": None}
+    if request.method == "POST" and not form.is_valid():  # keep showing what they wrote
+        preview = render_markdown(form.data.get("description", ""))
+    context = {
+        "event": event,
+        "participant": participant,
+        "form": form,
+        "preview": preview,
+        "editing": None,
+    }
     return render(request, "participant/propose.html", context)
 
 
@@ -131,7 +139,15 @@ def edit_session(
             else:
                 messages.success(request, _("Your changes are saved."))
                 return redirect(session.get_absolute_url())
-    context = {"event": event, "form": form, "preview": preview, "editing": session}
+    if request.method == "POST" and not form.is_valid():
+        preview = render_markdown(form.data.get("description", ""))
+    context = {
+        "event": event,
+        "participant": participant,
+        "form": form,
+        "preview": preview,
+        "editing": session,
+    }
     return render(request, "participant/propose.html", context)
 
 

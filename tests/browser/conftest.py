@@ -3,16 +3,20 @@
 Playwright cannot download its own browser on this machine, so `browser_type_launch_args`
 points it at Debian's Chromium (`CHROMIUM_PATH`, default /usr/bin/chromium). Without that
 executable the tests skip, except in CI (`CI` set), where a missing browser is a failure.
+The accessibility tests need axe-core from npm (`npm ci --prefix tests/browser`), likewise.
 """
 
 import os
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
 import pytest
-from playwright.sync_api import Page, Request
+from django.conf import settings
+from django.contrib.auth.base_user import AbstractBaseUser
+from django.test import Client
+from playwright.sync_api import BrowserContext, Page, Request
 from pytest_django.live_server_helper import LiveServer
 
 CHROMIUM_PATH = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
@@ -27,6 +31,7 @@ CHROMIUM_ARGS = [
     "--disable-sync",
 ]
 HERE = Path(__file__).resolve().parent
+AXE_PATH = HERE / "node_modules" / "axe-core" / "axe.min.js"
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
@@ -88,3 +93,31 @@ def artifacts_dir(pytestconfig: pytest.Config) -> Path:
     path = pytestconfig.rootpath / "test-artifacts"
     path.mkdir(exist_ok=True)
     return path
+
+
+@pytest.fixture(scope="session")
+def axe_source() -> str:
+    """axe-core's browser bundle, installed from the npm registry at the version that
+    tests/browser/package-lock.json pins. Missing: a failure in CI, a skip elsewhere."""
+    if not AXE_PATH.is_file():
+        message = (
+            f"axe-core not found at {AXE_PATH}: install it with `npm ci --prefix tests/browser`."
+        )
+        if os.environ.get("CI"):
+            pytest.fail(message, pytrace=False)
+        pytest.skip(message)
+    return AXE_PATH.read_text(encoding="utf-8")
+
+
+@pytest.fixture
+def sign_in(live_server: LiveServer) -> Callable[[BrowserContext, AbstractBaseUser], None]:
+    """`sign_in(context, user)`: the browser context is signed in as `user`, through a session
+    made by Django's test client, without going through a form."""
+
+    def sign_in(context: BrowserContext, user: AbstractBaseUser) -> None:
+        client = Client()
+        client.force_login(user)
+        cookie = client.cookies[settings.SESSION_COOKIE_NAME]
+        context.add_cookies([{"name": cookie.key, "value": cookie.value, "url": live_server.url}])
+
+    return sign_in
