@@ -12,6 +12,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
+from django.db.models import QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
@@ -110,3 +111,16 @@ def get_own_session(request: HttpRequest, event: Event, participant: Participant
     if not session.hostings.filter(participant=participant).exists():
         raise Http404
     return session
+
+
+def organised_events(user) -> QuerySet[Event]:
+    if user.is_superuser:
+        return Event.objects.all()
+    return Event.objects.filter(
+        participants__user=user, participants__role=Participant.Role.ORGANISER
+    )
+
+
+def may_create_events(user) -> bool:
+    """Superusers and whoever organises an event already."""
+    return user.is_superuser or organised_events(user).exists()

@@ -6,6 +6,7 @@ from __future__ import annotations
 import secrets
 import uuid
 from dataclasses import dataclass
+from datetime import datetime, timedelta
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
@@ -319,6 +320,32 @@ def _unplace_quietly(session: Session, *, summary: str, by: Participant | None) 
         )
 
 
+def _hand_over_cell(*, keep: Session, merge: Session) -> None:
+    """The merged session's cell goes to the kept one when that has none and the rules allow
+    it (its hosts now include the merged one's); otherwise the cell is freed. Either way it is
+    a recorded, undoable grid change."""
+    event = Event.objects.select_for_update().get(pk=keep.event_id)
+    rows = {row[0]: row for row in grid.snapshot(event)}
+    cell = rows.pop(merge.pk, None)
+    if cell is None:
+        return
+    summary = _("“%(session)s” merged") % {"session": merge.title}
+    if keep.pk not in rows:
+        candidate = [*rows.values(), [keep.pk, cell[1], cell[2], cell[3]]]
+        problem = grid.problem_for(event)
+        if not [
+            c
+            for c in scheduling.conflicts(problem, grid.placements_of(candidate))
+            if keep.pk in c.sessions and c.rule != scheduling.Rule.PIN_MOVED
+        ]:
+            rows[keep.pk] = candidate[-1]
+            summary = _("“%(merged)s” merged into “%(session)s”, which takes its place") % {
+                "merged": merge.title,
+                "session": keep.title,
+            }
+    _write_grid(event, list(rows.values()), kind=GridChange.Kind.MOVE, summary=summary, by=None)
+
+
 def touch_grid(event: Event) -> None:
     """Something shown in the grid changed (a title, the hosts): grids on screens reload."""
     Event.objects.filter(pk=event.pk).update(grid_version=F("grid_version") + 1)
@@ -358,13 +385,7 @@ def merge_sessions(*, keep: Session, merge: Session) -> Session:
             next_order += 1
     keep.themes.add(*merge.themes.all())
     keep.unavailable_slots.add(*merge.unavailable_slots.all())
-    placement = Placement.objects.filter(session=merge).first()
-    if placement and not Placement.objects.filter(session=keep).exists():
-        placement.session = keep
-        placement.save(update_fields=["session"])
-        touch_grid(keep.event)
-    else:
-        _unplace_quietly(merge, summary=_("“%(session)s” merged"), by=None)
+    _hand_over_cell(keep=keep, merge=merge)
     merge.status = Session.Status.WITHDRAWN
     merge.merged_into = keep
     merge.save(update_fields=["status", "merged_into", "updated_at"])
@@ -428,6 +449,10 @@ class StaleGrid(ActionRefused):
     """The change was made on an older grid than the one in the database."""
 
 
+class NothingToDo(ActionRefused):
+    """The change would leave the grid as it is; nothing is recorded."""
+
+
 def _locked_event(event: Event, version: int) -> Event:
     """The event row, locked for the rest of the transaction: grid changes of one event go
     one at a time, and each must be made on the current version."""
@@ -443,7 +468,8 @@ def _session_names(ids) -> dict[int, str]:
     return dict(Session.objects.filter(pk__in=list(ids)).values_list("id", "title"))
 
 
-def _refusal(conflict: scheduling.Conflict) -> str:
+def describe_conflict(conflict: scheduling.Conflict) -> str:
+    """A broken hard rule, in words for organisers (names, not ids)."""
     titles = _session_names(conflict.sessions)
     first = titles.get(conflict.sessions[0], "?")
     if conflict.rule == scheduling.Rule.HOST_BUSY:
@@ -465,6 +491,10 @@ def _refusal(conflict: scheduling.Conflict) -> str:
         return _("Sessions go in session slots, not in breaks or plenaries.")
     if conflict.rule == scheduling.Rule.WITHDRAWN:
         return _("“%(session)s” was withdrawn.") % {"session": first}
+    if conflict.rule == scheduling.Rule.CELL_TAKEN:
+        return _("Two sessions cannot share a room at the same time.")
+    if conflict.rule == scheduling.Rule.PLACED_TWICE:
+        return _("“%(session)s” cannot be in two places at once.") % {"session": first}
     return _("That move breaks a rule of the grid (%(rule)s).") % {"rule": conflict.rule}
 
 
@@ -480,7 +510,7 @@ def _check_rows(event: Event, rows: list[list], moved: set[int]) -> None:
         if conflict.rule == scheduling.Rule.PIN_MOVED:
             continue  # organisers may move a pinned session by hand; the pin moves along
         if moved & set(conflict.sessions):
-            raise ActionRefused(_refusal(conflict))
+            raise ActionRefused(describe_conflict(conflict))
 
 
 def _write_grid(
@@ -532,6 +562,9 @@ def move_session(
     _locked_event(event, version)
     rows = {row[0]: row for row in grid.snapshot(event)}
     source = rows.pop(session.pk, None)
+    target = None if cell is None else [cell[0].pk, cell[1].pk]
+    if (source[1:3] if source else None) == target:
+        raise NothingToDo(_("“%(session)s” is there already.") % {"session": session.title})
     moved = {session.pk}
     if cell is None:
         summary = _("“%(session)s” back to the tray") % {"session": session.title}
@@ -637,3 +670,236 @@ def accept_grid(
     rows = _usable_rows(event, rows)
     _check_rows(event, rows, {row[0] for row in rows})
     return _write_grid(event, rows, kind=GridChange.Kind.PROPOSAL, summary=summary, by=by)
+
+
+# ---- organisers: events, phases and the frame (rooms × slots) ------------------------------
+# This block was appended whole, so its one import sits here; hoist it when convenient.
+
+PHASES = list(Event.Phase.values)  # the order an event goes through
+EVENT_SETTINGS = [
+    "name",
+    "date",
+    "venue",
+    "language",
+    "timezone",
+    "votes_per_participant",
+    "description",
+]
+_PARKING = timedelta(days=300 * 365)
+
+
+def phase_steps(phase: str) -> tuple[str | None, str | None]:
+    """The phases an event may go to from `phase`: (previous, next), None past either end."""
+    index = PHASES.index(phase)
+    previous = PHASES[index - 1] if index > 0 else None
+    following = PHASES[index + 1] if index + 1 < len(PHASES) else None
+    return previous, following
+
+
+@transaction.atomic
+def set_phase(*, event: Event, phase: str) -> Event:
+    """Move the event one phase forward or back; only the phase changes (votes, proposals and
+    the grid stay as they are, so going back undoes it). A second click on the same button
+    finds the event there already and changes nothing."""
+    locked = Event.objects.select_for_update().get(pk=event.pk)
+    if locked.phase != phase:
+        if phase not in phase_steps(locked.phase):
+            raise ActionRefused(
+                _("From “%(current)s” an event can only go one phase forward or back.")
+                % {"current": locked.get_phase_display()}
+            )
+        locked.phase = phase
+        locked.save(update_fields=["phase", "updated_at"])
+    event.phase = locked.phase
+    return locked
+
+
+@transaction.atomic
+def create_event(*, by_user, event: Event) -> Event:
+    """Save a new event (from its settings form) and make its maker an organiser of it, under
+    the name they used in their latest event (or their account's name)."""
+    try:
+        with transaction.atomic():
+            event.save(force_insert=True)
+    except IntegrityError:
+        event.pk = None
+        raise ActionRefused(
+            _("Another event took this short name just now; choose another.")
+        ) from None
+    earlier = by_user.participations.order_by("-joined_at", "-pk").first()
+    name = earlier.name if earlier else (by_user.get_full_name() or by_user.get_username())
+    Participant.objects.create(
+        event=event,
+        user=by_user,
+        name=name[:150],
+        email=by_user.email,
+        role=Participant.Role.ORGANISER,
+    )
+    return event
+
+
+def _moved(moment: datetime, source: Event, target: Event) -> datetime:
+    """`moment` in `source`, at the same wall-clock time and day in `target`."""
+    local = timezone.localtime(moment, source.tz).replace(tzinfo=None)
+    return (local + (target.date - source.date)).replace(tzinfo=target.tz)
+
+
+def _park_slots(ids: list[int]) -> None:
+    """Move these slots far into the past, keeping their distances, so that slots can then
+    take their new times one by one without overlapping on the way (the database checks
+    every row as it is written, and a swap or a shift would trip it)."""
+    if ids:
+        Slot.objects.filter(pk__in=ids).update(start=F("start") - _PARKING, end=F("end") - _PARKING)
+
+
+@transaction.atomic
+def update_event(*, event: Event) -> Event:
+    """Save the event's settings (not its short name or phase). When the date or the time
+    zone changes, the slots move along: the same wall-clock times on the new date."""
+    before = Event.objects.select_for_update().get(pk=event.pk)
+    event.save(update_fields=[*EVENT_SETTINGS, "updated_at"])
+    if (before.date, before.timezone) != (event.date, event.timezone):
+        slots = list(before.slots.all())
+        _park_slots([slot.pk for slot in slots])
+        for slot in slots:
+            slot.start, slot.end = (
+                _moved(slot.start, before, event),
+                _moved(slot.end, before, event),
+            )
+            slot.save(update_fields=["start", "end"])
+        touch_grid(event)
+    return event
+
+
+@dataclass(frozen=True)
+class FrameChanges:
+    """What the rooms-and-slots page changes: new and changed rows (not saved yet) and rows to
+    delete."""
+
+    rooms: list[Room]
+    deleted_rooms: list[Room]
+    slots: list[Slot]
+    deleted_slots: list[Slot]
+
+
+def _slot_text(event: Event, slot: Slot) -> str:
+    text = f"{event.local(slot.start):%H:%M}–{event.local(slot.end):%H:%M}"
+    return f"{text} {slot.label}" if slot.label else text
+
+
+def _quoted(names: list[str]) -> str:
+    return ", ".join(f"“{name}”" for name in names)
+
+
+def _refuse_held(event: Event, changes: FrameChanges) -> None:
+    """Refuse to delete a room or slot that holds sessions, or to make such a slot a break."""
+    room_ids = [room.pk for room in changes.deleted_rooms]
+    held = set(Placement.objects.filter(room_id__in=room_ids).values_list("room_id", flat=True))
+    if rooms := [room.name for room in changes.deleted_rooms if room.pk in held]:
+        raise ActionRefused(
+            ngettext(
+                "The room %(rooms)s holds sessions, so nothing was saved. Move its sessions "
+                "to another room in the grid first.",
+                "The rooms %(rooms)s hold sessions, so nothing was saved. Move their sessions "
+                "to other rooms in the grid first.",
+                len(rooms),
+            )
+            % {"rooms": _quoted(rooms)}
+        )
+    not_sessions = [s for s in changes.slots if s.pk and s.kind != Slot.Kind.SESSIONS]
+    slot_ids = [slot.pk for slot in [*changes.deleted_slots, *not_sessions]]
+    held = set(Placement.objects.filter(slot_id__in=slot_ids).values_list("slot_id", flat=True))
+    if slots := [_slot_text(event, s) for s in changes.deleted_slots if s.pk in held]:
+        raise ActionRefused(
+            ngettext(
+                "The slot %(slots)s holds sessions, so nothing was saved. Move its sessions "
+                "to another slot in the grid first.",
+                "The slots %(slots)s hold sessions, so nothing was saved. Move their sessions "
+                "to other slots in the grid first.",
+                len(slots),
+            )
+            % {"slots": _quoted(slots)}
+        )
+    if slots := [_slot_text(event, s) for s in not_sessions if s.pk in held]:
+        raise ActionRefused(
+            ngettext(
+                "The slot %(slots)s holds sessions, so it cannot become a break or a plenary; "
+                "nothing was saved. Move its sessions to another slot in the grid first.",
+                "The slots %(slots)s hold sessions, so they cannot become breaks or plenaries; "
+                "nothing was saved. Move their sessions to other slots in the grid first.",
+                len(slots),
+            )
+            % {"slots": _quoted(slots)}
+        )
+
+
+@transaction.atomic
+def save_frame(*, event: Event, changes: FrameChanges) -> None:
+    """Write what the rooms-and-slots page changed, all or nothing. Rooms and slots that hold
+    sessions are not deleted, and a slot that holds sessions stays a session slot: the refusal
+    names them. Rows change places freely (swap two slots' times, shift the whole day)."""
+    Event.objects.select_for_update().get(pk=event.pk)  # one frame or grid change at a time
+    _refuse_held(event, changes)
+    try:
+        Slot.objects.filter(pk__in=[slot.pk for slot in changes.deleted_slots]).delete()
+        Room.objects.filter(pk__in=[room.pk for room in changes.deleted_rooms]).delete()
+        for room in changes.rooms:
+            if room.pk:  # its name may go to another room, and that room's to this one
+                Room.objects.filter(pk=room.pk).update(name=f"~{uuid.uuid4().hex}")
+        last = event.rooms.aggregate(last=Max("order"))["last"] or 0
+        for room in changes.rooms:
+            if room.order is None:  # left empty: after the others
+                room.order = last = last + 1
+            room.event = event
+            room.save()
+        _park_slots([slot.pk for slot in changes.slots if slot.pk])
+        for slot in changes.slots:
+            slot.event = event
+            slot.save()
+    except IntegrityError:  # also RestrictedError: a placement made since the check above
+        raise ActionRefused(
+            _(
+                "Someone changed the rooms, slots or grid at the same time, so nothing was "
+                "saved. Check the page and save again."
+            )
+        ) from None
+    if changes.rooms or changes.deleted_rooms or changes.slots or changes.deleted_slots:
+        touch_grid(event)  # grids on screens and in the editor reload
+
+
+@transaction.atomic
+def copy_frame(*, source: Event, target: Event) -> tuple[list[Room], list[Slot]]:
+    """Give `target` the rooms (name, seats, order) and slots (kind, label) of `source`, the
+    slots at the same wall-clock times on `target`'s date. Only into an empty frame, so
+    nothing gets mixed up or lost."""
+    locked = Event.objects.select_for_update().get(pk=target.pk)
+    if source.pk == target.pk:
+        raise ActionRefused(_("Choose another event to copy from."))
+    if locked.rooms.exists() or locked.slots.exists():
+        raise ActionRefused(
+            _(
+                "This event has rooms or slots already; copying only fills an empty frame. "
+                "Delete them first, or add what is missing by hand."
+            )
+        )
+    try:
+        rooms = Room.objects.bulk_create(
+            Room(event=locked, name=room.name, capacity=room.capacity, order=room.order)
+            for room in source.rooms.order_by("order", "id")
+        )
+        slots = Slot.objects.bulk_create(
+            Slot(
+                event=locked,
+                start=_moved(slot.start, source, locked),
+                end=_moved(slot.end, source, locked),
+                kind=slot.kind,
+                label=slot.label,
+            )
+            for slot in source.slots.order_by("start")
+        )
+    except IntegrityError:  # e.g. two slots that meet when a clock change is crossed
+        raise ActionRefused(
+            _("These slots cannot be copied to this date; add them by hand.")
+        ) from None
+    touch_grid(locked)
+    return rooms, slots

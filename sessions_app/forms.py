@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+import zoneinfo
+from datetime import datetime
+
 from django import forms
 from django.core.exceptions import ValidationError
+from django.utils.text import slugify
 from django.utils.translation import gettext_lazy as _
 
 from sessions_app.actions import Proposal
-from sessions_app.models import Event, Participant, Session, Slot
+from sessions_app.models import RESERVED_SLUGS, Event, Participant, Room, Session, Slot
 
 TITLE_MAX = 200
 DESCRIPTION_MAX = 10_000
@@ -264,3 +268,380 @@ class ProposalFilterForm(forms.Form):
     def __init__(self, *args, event: Event, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         self.fields["theme"].queryset = event.themes.all()
+
+
+# ---- the grid editor (organisers) ---------------------------------------------------------
+
+
+class GridChangeForm(forms.Form):
+    """Every change of the grid carries the version of the grid it was made on; ids are looked
+    up among the event's own rows only."""
+
+    version = forms.IntegerField(min_value=0, widget=forms.HiddenInput)
+
+    def __init__(self, *args, event: Event, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.event = event
+
+    def has_foreign_ids(self) -> bool:
+        """Whether an id posted is not one of this event's: a 404, not a form to correct."""
+        return any(
+            error.code == "invalid_choice"
+            for errors in self.errors.as_data().values()
+            for error in errors
+        )
+
+
+class MoveForm(GridChangeForm):
+    """A session to a cell (room and slot), or back to the tray (neither)."""
+
+    session = forms.ModelChoiceField(queryset=None, widget=forms.HiddenInput)
+    room = forms.ModelChoiceField(queryset=None, required=False, widget=forms.HiddenInput)
+    slot = forms.ModelChoiceField(queryset=None, required=False, widget=forms.HiddenInput)
+
+    def __init__(self, *args, event: Event, **kwargs) -> None:
+        super().__init__(*args, event=event, **kwargs)
+        self.fields["session"].queryset = event.sessions.active().filter(hidden=False)
+        self.fields["room"].queryset = event.rooms.all()
+        # every kind of slot: a break is refused by the grid's rules, with a message
+        self.fields["slot"].queryset = event.slots.select_related("event")
+
+    def clean(self) -> dict:
+        data = super().clean()
+        if bool(data.get("room")) != bool(data.get("slot")):
+            raise ValidationError(_("Give a room and a slot, or neither for the tray."))
+        return data
+
+    @property
+    def cell(self):
+        room, slot = self.cleaned_data.get("room"), self.cleaned_data.get("slot")
+        return (room, slot) if room and slot else None
+
+
+class PinForm(GridChangeForm):
+    session = forms.ModelChoiceField(queryset=None, widget=forms.HiddenInput)
+    pinned = forms.TypedChoiceField(
+        choices=[("1", _("Pin")), ("0", _("Unpin"))], coerce=lambda v: v == "1"
+    )
+
+    def __init__(self, *args, event: Event, **kwargs) -> None:
+        super().__init__(*args, event=event, **kwargs)
+        self.fields["session"].queryset = event.sessions.active().filter(hidden=False)
+
+
+class UndoForm(GridChangeForm):
+    pass
+
+
+class RestoreGridForm(GridChangeForm):
+    change = forms.ModelChoiceField(queryset=None, widget=forms.HiddenInput)
+
+    def __init__(self, *args, event: Event, **kwargs) -> None:
+        super().__init__(*args, event=event, **kwargs)
+        self.fields["change"].queryset = event.grid_changes.all()
+
+
+class AcceptGridForm(GridChangeForm):
+    """A proposed grid as [session, room, slot, pinned] rows (JSON in a hidden field)."""
+
+    rows = forms.JSONField(widget=forms.HiddenInput)
+
+    def clean_rows(self) -> list[list]:
+        rows = self.cleaned_data["rows"]
+        shape_ok = isinstance(rows, list) and all(
+            isinstance(row, list)
+            and len(row) == 4
+            and all(type(value) is int for value in row[:3])
+            and isinstance(row[3], bool | int)
+            for row in rows
+        )
+        if not shape_ok:
+            raise ValidationError(_("This is not a grid."), code="invalid")
+        event = self.event
+        known = (
+            set(event.sessions.values_list("id", flat=True)),
+            set(event.rooms.values_list("id", flat=True)),
+            set(event.slots.values_list("id", flat=True)),
+        )
+        for row in rows:
+            if any(value not in ids for value, ids in zip(row[:3], known, strict=True)):
+                raise ValidationError(_("This grid is not of this event."), code="invalid_choice")
+        return [[s, r, t, bool(p)] for s, r, t, p in rows]
+
+
+# ---- organisers: an event's settings, its phase and its frame (rooms × slots) ----------------
+# This block was appended whole, so its imports sit here; hoist them when convenient.
+
+
+TIMEZONES = sorted(zoneinfo.available_timezones())
+VOTES_MAX = 100
+SLUG_MAX = 64
+
+
+class EventForm(forms.ModelForm):
+    """A new event's settings. How people vote is a choice, +1 votes or dot voting, plus a
+    number that only dot voting uses; an empty short name is made from the name."""
+
+    voting = forms.ChoiceField(
+        label=_("Voting"),
+        choices=[
+            ("plus", _("+1 votes: everyone votes for as many sessions as they like")),
+            ("dots", _("Dot voting: everyone gets a fixed number of votes")),
+        ],
+        widget=forms.RadioSelect,
+        initial="plus",
+    )
+    votes = forms.IntegerField(
+        label=_("Votes per participant (dot voting)"),
+        required=False,
+        min_value=1,
+        max_value=VOTES_MAX,
+        help_text=_("Only for dot voting, e.g. 3."),
+        widget=forms.NumberInput(attrs={"inputmode": "numeric"}),
+    )
+    description = forms.CharField(
+        label=_("Description"),
+        required=False,
+        max_length=DESCRIPTION_MAX,
+        widget=forms.Textarea(attrs={"rows": 6}),
+        help_text=_("Shown on the event's page. Markdown works: **bold**, *italic*, - lists."),
+    )
+    field_order = [
+        "name",
+        "slug",
+        "date",
+        "venue",
+        "language",
+        "timezone",
+        "voting",
+        "votes",
+        "description",
+    ]
+
+    class Meta:
+        model = Event
+        fields = ["name", "slug", "date", "venue", "language", "timezone", "description"]
+        widgets = {
+            "date": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+            "language": forms.RadioSelect,
+            "timezone": forms.Select(choices=[(zone, zone) for zone in TIMEZONES]),
+        }
+        help_texts = {
+            "slug": _(
+                "Part of every link to the event: letters, digits and hyphens. Leave it empty "
+                "to make one from the name. It cannot change once the event exists."
+            ),
+        }
+        error_messages = {
+            "slug": {"unique": _("Another event already uses this short name; choose another.")}
+        }
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        if "slug" in self.fields:
+            self.fields["slug"].required = False
+        if self.instance.pk and self.instance.votes_per_participant:
+            self.initial.setdefault("voting", "dots")
+            self.initial.setdefault("votes", self.instance.votes_per_participant)
+
+    def clean_name(self) -> str:
+        name = " ".join(self.cleaned_data["name"].split())
+        if not name:
+            raise ValidationError(_("Give the event a name."))
+        return name
+
+    def clean_slug(self) -> str:
+        return self.cleaned_data["slug"].lower()
+
+    def clean(self) -> dict:
+        data = super().clean()
+        derive = "slug" in self.fields and "slug" not in self.errors and not data.get("slug")
+        if derive and data.get("name"):
+            data["slug"] = free_slug(slugify(data["name"]))
+            if not data["slug"]:
+                self.add_error("slug", _("Choose a short name: letters, digits and hyphens."))
+        dots = data.get("voting") == "dots"
+        if dots and data.get("votes") is None and "votes" not in self.errors:
+            self.add_error("votes", _("How many votes does each participant get?"))
+        self.instance.votes_per_participant = data.get("votes") if dots else None
+        return data
+
+
+def free_slug(base: str) -> str:
+    """`base`, or `base-2`, `base-3`, … whichever no event has and is not reserved."""
+    base = base[:SLUG_MAX].strip("-")
+    if not base:
+        return ""
+    taken = set(Event.objects.filter(slug__startswith=base).values_list("slug", flat=True))
+    candidate, number = base, 2
+    while candidate in taken or candidate in RESERVED_SLUGS:
+        suffix = f"-{number}"
+        candidate, number = f"{base[: SLUG_MAX - len(suffix)]}{suffix}", number + 1
+    return candidate
+
+
+class EventSettingsForm(EventForm):
+    """An existing event's settings: the short name is fixed (links and QR codes use it)."""
+
+    class Meta(EventForm.Meta):
+        fields = [name for name in EventForm.Meta.fields if name != "slug"]
+
+
+class PhaseForm(forms.Form):
+    """One button: the phase to go to (the action allows only one step forward or back)."""
+
+    phase = forms.ChoiceField(choices=Event.Phase.choices)
+
+
+class RoomForm(forms.ModelForm):
+    capacity = forms.IntegerField(
+        label=_("Seats"),
+        min_value=1,
+        max_value=100_000,
+        widget=forms.NumberInput(attrs={"inputmode": "numeric"}),
+    )
+    order = forms.IntegerField(
+        label=_("Order"),
+        min_value=0,
+        max_value=10_000,
+        required=False,
+        widget=forms.NumberInput(attrs={"inputmode": "numeric"}),
+    )
+
+    class Meta:
+        model = Room
+        fields = ["name", "capacity", "order"]
+
+    def clean_name(self) -> str:
+        name = " ".join(self.cleaned_data["name"].split())
+        if not name:
+            raise ValidationError(_("Give the room a name."))
+        return name
+
+
+def _kept_forms(formset: forms.BaseFormSet) -> list[forms.Form]:
+    """The formset's valid rows that stay: filled in, not ticked for deletion."""
+    return [
+        form
+        for form in formset.forms
+        if form.is_valid() and form.cleaned_data and not form.cleaned_data.get("DELETE")
+    ]
+
+
+class BaseRoomFormSet(forms.BaseModelFormSet):
+    def clean(self) -> None:
+        super().clean()
+        seen: set[str] = set()
+        for form in _kept_forms(self):
+            name = form.cleaned_data["name"]
+            if name.casefold() in seen:
+                raise ValidationError(
+                    _("Two rooms are called “%(name)s”; give each room its own name."),
+                    params={"name": name},
+                )
+            seen.add(name.casefold())
+
+
+class SlotForm(forms.ModelForm):
+    """A slot as wall-clock times on its day (the event's date, for a new slot)."""
+
+    start_time = forms.TimeField(
+        label=_("Start"), widget=forms.TimeInput(attrs={"type": "time"}, format="%H:%M")
+    )
+    end_time = forms.TimeField(
+        label=_("End"), widget=forms.TimeInput(attrs={"type": "time"}, format="%H:%M")
+    )
+
+    class Meta:
+        model = Slot
+        fields = ["start_time", "end_time", "kind", "label"]
+
+    def __init__(self, *args, event: Event, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.event = event
+        self.day = event.date
+        if self.instance.pk:
+            start, end = event.local(self.instance.start), event.local(self.instance.end)
+            self.day = start.date()
+            self.initial.setdefault("start_time", start.time().replace(second=0, microsecond=0))
+            self.initial.setdefault("end_time", end.time().replace(second=0, microsecond=0))
+
+    def clean(self) -> dict:
+        data = super().clean()
+        start, end = data.get("start_time"), data.get("end_time")
+        if start is not None and end is not None:
+            if end <= start:
+                self.add_error("end_time", _("A slot must end after it starts."))
+            else:
+                data["start"] = datetime.combine(self.day, start, tzinfo=self.event.tz)
+                data["end"] = datetime.combine(self.day, end, tzinfo=self.event.tz)
+        return data
+
+    def save(self, commit: bool = True) -> Slot:
+        self.instance.start = self.cleaned_data["start"]
+        self.instance.end = self.cleaned_data["end"]
+        return super().save(commit)
+
+
+class BaseSlotFormSet(forms.BaseModelFormSet):
+    def clean(self) -> None:
+        """No two slots overlap, judged on the page as submitted (so two slots may swap)."""
+        super().clean()
+        spans = sorted(
+            (form.cleaned_data["start"], form.cleaned_data["end"])
+            for form in _kept_forms(self)
+            if "start" in form.cleaned_data
+        )
+        errors, latest = [], None  # latest: the slot so far that ends last
+        for start, end in spans:
+            if latest is not None and start < latest[1]:
+                errors.append(
+                    ValidationError(
+                        _("The slot %(first)s overlaps the slot %(second)s."),
+                        params={"first": _span(*latest), "second": _span(start, end)},
+                    )
+                )
+            if latest is None or end > latest[1]:
+                latest = (start, end)
+        if errors:
+            raise ValidationError(errors)
+
+
+def _span(start: datetime, end: datetime) -> str:
+    return f"{start:%H:%M}–{end:%H:%M}"
+
+
+RoomFormSet = forms.modelformset_factory(
+    Room, form=RoomForm, formset=BaseRoomFormSet, extra=3, can_delete=True, can_delete_extra=False
+)
+SlotFormSet = forms.modelformset_factory(
+    Slot, form=SlotForm, formset=BaseSlotFormSet, extra=4, can_delete=True, can_delete_extra=False
+)
+
+
+def frame_formsets(event: Event, data=None) -> tuple[BaseRoomFormSet, BaseSlotFormSet]:
+    """The rooms and the slots of the event as two formsets of one page, with empty rows to
+    add more (a few for a new event, one or two once there are some)."""
+    rooms = RoomFormSet(data, queryset=event.rooms.order_by("order", "id"), prefix="rooms")
+    slots = SlotFormSet(
+        data,
+        queryset=event.slots.order_by("start"),
+        prefix="slots",
+        form_kwargs={"event": event},
+    )
+    rooms.extra = 1 if rooms.get_queryset() else 3
+    slots.extra = 2 if slots.get_queryset() else 4
+    return rooms, slots
+
+
+class EventChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, event: Event) -> str:
+        return f"{event.name} ({event.date:%Y-%m-%d})"
+
+
+class CopyFrameForm(forms.Form):
+    source = EventChoiceField(label=_("Copy from"), queryset=Event.objects.none())
+
+    def __init__(self, *args, events, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["source"].queryset = events

@@ -100,6 +100,7 @@ class GridView:
     tray: list[Session]
     version: int
     sessions: dict[int, Session]
+    measured: scheduling.Grid | None = None  # with `warnings`: lost and move effects
 
     def now_and_next(self, moment: datetime) -> tuple[GridRow | None, GridRow | None]:
         now = next((r for r in self.rows if r.slot.start <= moment < r.slot.end), None)
@@ -147,7 +148,7 @@ def grid_view(event: Event, *, with_tray: bool = False, warnings: bool = False) 
         rows.append(GridRow(slot=slot, cells=cells))
     placed = {p.session_id for p in placements.values()}
     tray = [s for s in sessions.values() if s.pk not in placed] if with_tray else []
-    return GridView(event, rooms, rows, tray, event.grid_version, sessions)
+    return GridView(event, rooms, rows, tray, event.grid_version, sessions, measured)
 
 
 def _add_shared_voters(cells: list[Cell], measured: scheduling.Grid) -> None:

@@ -3,7 +3,7 @@
 from django.urls import include, path
 
 from sessions_app.views import participant, public
-from sessions_app.views.organiser import people
+from sessions_app.views.organiser import event, grid, people
 
 public_patterns = [
     path("", public.home, name="home"),
@@ -13,6 +13,9 @@ public_patterns = [
     path("<slug:slug>/", public.event, name="event"),
     path("<slug:slug>/join/", public.join, name="join"),
     path("<slug:slug>/sessions/<int:pk>/", public.session, name="session"),
+    path("<slug:slug>/grid/", public.grid, name="grid"),
+    path("<slug:slug>/grid/version", public.grid_version, name="grid-version"),
+    path("<slug:slug>/now/", public.now_and_next, name="now"),
 ]
 
 participant_patterns = [
@@ -29,7 +32,7 @@ participant_patterns = [
     path("<slug:slug>/sessions/<int:pk>/vote/", participant.vote, name="vote"),
 ]
 
-organiser_patterns = [*people.patterns]
+organiser_patterns = [*people.patterns, *grid.patterns, *event.patterns]
 
 urlpatterns = [
     path("", include((public_patterns, "public"))),

@@ -1,5 +1,6 @@
 import pytest
 from django.conf import settings as django_settings
+from django.utils import translation
 
 from sessions_app.models import Event, Participant
 from tests.factories import make_event, make_participant
@@ -13,6 +14,14 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
     if deselected:
         config.hook.pytest_deselected(items=deselected)
         items[:] = [item for item in items if not item.get_closest_marker("postgres")]
+
+
+@pytest.fixture(autouse=True)
+def english_outside_requests():
+    """Code called outside a request (actions, commands) speaks the default language, Dutch;
+    tests read English there unless they ask otherwise. Requests pick their own language."""
+    with translation.override("en"):
+        yield
 
 
 @pytest.fixture(autouse=True)

@@ -1,6 +1,7 @@
 from django import template
 from django.utils.safestring import SafeString
 
+from sessions_app.access import is_organiser
 from sessions_app.markdown import render_markdown
 
 register = template.Library()
@@ -9,3 +10,9 @@ register = template.Library()
 @register.filter(name="markdown")
 def markdown_filter(text: str) -> SafeString:
     return render_markdown(text)
+
+
+@register.filter
+def organises(request, event) -> bool:
+    """`{% if request|organises:event %}`: the visitor organises this event."""
+    return is_organiser(request, event)

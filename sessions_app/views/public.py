@@ -4,17 +4,31 @@ from django.contrib import messages
 from django.contrib.auth import login
 from django.contrib.auth.decorators import login_not_required
 from django.db.models import Count, Q
-from django.http import HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
 from django.urls import reverse
+from django.utils import timezone
+from django.utils.cache import get_conditional_response
 from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
+from django.views.decorators.vary import vary_on_headers
+from django_htmx.http import HttpResponseClientRefresh
 
-from sessions_app import actions
-from sessions_app.access import event_view, get_session, is_organiser, participant_for
+from sessions_app import actions, live
+from sessions_app.access import (
+    activate_event_language,
+    event_view,
+    get_session,
+    is_organiser,
+    may_create_events,
+    participant_for,
+)
 from sessions_app.forms import JoinCodeForm, JoinForm, SignInRequestForm
-from sessions_app.models import Event, Session, Vote
+from sessions_app.grid import grid_view
+from sessions_app.models import Event, Host, Participant, Session, Vote
 from sessions_app.views import HtmxHttpRequest
 
 MODEL_BACKEND = "django.contrib.auth.backends.ModelBackend"
@@ -37,7 +51,12 @@ def safe_next(request: HtmxHttpRequest, fallback: str) -> str:
 def home(request: HtmxHttpRequest) -> HttpResponse:
     events = Event.objects.exclude(phase=Event.Phase.ARCHIVED).order_by("date", "name")
     past = Event.objects.filter(phase=Event.Phase.ARCHIVED).order_by("-date", "name")
-    return render(request, "public/home.html", {"events": events, "past_events": past})
+    context = {
+        "events": events,
+        "past_events": past,
+        "may_create": request.user.is_authenticated and may_create_events(request.user),
+    }
+    return render(request, "public/home.html", context)
 
 
 @require_GET
@@ -187,3 +206,143 @@ def session(request: HtmxHttpRequest, event: Event, pk: int) -> HttpResponse:
         "votes_left": actions.votes_left(participant) if participant else None,
     }
     return render(request, "public/session.html", context)
+
+
+# ---- the grid, live -------------------------------------------------------------------------
+
+
+def grid_visible(request: HtmxHttpRequest, event: Event) -> bool:
+    """Participants and visitors see the grid once it is published; organisers always."""
+    return event.grid_published or is_organiser(request, event)
+
+
+def grid_unpublished(request: HtmxHttpRequest, event: Event) -> HttpResponse:
+    """What others see before publication: a page that reloads itself once it is published."""
+    if request.htmx:
+        return HttpResponseClientRefresh()
+    context = {"event": event, "token": live.state_token(event), "live": live}
+    return render(request, "public/grid.html", context | {"unpublished": True})
+
+
+def my_session_ids(participant: Participant) -> set[int]:
+    """Sessions the participant hosts or voted for (one query)."""
+    hosted = Host.objects.filter(participant=participant).order_by().values_list("session_id")
+    voted = Vote.objects.filter(participant=participant).order_by().values_list("session_id")
+    return {pk for (pk,) in hosted.union(voted)}
+
+
+def grid_html(event: Event, *, mine: set[int] | None = None) -> SafeString:
+    """The #grid fragment: the same for everyone (cached per version) unless it is someone's
+    own day."""
+
+    def render_grid() -> str:
+        context = {"event": event, "grid": grid_view(event), "token": live.state_token(event)}
+        return render_to_string("public/grid.html#grid", context | {"mine": mine})
+
+    if mine is not None:
+        return mark_safe(render_grid())  # template output: escaped by the template
+    return live.cached_grid(event, render_grid)
+
+
+@require_GET
+@login_not_required
+@vary_on_headers("HX-Request")
+def grid(request: HtmxHttpRequest, slug: str) -> HttpResponse:
+    """Rooms as columns, slots as rows; `?mine=1` keeps a participant's own sessions.
+
+    Not `event_view`: the event comes from `live.event_for`, at most 2 s old, so that a
+    visitor of a grid that did not change costs no query at all."""
+    event = live.event_for(slug)
+    if event is None:
+        raise Http404
+    activate_event_language(request, event)
+    if not grid_visible(request, event):
+        return grid_unpublished(request, event)
+    participant = participant_for(request, event)
+    mine = my_session_ids(participant) if participant and request.GET.get("mine") else None
+    if request.htmx:
+        return HttpResponse(grid_html(event, mine=mine))
+    context = {
+        "event": event,
+        "participant": participant,
+        "is_organiser": is_organiser(request, event),
+        "mine": mine is not None,
+        "live": live,
+    }
+    if event.grid_published and page_is_shared(request):
+        return shared_grid_page(request, event, context)
+    context["grid_html"] = grid_html(event, mine=mine)
+    return render(request, "public/grid.html", context)
+
+
+def page_is_shared(request: HtmxHttpRequest) -> bool:
+    """Every such visitor gets the same page: not signed in, no query, no message to show."""
+    return (
+        not request.user.is_authenticated
+        and not request.GET
+        and not len(messages.get_messages(request))
+    )
+
+
+def shared_grid_page(request: HtmxHttpRequest, event: Event, context: dict) -> HttpResponse:
+    """The grid page from the cache, as all anonymous visitors get it; the CSRF token (of the
+    language switch) is the visitor's own."""
+
+    def render_page(csrf_token: str) -> str:
+        page = context | {"grid_html": grid_html(event), "csrf_token": csrf_token}
+        return render_to_string("public/grid.html", page, request=request)
+
+    return HttpResponse(live.cached_page(event, request, render_page))
+
+
+@require_GET
+@login_not_required
+def grid_version(request: HtmxHttpRequest, slug: str) -> HttpResponse:
+    """The grid's version as an ETag: open grids ask every few seconds and get an empty 304
+    until it changes. No session, no user, at most one query per process every 2 s."""
+    token = live.grid_state(slug)
+    if token is None:
+        raise Http404
+    response = HttpResponse(token, content_type="text/plain; charset=utf-8")
+    response["ETag"] = f'"{token}"'  # digits, a dash and a phase: nothing to quote
+    response["Cache-Control"] = "no-cache"  # stored, but asked again every time
+    return get_conditional_response(request, etag=response["ETag"], response=response)
+
+
+@require_GET
+@login_not_required
+@vary_on_headers("HX-Request")
+@event_view
+def now_and_next(request: HtmxHttpRequest, event: Event) -> HttpResponse:
+    """For the beamer: what runs now and next in every room, in large type."""
+    if not grid_visible(request, event):
+        return grid_unpublished(request, event)
+    moment = timezone.now()
+    view = grid_view(event)
+    now, upcoming = view.now_and_next(moment)
+    rooms = [
+        (room, _cell(now, i), _cell(upcoming, i))
+        for i, room in enumerate(view.rooms)
+        if _cell(now, i) or _cell(upcoming, i)
+    ]
+    boundary = now.slot.end if now else upcoming.slot.start if upcoming else None
+    context = {
+        "event": event,
+        "moment": moment,
+        "now": now,
+        "next": upcoming,
+        "rooms": rooms,
+        "refresh_at": int(boundary.timestamp() * 1000) if boundary else "",
+        "token": live.state_token(event),
+        "live": live,
+    }
+    if request.htmx:
+        return render(request, "public/now.html#now", context)
+    return render(request, "public/now.html", context)
+
+
+def _cell(row, index: int):
+    """The session cell of `row` in the index-th room, if a session is there."""
+    if row is None or row.spans_all or not row.cells[index].session:
+        return None
+    return row.cells[index]

@@ -1,0 +1,100 @@
+"""The live grid: cheap to ask "has it changed?", cheap to show to many.
+
+- `grid_state(slug)` is the grid's state as one short token, its version and the event's
+  phase, which open grids poll every few seconds; `event_for(slug)` is the event as the grid
+  page needs it. Both are kept in Django's cache for `OOCAMP_GRID_STATE_SECONDS` (2 s): one
+  indexed query per process and period, however many phones ask.
+- `cached_grid(event, render)` keeps the rendered grid per event, version and language, so a
+  grid is rendered once per change instead of once per visitor. The key holds the version read
+  from the database with the event, so every process serves the new grid as soon as the
+  version goes up: nothing needs to be deleted, and old entries expire by themselves.
+- `cached_page(event, request, render)` does the same for the whole page of a visitor who is
+  not signed in (the page around the grid costs as much as the grid itself): it is rendered
+  once with a hole where the CSRF token goes, and each visitor gets their own token put in.
+
+Votes change without a new version while voting is open, so the grid is cached only once it
+is published (voting is closed by then); before that only organisers see it, rendered fresh.
+"""
+
+from collections.abc import Callable
+
+from django.conf import settings
+from django.core.cache import cache
+from django.http import HttpRequest
+from django.middleware.csrf import get_token
+from django.utils import translation
+from django.utils.safestring import SafeString, mark_safe
+
+from sessions_app.models import Event
+
+GRID_CACHE_SECONDS = 24 * 60 * 60  # a version that is still current after a day is rendered again
+# Only ever filled with the token of the visitor who gets the page, wherever it appears.
+CSRF_HOLE = "\x00csrf-token\x00"
+
+
+def state_seconds() -> float:
+    return getattr(settings, "OOCAMP_GRID_STATE_SECONDS", 2)
+
+
+def poll_seconds() -> float:
+    """How often an open grid asks whether it changed, give or take a fifth (a change shows
+    within 1.2 × this plus `state_seconds()`: 8 s, under the 10 s promised)."""
+    return getattr(settings, "OOCAMP_LIVE_POLL_SECONDS", 5)
+
+
+def state_token(event: Event) -> str:
+    return f"{event.grid_version}-{event.phase}"
+
+
+def event_for(slug: str) -> Event | None:
+    """The event with this slug (None if there is none), at most `state_seconds()` old."""
+    key = f"oocamp:event:{slug}"
+    event = cache.get(key)
+    if event is None:
+        event = Event.objects.filter(slug=slug).first() or False  # remember "none", too
+        cache.set(key, event, state_seconds())
+    return event or None
+
+
+def grid_state(slug: str) -> str | None:
+    """The token of the event with this slug (None if there is none), at most
+    `state_seconds()` old. Kept apart from `event_for`, as a short string: it is read far
+    more often than the event."""
+    key = f"oocamp:grid-state:{slug}"
+    token = cache.get(key)
+    if token is None:
+        row = Event.objects.filter(slug=slug).values_list("grid_version", "phase").first()
+        token = "{}-{}".format(*row) if row else ""  # "": remember that there is none, too
+        cache.set(key, token, state_seconds())
+    return token or None
+
+
+def grid_key(event: Event) -> str:
+    created = int(event.created_at.timestamp() * 1_000_000)  # an id used again is another event
+    language = translation.get_language()
+    return f"oocamp:grid:{event.pk}:{created}:{event.grid_version}:{event.phase}:{language}"
+
+
+def cached_grid(event: Event, render: Callable[[], str]) -> SafeString:
+    """The grid's HTML from the cache, or from `render()` (then stored) on a miss."""
+    if not event.grid_published:
+        return mark_safe(render())  # template output: escaped by the template
+    key = grid_key(event)
+    html = cache.get(key)
+    if html is None:
+        html = str(render())
+        cache.set(key, html, GRID_CACHE_SECONDS)
+    return mark_safe(html)  # template output: escaped when it was rendered
+
+
+def cached_page(event: Event, request: HttpRequest, render: Callable[[str], str]) -> str:
+    """The page of a published grid as every anonymous visitor sees it, with this visitor's
+    CSRF token. `render(token)` renders the page with `token` as the CSRF token. The key also
+    holds when the event was last saved: its name is on the page."""
+    updated = int(event.updated_at.timestamp() * 1_000_000)
+    key = f"{grid_key(event)}:page:{updated}"
+    html = cache.get(key)
+    if html is None:
+        html = str(render(CSRF_HOLE))
+        cache.set(key, html, GRID_CACHE_SECONDS)
+    return html.replace(CSRF_HOLE, get_token(request))

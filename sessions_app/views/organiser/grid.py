@@ -1,0 +1,338 @@
+"""The organisers' grid editor: place, swap, unplace and pin sessions, undo, the history of
+changes, and a proposed grid to accept or throw away.
+
+Every page works without JavaScript (forms post, the answer redirects with a message); with
+htmx a change answers with the `#grid` partial: 200 when done, 422 when a rule refuses it, 409
+when it was made on a grid that changed meanwhile (static/js/grid-editor.js lets htmx swap
+those two). Every change carries the grid version it was made on; the actions check it."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from django.contrib import messages
+from django.http import Http404, HttpResponse, HttpResponseBadRequest
+from django.shortcuts import redirect, render
+from django.urls import path, reverse
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.vary import vary_on_headers
+from django_htmx.http import replace_url
+
+from sessions_app import actions, grid, scheduling
+from sessions_app.access import organiser_required, participant_for
+from sessions_app.forms import (
+    AcceptGridForm,
+    GridChangeForm,
+    MoveForm,
+    PinForm,
+    RestoreGridForm,
+    UndoForm,
+)
+from sessions_app.models import Event, GridChange, Participant, Session
+from sessions_app.scheduling.simple import simple_placement
+from sessions_app.views import HtmxHttpRequest
+
+HISTORY_LENGTH = 200
+
+
+@dataclass(frozen=True)
+class Feedback:
+    text: str
+    error: bool = False
+
+
+@dataclass(frozen=True)
+class Choice:
+    """What placing the chosen session in one cell would do."""
+
+    effect: str  # "+3 clashes, −12 overflow"
+    blocked: str = ""  # why the grid's rules refuse it, if they do
+    chosen: bool = False  # the chosen session is in this cell
+
+
+def describe_effect(delta: scheduling.Lost) -> str:
+    """The parts of `lost` a move changes, e.g. "+3 clashes, −12 overflow"."""
+    parts = []
+    for n, template in (
+        (delta.unplaced, lambda k: ngettext("%(n)s unplaced", "%(n)s unplaced", k)),
+        (delta.clashes, lambda k: ngettext("%(n)s clash", "%(n)s clashes", k)),
+        (delta.overflow, lambda k: ngettext("%(n)s overflow", "%(n)s overflow", k)),
+    ):
+        if n:
+            parts.append(template(abs(n)) % {"n": f"{'+' if n > 0 else '−'}{abs(n)}"})
+    return ", ".join(parts) if parts else _("no change")
+
+
+def _choices(view: grid.GridView, selected: Session) -> None:
+    """Give every cell of the grid a `choice`: the effect of placing `selected` there, and
+    whether the hard rules refuse it (swaps included: the occupant goes to the chosen
+    session's old cell, or to the tray)."""
+    measured = view.measured
+    problem = measured.problem
+    source = measured.placed.get(selected.pk)
+    in_slot: dict[int, list[int]] = defaultdict(list)
+    for placement in measured.placed.values():
+        in_slot[placement.slot].append(placement.session)
+
+    def refusal(session_id: int, slot_id: int, leaving: set[int]) -> str:
+        session = problem.session(session_id)
+        if slot_id in session.unavailable:
+            return _("hosts unavailable")
+        others = (problem.session(s) for s in in_slot[slot_id] if s not in leaving)
+        if any(session.hosts & other.hosts for other in others):
+            return _("a host is busy then")
+        return ""
+
+    for row in view.rows:
+        for cell in row.cells:
+            key = (cell.room.pk, cell.slot.pk)
+            if source is not None and source.cell == key:
+                cell.choice = Choice(effect="", chosen=True)
+                continue
+            occupant = measured.by_cell.get(key)
+            moving = {selected.pk, occupant} if occupant else {selected.pk}
+            blocked = refusal(selected.pk, cell.slot.pk, moving)
+            swapped = occupant and source and source.slot != cell.slot.pk
+            if not blocked and swapped and refusal(occupant, source.slot, moving):
+                blocked = _("“%(title)s” cannot take its place") % {
+                    "title": cell.session.title if cell.session else "?"
+                }
+            effect = describe_effect(measured.move_effect(selected.pk, key))
+            cell.choice = Choice(effect=effect, blocked=blocked)
+
+
+def editor_context(
+    event: Event, *, selected_id: int | None = None, feedback: Feedback | None = None
+) -> dict:
+    view = grid.grid_view(event, with_tray=True, warnings=True)
+    selected = view.sessions.get(selected_id) if selected_id else None
+    tray_effect = ""
+    if selected is not None:
+        _choices(view, selected)
+        if selected.pk in view.measured.placed:
+            tray_effect = describe_effect(view.measured.move_effect(selected.pk, None))
+    undoable = (
+        event.grid_changes.exclude(kind=GridChange.Kind.UNDO)
+        .filter(undone=False)
+        .order_by("-version")
+        .first()
+    )
+    return {
+        "event": event,
+        "view": view,
+        "lost": view.measured.lost(),
+        "selected": selected,
+        "selected_placed": bool(selected and selected.pk in view.measured.placed),
+        "tray_effect": tray_effect,
+        "undoable": undoable,
+        "feedback": feedback,
+        "urls": {
+            name: reverse(f"organiser:{name}", args=[event.slug])
+            for name in ["grid", "move", "pin", "undo"]
+        },
+    }
+
+
+def _selected_id(request: HtmxHttpRequest) -> int | None:
+    value = request.GET.get("select", "")
+    return int(value) if value.isdigit() else None
+
+
+@require_GET
+@vary_on_headers("HX-Request")
+@organiser_required
+def grid_editor(request: HtmxHttpRequest, event: Event) -> HttpResponse:
+    context = editor_context(event, selected_id=_selected_id(request))
+    if request.htmx and not request.htmx.history_restore_request:
+        return render(request, "organiser/grid.html#grid", context)
+    return render(request, "organiser/grid.html", context)
+
+
+def _answer(
+    request: HtmxHttpRequest, event: Event, *, text: str, error: bool = False, status: int = 200
+) -> HttpResponse:
+    """htmx: the fresh `#grid` with the outcome in it; otherwise a message and a redirect."""
+    if request.htmx:
+        context = editor_context(event, feedback=Feedback(text, error))
+        response = render(request, "organiser/grid.html#grid", context, status=status)
+        return replace_url(response, reverse("organiser:grid", args=[event.slug]))
+    (messages.error if error else messages.success)(request, text)
+    return redirect("organiser:grid", slug=event.slug)
+
+
+def _change(
+    request: HtmxHttpRequest,
+    event: Event,
+    form: GridChangeForm,
+    change: Callable[[Participant | None], GridChange],
+) -> HttpResponse:
+    """Validate the form, make the change, answer: 404 for another event's ids, 400 for a
+    broken form, 409 for a stale grid, 422 for a move the rules refuse."""
+    if not form.is_valid():
+        if form.has_foreign_ids():
+            raise Http404
+        return HttpResponseBadRequest(_("This form was not filled in right; reload the page."))
+    try:
+        done = change(participant_for(request, event))
+    except actions.StaleGrid as refusal:
+        event.refresh_from_db(fields=["grid_version"])
+        return _answer(request, event, text=str(refusal), error=True, status=409)
+    except actions.NothingToDo:
+        return _answer(request, event, text=_("Nothing changed."))
+    except actions.ActionRefused as refusal:
+        return _answer(request, event, text=str(refusal), error=True, status=422)
+    return _answer(request, event, text=done.summary)
+
+
+@require_POST
+@organiser_required
+def move(request: HtmxHttpRequest, event: Event) -> HttpResponse:
+    form = MoveForm(request.POST, event=event)
+    return _change(
+        request,
+        event,
+        form,
+        lambda by: actions.move_session(
+            event=event,
+            session=form.cleaned_data["session"],
+            cell=form.cell,
+            version=form.cleaned_data["version"],
+            by=by,
+        ),
+    )
+
+
+@require_POST
+@organiser_required
+def pin(request: HtmxHttpRequest, event: Event) -> HttpResponse:
+    form = PinForm(request.POST, event=event)
+    return _change(
+        request,
+        event,
+        form,
+        lambda by: actions.set_pinned(
+            event=event,
+            session=form.cleaned_data["session"],
+            pinned=form.cleaned_data["pinned"],
+            version=form.cleaned_data["version"],
+            by=by,
+        ),
+    )
+
+
+@require_POST
+@organiser_required
+def undo(request: HtmxHttpRequest, event: Event) -> HttpResponse:
+    form = UndoForm(request.POST, event=event)
+    return _change(
+        request,
+        event,
+        form,
+        lambda by: actions.undo_grid_change(
+            event=event, version=form.cleaned_data["version"], by=by
+        ),
+    )
+
+
+@require_GET
+@organiser_required
+def history(request: HtmxHttpRequest, event: Event) -> HttpResponse:
+    changes = list(event.grid_changes.select_related("by").order_by("-version")[:HISTORY_LENGTH])
+    for change in changes:
+        change.local_time = event.local(change.created_at)
+    context = {"event": event, "changes": changes, "limit": HISTORY_LENGTH}
+    return render(request, "organiser/history.html", context)
+
+
+@require_POST
+@organiser_required
+def restore(request: HtmxHttpRequest, event: Event) -> HttpResponse:
+    form = RestoreGridForm(request.POST, event=event)
+    return _change(
+        request,
+        event,
+        form,
+        lambda by: actions.restore_grid(
+            event=event,
+            change=form.cleaned_data["change"],
+            version=form.cleaned_data["version"],
+            by=by,
+        ),
+    )
+
+
+def _compare_rows(view: grid.GridView, cells: dict, other: dict) -> list:
+    """The grid's rows as (row, [(cell, session there, whether `other` differs there)])."""
+    return [
+        (
+            row,
+            [
+                (cell, view.sessions.get(cells.get(key)), cells.get(key) != other.get(key))
+                for cell in row.cells
+                for key in [(cell.room.pk, cell.slot.pk)]
+            ],
+        )
+        for row in view.rows
+    ]
+
+
+@require_GET
+@organiser_required
+def propose_grid(request: HtmxHttpRequest, event: Event) -> HttpResponse:
+    """The simplest valid grid next to the live one, with the `lost` of both; nothing is
+    written until the organiser accepts it."""
+    current = grid.grid_view(event, warnings=True)
+    problem = current.measured.problem
+    proposal = simple_placement(problem)
+    # only pinned sessions can break a rule here (a host pinned twice in one slot)
+    conflicts = scheduling.conflicts(problem, proposal)
+    now = {p.cell: p.session for p in current.measured.placed.values()}
+    then = {p.cell: p.session for p in proposal}
+    placed = {p.session for p in proposal}
+    rows = [[p.session, p.room, p.slot, p.pinned] for p in proposal]
+    context = {
+        "event": event,
+        "view": current,
+        "lost": current.measured.lost(),
+        "current_rows": _compare_rows(current, now, then),
+        "proposal_rows": _compare_rows(current, then, now),
+        "proposal_lost": scheduling.lost(problem, proposal),
+        "proposal_unplaced": [s for s in current.sessions.values() if s.pk not in placed],
+        "refusals": [actions.describe_conflict(c) for c in conflicts],  # the words of a refusal
+        "form": AcceptGridForm(initial={"rows": rows, "version": current.version}, event=event),
+    }
+    return render(request, "organiser/propose_grid.html", context)
+
+
+@require_POST
+@organiser_required
+def accept_grid(request: HtmxHttpRequest, event: Event) -> HttpResponse:
+    form = AcceptGridForm(request.POST, event=event)
+    return _change(
+        request,
+        event,
+        form,
+        lambda by: actions.accept_grid(
+            event=event,
+            rows=form.cleaned_data["rows"],
+            version=form.cleaned_data["version"],
+            by=by,
+            summary=_("Proposed grid accepted"),
+        ),
+    )
+
+
+patterns = [
+    path("<slug:slug>/organise/grid/", grid_editor, name="grid"),
+    path("<slug:slug>/organise/grid/move/", move, name="move"),
+    path("<slug:slug>/organise/grid/pin/", pin, name="pin"),
+    path("<slug:slug>/organise/grid/undo/", undo, name="undo"),
+    path("<slug:slug>/organise/history/", history, name="history"),
+    path("<slug:slug>/organise/history/restore/", restore, name="restore"),
+    path("<slug:slug>/organise/grid/propose/", propose_grid, name="propose-grid"),
+    path("<slug:slug>/organise/grid/accept/", accept_grid, name="accept-grid"),
+]

@@ -1,0 +1,391 @@
+"""The organisers' grid editor in a real browser: drag and drop (tray → cell, swap, back to the
+tray), undo, the same moves with the keyboard alone (Choose, then Place here), a move the rules
+refuse, two organisers on one grid (409 and the fresh grid), and a phone-sized screen, where
+the page never scrolls sideways (only the grid does, inside its own box).
+
+Selectors are ids, data attributes and roles; the grid's wording is asserted where it is the
+point (the refusal names the host and both sessions)."""
+
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import pytest
+from playwright.sync_api import BrowserContext, Locator, Page, expect
+from pytest_playwright.pytest_playwright import CreateContextCallback
+
+from sessions_app.models import Event, Participant, Placement, Room, Session, Slot
+from tests.factories import (
+    make_event,
+    make_participant,
+    make_placement,
+    make_room,
+    make_session,
+    make_slot,
+    make_vote,
+)
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+SLUG = "grid-camp"
+DESKTOP = {"viewport": {"width": 1280, "height": 900}}
+PHONE = {"viewport": {"width": 390, "height": 844}, "is_mobile": True, "has_touch": True}
+
+
+@dataclass
+class Camp:
+    event: Event
+    organiser: Participant
+    aula: Room
+    zaal: Room
+    kelder: Room
+    ten: Slot
+    eleven: Slot
+    data: Session  # Ann
+    budget: Session  # Bob
+    access: Session  # Ann again
+    forms: Session  # Cas
+
+
+@pytest.fixture
+def camp() -> Camp:
+    event = make_event(slug=SLUG, name="Grid Camp", language="en", phase=Event.Phase.VOTING)
+    ann = make_participant(event, name="Ann Hosting")
+    bob = make_participant(event, name="Bob Hosting")
+    cas = make_participant(event, name="Cas Hosting")
+    camp = Camp(
+        event=event,
+        organiser=make_participant(event, name="Olga", role=Participant.Role.ORGANISER),
+        aula=make_room(event, name="Aula", capacity=40),
+        zaal=make_room(event, name="Zaal B", capacity=12),
+        kelder=make_room(event, name="Kelder", capacity=3),
+        ten=make_slot(event, "10:00", "10:45"),
+        eleven=make_slot(event, "11:00", "11:45"),
+        data=make_session(event, [ann], title="Open data in the council"),
+        budget=make_session(event, [bob], title="Participatory budgets"),
+        access=make_session(event, [ann], title="Accessible forms"),
+        forms=make_session(event, [cas], title="Plain language letters"),
+    )
+    make_slot(event, "12:00", "13:00", kind=Slot.Kind.BREAK, label="Lunch")
+    make_slot(event, "13:00", "13:45")
+    voters = [make_participant(event, name=f"Voter {n}") for n in range(8)]
+    for n, session in enumerate([camp.data, camp.budget, camp.access, camp.forms]):
+        for voter in voters[: 8 - 2 * n]:
+            make_vote(voter, session)
+    return camp
+
+
+@pytest.fixture
+def open_editor(
+    new_context: CreateContextCallback, sign_in: Callable, camp: Camp
+) -> Callable[..., Page]:
+    def open_editor(screen: dict[str, Any] = DESKTOP, user=None) -> Page:
+        context: BrowserContext = new_context(**screen)
+        sign_in(context, user or camp.organiser.user)
+        page = context.new_page()
+        page.goto(f"/{SLUG}/organise/grid/")
+        expect(page.locator("#grid")).to_be_visible()
+        return page
+
+    return open_editor
+
+
+@pytest.fixture
+def shoot(artifacts_dir: Path, request: pytest.FixtureRequest) -> Callable[[Page, str], None]:
+    test = request.node.originalname.removeprefix("test_")
+
+    def shoot(page: Page, step: str) -> None:
+        page.screenshot(path=artifacts_dir / f"editor-{test}-{step}.png", full_page=True)
+
+    return shoot
+
+
+def where(event: Event) -> dict[str, tuple[str, str]]:
+    return {
+        p.session.title: (p.room.name, f"{p.slot.local_start:%H:%M}")
+        for p in Placement.objects.filter(session__event=event).select_related(
+            "session", "room", "slot__event"
+        )
+    }
+
+
+def item(page: Page, session: Session) -> Locator:
+    return page.locator(f'#grid [data-session="{session.pk}"]')
+
+
+def cell(page: Page, room: Room, slot: Slot) -> Locator:
+    return page.locator(f"#cell-{slot.pk}-{room.pk}")
+
+
+def tray(page: Page) -> Locator:
+    return page.locator("#grid .tray")
+
+
+def drag(page: Page, session: Session, target: Locator) -> None:
+    item(page, session).drag_to(target)
+
+
+def focused(page: Page) -> str:
+    """The accessible text of the focused element (what a screen reader would read)."""
+    return page.evaluate("document.activeElement ? document.activeElement.innerText : ''")
+
+
+def tab_to(page: Page, target: Locator, limit: int = 200) -> None:
+    """Press Tab until `target` has the focus (as someone without a mouse does)."""
+    for _ in range(limit):
+        if target.evaluate("el => el === document.activeElement"):
+            return
+        page.keyboard.press("Tab")
+    raise AssertionError(f"Tab never reached {target}")
+
+
+# ---- the mouse -----------------------------------------------------------------------------
+
+
+def test_drag_place_swap_unplace_then_undo_twice(open_editor, camp, shoot):
+    page = open_editor()
+    shoot(page, "1-start")
+
+    drag(page, camp.data, cell(page, camp.aula, camp.ten))
+    expect(cell(page, camp.aula, camp.ten)).to_contain_text(camp.data.title)
+    drag(page, camp.budget, cell(page, camp.zaal, camp.eleven))
+    expect(cell(page, camp.zaal, camp.eleven)).to_contain_text(camp.budget.title)
+    assert where(camp.event) == {
+        camp.data.title: ("Aula", "10:00"),
+        camp.budget.title: ("Zaal B", "11:00"),
+    }
+    shoot(page, "2-placed")
+
+    drag(page, camp.data, cell(page, camp.zaal, camp.eleven))  # onto Budgets: they swap
+    expect(cell(page, camp.zaal, camp.eleven)).to_contain_text(camp.data.title)
+    expect(cell(page, camp.aula, camp.ten)).to_contain_text(camp.budget.title)
+    shoot(page, "3-swapped")
+
+    drag(page, camp.budget, tray(page))
+    expect(tray(page)).to_contain_text(camp.budget.title)
+    assert where(camp.event) == {camp.data.title: ("Zaal B", "11:00")}
+    expect(page.locator(".grid-feedback")).to_contain_text("back to the tray")
+    shoot(page, "4-unplaced")
+
+    page.locator("#undo-button").click()
+    expect(cell(page, camp.aula, camp.ten)).to_contain_text(camp.budget.title)
+    page.locator("#undo-button").click()
+    expect(cell(page, camp.aula, camp.ten)).to_contain_text(camp.data.title)
+    expect(cell(page, camp.zaal, camp.eleven)).to_contain_text(camp.budget.title)
+    assert where(camp.event) == {
+        camp.data.title: ("Aula", "10:00"),
+        camp.budget.title: ("Zaal B", "11:00"),
+    }
+    shoot(page, "5-undone-twice")
+
+
+def test_refused_move_shows_the_conflict_and_changes_nothing(open_editor, camp, shoot):
+    make_placement(camp.data, camp.aula, camp.ten)
+    page = open_editor()
+
+    drag(page, camp.access, cell(page, camp.zaal, camp.ten))  # Ann hosts both
+
+    feedback = page.locator(".grid-feedback")
+    expect(feedback).to_have_text(
+        "Ann Hosting would host two sessions at once: “Open data in the council” / "
+        "“Accessible forms”."
+    )
+    expect(feedback).to_have_attribute("role", "alert")
+    expect(tray(page)).to_contain_text(camp.access.title)
+    assert where(camp.event) == {camp.data.title: ("Aula", "10:00")}
+    shoot(page, "refused")
+
+
+def test_choosing_shows_effects_and_warnings(open_editor, camp, shoot):
+    make_placement(camp.data, camp.kelder, camp.ten)  # 8 votes, 3 seats
+    make_placement(camp.budget, camp.aula, camp.ten)  # shares its 6 voters with Open data
+    page = open_editor()
+
+    expect(cell(page, camp.kelder, camp.ten).locator(".warning")).to_have_text(
+        [
+            "Room too small: 5 votes more than seats",
+            "Shares 100 % of its voters with “Participatory budgets”, at the same time",
+        ]
+    )
+    item(page, camp.access).get_by_role("link", name=re.compile("^Choose")).click()
+
+    expect(page.locator("#selection-title")).to_be_focused()
+    expect(cell(page, camp.zaal, camp.eleven).locator(".effect")).to_have_text("−4 unplaced")
+    expect(cell(page, camp.zaal, camp.ten).locator(".place")).to_contain_text("Not possible")
+    shoot(page, "choosing")
+
+    page.keyboard.press("Escape")
+    expect(page.locator("#selection-title")).to_have_count(0)
+    expect(item(page, camp.access).get_by_role("link", name=re.compile("^Choose"))).to_be_focused()
+
+
+# ---- the keyboard alone --------------------------------------------------------------------
+
+
+def choose_and_place(page: Page, session: Session, target: Locator) -> None:
+    choose = item(page, session).get_by_role("link", name=re.compile("^Choose"))
+    tab_to(page, choose)
+    page.keyboard.press("Enter")
+    expect(page.locator("#selection-title")).to_be_focused()
+    place = target.locator("button.place")
+    tab_to(page, place)
+    assert focused(page).startswith("Place here")
+    page.keyboard.press("Enter")
+    expect(page.locator(".grid-feedback")).to_be_focused()
+
+
+def test_the_same_moves_by_keyboard_only(open_editor, camp, shoot):
+    page = open_editor()
+    page.locator("body").focus()
+
+    choose_and_place(page, camp.data, cell(page, camp.aula, camp.ten))
+    expect(cell(page, camp.aula, camp.ten)).to_contain_text(camp.data.title)
+    choose_and_place(page, camp.budget, cell(page, camp.zaal, camp.eleven))
+    choose_and_place(page, camp.data, cell(page, camp.zaal, camp.eleven))  # swap
+    expect(cell(page, camp.aula, camp.ten)).to_contain_text(camp.budget.title)
+    shoot(page, "1-swapped")
+
+    choose = item(page, camp.budget).get_by_role("link", name=re.compile("^Choose"))
+    tab_to(page, choose)
+    page.keyboard.press("Enter")
+    tab_to(page, page.locator("#to-tray-button"))
+    page.keyboard.press("Enter")
+    expect(tray(page)).to_contain_text(camp.budget.title)
+    assert where(camp.event) == {camp.data.title: ("Zaal B", "11:00")}
+
+    for _ in range(2):
+        tab_to(page, page.locator("#undo-button"))
+        page.keyboard.press("Enter")
+        expect(page.locator(".grid-feedback")).to_contain_text("Undone")
+    expect(cell(page, camp.zaal, camp.eleven)).to_contain_text(camp.budget.title)
+    assert where(camp.event) == {
+        camp.data.title: ("Aula", "10:00"),
+        camp.budget.title: ("Zaal B", "11:00"),
+    }
+    shoot(page, "2-undone")
+
+
+# ---- two organisers ------------------------------------------------------------------------
+
+
+def test_a_change_on_a_stale_grid_is_refused_and_the_fresh_grid_shown(open_editor, camp, shoot):
+    other = make_participant(camp.event, name="Otto", role=Participant.Role.ORGANISER)
+    mine, theirs = open_editor(), open_editor(user=other.user)
+
+    drag(theirs, camp.budget, cell(theirs, camp.aula, camp.ten))
+    expect(cell(theirs, camp.aula, camp.ten)).to_contain_text(camp.budget.title)
+    drag(mine, camp.data, cell(mine, camp.zaal, camp.eleven))
+
+    expect(mine.locator(".grid-feedback")).to_have_text(
+        "Someone else changed the grid just now. Here is the fresh grid; try again."
+    )
+    expect(cell(mine, camp.aula, camp.ten)).to_contain_text(camp.budget.title)
+    assert where(camp.event) == {camp.budget.title: ("Aula", "10:00")}
+    shoot(mine, "stale")
+
+    drag(mine, camp.data, cell(mine, camp.zaal, camp.eleven))  # on the fresh grid: works
+    expect(cell(mine, camp.zaal, camp.eleven)).to_contain_text(camp.data.title)
+
+
+# ---- a phone -------------------------------------------------------------------------------
+
+
+def page_width(page: Page) -> list[int]:
+    return page.evaluate("[document.documentElement.scrollWidth, window.innerWidth]")
+
+
+def test_phone_tap_choose_and_place_without_sideways_page_scroll(open_editor, camp, shoot):
+    make_placement(camp.budget, camp.aula, camp.ten)
+    page = open_editor(PHONE)
+    assert page_width(page) == [390, 390]
+    shoot(page, "1-grid")
+
+    item(page, camp.data).get_by_role("link", name=re.compile("^Choose")).tap()
+    expect(page.locator("#selection-title")).to_be_visible()
+    assert page_width(page) == [390, 390]
+    shoot(page, "2-choosing")
+    cell(page, camp.kelder, camp.eleven).locator("button.place").tap()
+
+    expect(cell(page, camp.kelder, camp.eleven)).to_contain_text(camp.data.title)
+    assert page_width(page) == [390, 390]
+    scroller = page.locator("#grid .grid-scroll")
+    assert scroller.evaluate("el => el.scrollWidth > el.clientWidth")  # the grid scrolls inside
+    shoot(page, "3-placed")
+
+
+def test_phone_proposal_and_history_fit(open_editor, camp, shoot):
+    page = open_editor(PHONE)
+    page.goto(f"/{SLUG}/organise/grid/propose/")
+    assert page_width(page) == [390, 390]
+    shoot(page, "1-proposal")
+    page.get_by_role("button", name="Accept this grid").tap()
+    expect(page).to_have_url(re.compile(r"/organise/grid/$"))
+    assert set(where(camp.event)) == {
+        camp.data.title,
+        camp.budget.title,
+        camp.access.title,
+        camp.forms.title,
+    }
+    page.goto(f"/{SLUG}/organise/history/")
+    assert page_width(page) == [390, 390]
+    shoot(page, "2-history")
+
+
+# ---- accessibility -------------------------------------------------------------------------
+
+
+def serious_violations(page: Page, axe_source: str) -> list[str]:
+    """axe-core's serious and critical findings, plus duplicated ids, as readable lines."""
+    page.add_script_tag(content=axe_source)
+    results = page.evaluate("() => axe.run(document, {resultTypes: ['violations']})")
+    found = [
+        f"{v['id']}: {[n['target'] for n in v['nodes']]}"
+        for v in results["violations"]
+        if v["impact"] in {"serious", "critical"}
+    ]
+    ids = page.evaluate(
+        "() => { const ids = [...document.querySelectorAll('[id]')].map(e => e.id);"
+        " return [...new Set(ids.filter((id, i) => ids.indexOf(id) !== i))]; }"
+    )
+    return found + [f"duplicate id: {i}" for i in ids]
+
+
+def test_editor_history_and_proposal_pass_axe(open_editor, camp, axe_source):
+    make_placement(camp.data, camp.kelder, camp.ten)
+    make_placement(camp.budget, camp.aula, camp.ten)
+    page = open_editor()
+    assert serious_violations(page, axe_source) == []
+
+    item(page, camp.access).get_by_role("link", name=re.compile("^Choose")).click()
+    expect(page.locator("#selection-title")).to_be_focused()
+    assert serious_violations(page, axe_source) == []
+
+    for path in ["organise/history/", "organise/grid/propose/"]:
+        page.goto(f"/{SLUG}/{path}")
+        assert serious_violations(page, axe_source) == [], path
+
+
+def test_a_move_in_the_editor_reaches_a_participants_open_grid_within_ten_seconds(
+    open_editor: Callable[..., Page],
+    new_context: CreateContextCallback,
+    sign_in: Callable,
+    camp: Camp,
+) -> None:
+    """Two browsers: an organiser in the editor, a participant looking at the public grid on a
+    phone. The participant's page is never reloaded."""
+    Event.objects.filter(pk=camp.event.pk).update(phase=Event.Phase.PUBLISHED)
+    phone = new_context(**PHONE)
+    sign_in(phone, make_participant(camp.event, name="Pia Phone").user)
+    grid = phone.new_page()
+    grid.goto(f"/{SLUG}/grid/")
+    grid.evaluate("window.__not_reloaded = true")
+    expect(grid.locator("body")).not_to_contain_text(camp.budget.title)
+
+    editor = open_editor()
+    drag(editor, camp.budget, cell(editor, camp.aula, camp.ten))
+    expect(cell(editor, camp.aula, camp.ten)).to_contain_text(camp.budget.title)
+
+    expect(grid.locator("body")).to_contain_text(camp.budget.title, timeout=10_000)
+    assert grid.evaluate("window.__not_reloaded") is True

@@ -1,0 +1,259 @@
+"""The public grid in a real browser: it follows a move without a reload, a phone gets a by-time
+list without sideways scrolling, the desktop keeps room names and times in sight, the print
+stylesheet puts 20 rooms × 16 slots on one A3 page, and the beamer page fits the screen."""
+
+import time
+from datetime import timedelta
+from pathlib import Path
+
+import pypdfium2
+import pytest
+from django.core.cache import cache
+from django.urls import reverse
+from django.utils import timezone
+from playwright.sync_api import Browser, Page, Response, expect
+
+from sessions_app import actions
+from sessions_app.models import Event
+from tests.factories import make_event
+from tests.views.test_public_grid import build_grid, published
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+PHONE = {"viewport": {"width": 390, "height": 844}, "is_mobile": True, "has_touch": True}
+DESKTOP = {"viewport": {"width": 1280, "height": 800}}
+BEAMER = {"viewport": {"width": 1920, "height": 1080}}
+LONG_TITLE = "Open data for smaller municipalities: where do we start"
+
+
+@pytest.fixture(autouse=True)
+def empty_cache() -> None:
+    """Rendered grids and version tokens live in the (in-process) cache the live server uses."""
+    cache.clear()
+
+
+def grid_path(event: Event) -> str:
+    return reverse("public:grid", args=[event.slug])
+
+
+def test_grid_shows_a_move_within_10_seconds_without_reload(page: Page) -> None:
+    """With the production settings: a poll every 5 s, the version cached for 2 s."""
+    event = published()
+    built = build_grid(event, rooms=3, slots=4)
+    versions: list[int] = []
+
+    def record(response: Response) -> None:
+        if response.url.endswith(reverse("public:grid-version", args=[event.slug])):
+            versions.append(response.status)
+
+    page.on("response", record)
+    page.goto(grid_path(event))
+    first_cell = page.locator("#grid tbody tr").first.locator("td").first
+    expect(first_cell.locator("a")).to_have_text("Session 0")
+    page.evaluate("window.notReloaded = true")
+
+    actions.move_session(
+        event=event,
+        session=built.sessions[0],
+        cell=(built.rooms[2], built.slots[0]),  # swaps with Session 2
+        version=event.grid_version,
+        by=None,
+    )
+    moved_at = time.monotonic()
+
+    expect(first_cell.locator("a")).to_have_text("Session 2", timeout=10_000)
+    seen_after = time.monotonic() - moved_at
+    expect(page.locator("#grid tbody tr").first.locator("td").nth(2).locator("a")).to_have_text(
+        "Session 0"
+    )
+    assert page.evaluate("window.notReloaded") is True
+    assert page.locator("#grid").get_attribute("data-version") == "2-published"
+    expect(page.locator(".live-status")).to_have_text("The grid has changed; you see the new one.")
+    assert seen_after < 10
+    assert versions, "the page asked for the version"
+
+
+def test_grid_unchanged_is_checked_with_empty_304s(page: Page, settings) -> None:
+    settings.OOCAMP_LIVE_POLL_SECONDS = 0.3
+    event = published()
+    build_grid(event, rooms=2, slots=4)
+    answers: list[tuple[str | None, str | None]] = []
+    version = reverse("public:grid-version", args=[event.slug])
+
+    def record(response: Response) -> None:
+        # the page sees the cached 200; on the wire it was a 304 without a body
+        if response.url.endswith(version):
+            sent = response.request.header_value("if-none-match")
+            answers.append((sent, response.header_value("content-length")))
+
+    page.on("response", record)
+
+    page.goto(grid_path(event))
+    page.wait_for_timeout(1500)
+
+    assert answers[0] == (None, "11")  # "1-published"
+    assert len(answers) >= 3
+    assert set(answers[1:]) == {('"1-published"', "0")}, answers
+
+
+def test_grid_before_publication_reloads_itself_once_published(page: Page, settings) -> None:
+    settings.OOCAMP_LIVE_POLL_SECONDS = 0.5
+    settings.OOCAMP_GRID_STATE_SECONDS = 0
+    event = make_event(language="en", phase=Event.Phase.VOTING)
+    build_grid(event, rooms=2, slots=4)
+    page.goto(grid_path(event))
+    expect(page.locator("#grid-waiting")).to_be_visible()
+
+    Event.objects.filter(pk=event.pk).update(phase=Event.Phase.PUBLISHED)
+
+    expect(page.locator("#grid a").first).to_have_text("Session 0", timeout=5_000)
+
+
+def test_grid_on_a_phone_is_a_by_time_list_without_sideways_scroll(
+    browser: Browser, live_server, artifacts_dir: Path
+) -> None:
+    event = published()
+    start = timezone.now().replace(second=0, microsecond=0) - timedelta(minutes=50 * 7 + 10)
+    build_grid(event, rooms=20, slots=16, start=start, title=LONG_TITLE)  # the 8th slot runs now
+    context = browser.new_context(base_url=live_server.url, **PHONE)
+    page = context.new_page()
+
+    page.goto(grid_path(event))
+
+    widths = page.evaluate("[document.documentElement.scrollWidth, window.innerWidth]")
+    assert widths == [390, 390]
+    expect(page.locator(".timetable thead")).to_be_hidden()
+    current = page.locator(".timetable tr.now")
+    expect(current).to_have_count(1)
+    expect(current).to_have_attribute("aria-current", "time")
+    expect(current.locator("th")).to_have_attribute("data-now", "now")  # not by colour alone
+    expect(current.locator("td").first.locator(".timetable-room")).to_have_text("Room 1")
+    expect(current.locator("td").first.locator("a")).to_have_text(f"{LONG_TITLE} 120")
+    expect(current).to_be_in_viewport()
+    page.screenshot(path=artifacts_dir / "grid-phone.png")
+    page.mouse.wheel(0, 600)
+    page.wait_for_timeout(200)
+    page.screenshot(path=artifacts_dir / "grid-phone-scrolled.png")
+    context.close()
+
+
+def test_grid_on_a_desktop_keeps_rooms_and_times_in_sight(
+    browser: Browser, live_server, artifacts_dir: Path
+) -> None:
+    event = published()
+    build_grid(event, rooms=20, slots=16, title=LONG_TITLE)
+    context = browser.new_context(base_url=live_server.url, **DESKTOP)
+    page = context.new_page()
+    page.goto(grid_path(event))
+    page.screenshot(path=artifacts_dir / "grid-desktop.png")
+    region = page.locator("#grid")
+
+    region.evaluate("el => el.scrollTo(el.scrollWidth, el.scrollHeight)")
+    page.locator("#grid").scroll_into_view_if_needed()
+
+    widths = page.evaluate("[document.documentElement.scrollWidth, window.innerWidth]")
+    assert widths == [1280, 1280]  # the grid scrolls, not the page
+    box = region.bounding_box()
+    room = page.locator(".timetable thead th").last.bounding_box()
+    hour = page.locator(".timetable tbody th").last.bounding_box()
+    assert abs(room["y"] - box["y"]) < 3  # the room names stay on top
+    assert abs(hour["x"] - box["x"]) < 3  # the times stay on the left
+    expect(page.locator(".timetable thead th").last).to_have_text("Room 20")
+    page.screenshot(path=artifacts_dir / "grid-desktop-scrolled.png")
+    context.close()
+
+
+def test_grid_prints_on_one_a3_page(browser: Browser, live_server, artifacts_dir: Path) -> None:
+    event = published()
+    build_grid(event, rooms=20, slots=16, title=LONG_TITLE)
+    context = browser.new_context(base_url=live_server.url, **DESKTOP)
+    page = context.new_page()
+    page.goto(grid_path(event))
+
+    pdf = page.pdf(prefer_css_page_size=True, print_background=True)
+
+    path = artifacts_dir / "grid-a3.pdf"
+    path.write_bytes(pdf)
+    document = pypdfium2.PdfDocument(pdf)
+    width, height = document[0].get_size()
+    document[0].render(scale=1).to_pil().save(artifacts_dir / "grid-a3.png")
+    assert (len(document), round(width), round(height)) == (1, 1191, 842)  # A3 landscape, pt
+    text = " ".join(document[0].get_textpage().get_text_range().split())
+    assert "Room 19 Room 20" in text
+    assert text.endswith("start 279 Host 19, Host 39 DISCUSSION 4 votes 21:30 – 22:15 Closing")
+    document.close()
+    context.close()
+
+
+def test_now_page_fits_a_beamer_with_20_rooms(
+    browser: Browser, live_server, artifacts_dir: Path
+) -> None:
+    event = published()
+    build_grid(
+        event, rooms=20, slots=16, start=timezone.now() - timedelta(minutes=10), title=LONG_TITLE
+    )
+    context = browser.new_context(base_url=live_server.url, **BEAMER)
+    page = context.new_page()
+
+    page.goto(reverse("public:now", args=[event.slug]))
+
+    expect(page.locator(".now-room")).to_have_count(20)
+    expect(page.locator(".site-header")).to_be_hidden()
+    sizes = page.evaluate("[document.documentElement.scrollHeight, window.innerHeight]")
+    page.screenshot(path=artifacts_dir / "now-beamer.png")
+    assert sizes[0] <= sizes[1], sizes
+    context.close()
+
+
+def test_now_page_follows_a_move(page: Page, settings) -> None:
+    settings.OOCAMP_LIVE_POLL_SECONDS = 0.5
+    settings.OOCAMP_GRID_STATE_SECONDS = 0
+    event = published()
+    built = build_grid(event, rooms=2, slots=4, start=timezone.now() - timedelta(minutes=10))
+    page.goto(reverse("public:now", args=[event.slug]))
+    expect(page.locator(".now-room h2")).to_have_text(["Room 1", "Room 2"])
+
+    actions.move_session(
+        event=event,
+        session=built.sessions[0],
+        cell=(built.rooms[1], built.slots[0]),  # swaps with Session 1
+        version=event.grid_version,
+        by=None,
+    )
+
+    expect(page.locator(".now-room").first.locator(".now-session").first).to_contain_text(
+        "Session 1", timeout=5_000
+    )
+
+
+def serious_violations(page: Page, axe_source: str) -> list[str]:
+    page.add_script_tag(content=axe_source)
+    results = page.evaluate("() => axe.run(document, {resultTypes: ['violations']})")
+    return [
+        f"{v['id']}: {[n['target'] for n in v['nodes']][:3]}"
+        for v in results["violations"]
+        if v["impact"] in {"serious", "critical"}
+    ]
+
+
+@pytest.mark.parametrize("screen", [PHONE, DESKTOP, BEAMER], ids=["phone", "desktop", "beamer"])
+def test_grid_pages_have_no_serious_accessibility_violations(
+    browser: Browser, live_server, axe_source: str, sign_in, screen: dict, artifacts_dir: Path
+) -> None:
+    event = published()
+    built = build_grid(event, rooms=6, slots=9, start=timezone.now() - timedelta(minutes=60))
+    context = browser.new_context(base_url=live_server.url, locale="en-GB", **screen)
+    sign_in(context, built.hosts[0].user)
+    page = context.new_page()
+    name = "phone" if screen is PHONE else "desktop" if screen is DESKTOP else "beamer"
+    now_path = reverse("public:now", args=[event.slug])
+
+    found = {}
+    pages = {"grid": grid_path(event), "my-day": grid_path(event) + "?mine=1", "now": now_path}
+    for what, path in pages.items():
+        page.goto(path)
+        found[path] = serious_violations(page, axe_source)
+        page.screenshot(path=artifacts_dir / f"grid-6x9-{what}-{name}.png")
+
+    assert found == {path: [] for path in found}
+    context.close()
