@@ -3,8 +3,10 @@
 Imports nothing from Django or from the rest of sessions_app (tests/scheduling proves it):
 plain data in, placements and `lost` out."""
 
+from sessions_app.scheduling.greedy import greedy
 from sessions_app.scheduling.measure import Conflict, Grid, Lost, Rule, can_take, conflicts, lost
 from sessions_app.scheduling.model import Cell, Placement, Problem, Room, Session
+from sessions_app.scheduling.planner import Plan, Progress, Reason, Waiting, plan
 
 __all__ = [
     "Cell",
@@ -12,11 +14,17 @@ __all__ = [
     "Grid",
     "Lost",
     "Placement",
+    "Plan",
     "Problem",
+    "Progress",
+    "Reason",
     "Room",
     "Rule",
     "Session",
+    "Waiting",
     "can_take",
     "conflicts",
+    "greedy",
     "lost",
+    "plan",
 ]
