@@ -590,17 +590,20 @@ class SignInLink(models.Model):
         return self.used_at is None and self.expires_at > timezone.now()
 
 
+class GridChangeKind(models.TextChoices):
+    MOVE = "move", _("Move")
+    UNPLACE = "unplace", _("Unplace")
+    PIN = "pin", _("Pin")
+    UNDO = "undo", _("Undo")
+    RESTORE = "restore", _("Restore")
+    PROPOSAL = "proposal", _("Accepted proposal")
+
+
 class GridChange(models.Model):
     """One change of the grid: who, when, what moved where, and the grid before and after
     (as [session, room, slot, pinned] rows), so it can be undone or gone back to."""
 
-    class Kind(models.TextChoices):
-        MOVE = "move", _("Move")
-        UNPLACE = "unplace", _("Unplace")
-        PIN = "pin", _("Pin")
-        UNDO = "undo", _("Undo")
-        RESTORE = "restore", _("Restore")
-        PROPOSAL = "proposal", _("Accepted proposal")
+    Kind = GridChangeKind
 
     event = models.ForeignKey(Event, on_delete=models.CASCADE, related_name="grid_changes")
     version = models.PositiveIntegerField(help_text=_("The grid version this change made."))
@@ -623,7 +626,7 @@ class GridChange(models.Model):
                 fields=["event", "version"], name="grid_change_one_per_version"
             ),
             models.CheckConstraint(
-                condition=Q(kind__in=["move", "unplace", "pin", "undo", "restore", "proposal"]),
+                condition=Q(kind__in=GridChangeKind.values),
                 name="grid_change_kind_valid",
             ),
         ]

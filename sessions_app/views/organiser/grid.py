@@ -33,7 +33,7 @@ from sessions_app.forms import (
     UndoForm,
 )
 from sessions_app.models import Event, GridChange, Participant, Session
-from sessions_app.scheduling.simple import simple_placement
+from sessions_app.scheduling.greedy import greedy
 from sessions_app.views import HtmxHttpRequest
 
 HISTORY_LENGTH = 200
@@ -283,11 +283,11 @@ def _compare_rows(view: grid.GridView, cells: dict, other: dict) -> list:
 @require_GET
 @organiser_required
 def propose_grid(request: HtmxHttpRequest, event: Event) -> HttpResponse:
-    """The simplest valid grid next to the live one, with the `lost` of both; nothing is
+    """A greedy valid grid next to the live one, with the `lost` of both; nothing is
     written until the organiser accepts it."""
     current = grid.grid_view(event, warnings=True)
     problem = current.measured.problem
-    proposal = simple_placement(problem)
+    proposal = greedy(problem)
     # only pinned sessions can break a rule here (a host pinned twice in one slot)
     conflicts = scheduling.conflicts(problem, proposal)
     now = {p.cell: p.session for p in current.measured.placed.values()}

@@ -1,4 +1,5 @@
-"""The stand-in planner: pinned sessions stay, the rest go by votes into cells they can take,
+"""The greedy grid (the baseline, and the editor's "Propose a grid" until the planner is wired
+in): pinned sessions stay, the rest go by votes into cells they can take,
 and the result never breaks a hard rule (no database, plain data)."""
 
 import random
@@ -8,7 +9,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from sessions_app.scheduling import Placement, Problem, Room, Session, conflicts, lost
-from sessions_app.scheduling.simple import simple_placement
+from sessions_app.scheduling.greedy import greedy
 
 ANN, BOB, CAS = 1, 2, 3
 
@@ -21,7 +22,7 @@ def test_most_votes_first_into_a_room_that_seats_them():
         votes={100: frozenset(range(50)), 200: frozenset(range(50, 55))},
     )
 
-    assert simple_placement(problem) == [Placement(100, 1, 10), Placement(200, 2, 10)]
+    assert greedy(problem) == [Placement(100, 1, 10), Placement(200, 2, 10)]
 
 
 def test_pinned_stay_and_withdrawn_stay_out():
@@ -33,7 +34,7 @@ def test_pinned_stay_and_withdrawn_stay_out():
         pinned=(Placement(200, 2, 20, True),),
     )
 
-    result = simple_placement(problem)
+    result = greedy(problem)
 
     assert result[0] == Placement(200, 2, 20, True)
     assert {p.session for p in result} == {100, 200}
@@ -51,7 +52,7 @@ def test_a_host_is_never_in_two_places_and_unavailable_slots_are_kept_free():
         votes={},
     )
 
-    result = {p.session: p.slot for p in simple_placement(problem)}
+    result = {p.session: p.slot for p in greedy(problem)}
 
     assert result[100] != result[200]
     assert result[300] == 20
@@ -65,7 +66,7 @@ def test_people_who_want_both_get_them_in_different_slots():
         votes={100: frozenset({ANN, BOB}), 200: frozenset({ANN, CAS})},
     )
 
-    result = simple_placement(problem)
+    result = greedy(problem)
 
     assert lost(problem, result).clashes == 0
 
@@ -78,7 +79,7 @@ def test_a_session_waits_only_when_no_free_cell_can_take_it():
         votes={200: frozenset({BOB})},
     )
 
-    assert simple_placement(problem) == [Placement(200, 1, 10)]
+    assert greedy(problem) == [Placement(200, 1, 10)]
 
 
 @st.composite
@@ -103,10 +104,10 @@ def problems(draw) -> Problem:
 @settings(max_examples=300, deadline=None)
 @given(problems())
 def test_never_breaks_a_hard_rule(problem):
-    result = simple_placement(problem)
+    result = greedy(problem)
 
     assert conflicts(problem, result, complete=True) == []
-    assert simple_placement(problem) == result  # deterministic
+    assert greedy(problem) == result  # deterministic
 
 
 def test_a_large_event_is_placed_in_well_under_a_second():
@@ -122,7 +123,7 @@ def test_a_large_event_is_placed_in_well_under_a_second():
     )
 
     started = time.perf_counter()
-    result = simple_placement(problem)
+    result = greedy(problem)
     elapsed = time.perf_counter() - started
 
     assert len(result) == 300
