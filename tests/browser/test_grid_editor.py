@@ -255,9 +255,14 @@ def test_the_same_moves_by_keyboard_only(open_editor, camp, shoot):
     expect(tray(page)).to_contain_text(camp.budget.title)
     assert where(camp.event) == {camp.data.title: ("Zaal B", "11:00")}
 
+    version = page.locator('#grid input[name="version"]').first
     for _ in range(2):
+        before = version.input_value()
         tab_to(page, page.locator("#undo-button"))
         page.keyboard.press("Enter")
+        # each undo makes a new grid version; the feedback alone still reads "Undone" from
+        # the first undo while the second is on its way
+        expect(version).not_to_have_value(before)
         expect(page.locator(".grid-feedback")).to_contain_text("Undone")
     expect(cell(page, camp.zaal, camp.eleven)).to_contain_text(camp.budget.title)
     assert where(camp.event) == {
