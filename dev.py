@@ -93,8 +93,16 @@ def command_run() -> None:
     setup(migrate=True)
     env = django_env()
     run(PYTHON, "manage.py", "setup_demo", env=env)
+    say("Starting the background worker (long scheduler runs, report builds)")
+    worker = subprocess.Popen([str(PYTHON), "manage.py", "db_worker"], cwd=ROOT, env=env)
     say("Serving on http://127.0.0.1:8000 (Ctrl+C stops)")
-    os.execve(str(PYTHON), [str(PYTHON), "manage.py", "runserver", "127.0.0.1:8000"], {**env})
+    try:
+        subprocess.run([str(PYTHON), "manage.py", "runserver", "127.0.0.1:8000"], cwd=ROOT, env=env)
+    except KeyboardInterrupt:
+        pass
+    finally:
+        worker.terminate()
+        worker.wait(timeout=30)
 
 
 def ensure_axe() -> None:

@@ -54,6 +54,8 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.postgres",
     "django_htmx",
+    "django_tasks",
+    "django_tasks_db",
     "template_partials.apps.SimpleAppConfig",
     "sessions_app",
 ]
@@ -160,6 +162,15 @@ STORAGES = {
 }
 
 # Where OOcamp is reached from outside: the start of the links it mails.
+# Background work (long scheduler runs, report builds, thumbnails) is stored in the database and
+# run by `manage.py db_worker` (django-tasks' backport of Django 6's task framework): a job
+# survives a restart of the web or the worker process, and any number of either can run.
+TASKS = {
+    "default": {
+        "BACKEND": os.environ.get("OOCAMP_TASKS_BACKEND", "django_tasks_db.DatabaseBackend"),
+    }
+}
+
 OOCAMP_BASE_URL = os.environ.get("OOCAMP_BASE_URL", "http://127.0.0.1:8000")
 
 # Files brought in with an event file or uploaded as slides.

@@ -1,5 +1,8 @@
+from collections.abc import Callable
+
 import pytest
 from django.conf import settings as django_settings
+from django.core.management import call_command
 from django.utils import translation
 
 from sessions_app.models import Event, Participant
@@ -48,3 +51,13 @@ def organiser(event: Event) -> Participant:
 @pytest.fixture
 def participant(event: Event) -> Participant:
     return make_participant(event, name="Piet Participant")
+
+
+@pytest.fixture
+def run_tasks(db) -> Callable[[], None]:
+    """Run the background tasks queued so far, as `manage.py db_worker` would, then return."""
+
+    def run() -> None:
+        call_command("db_worker", "--batch", "--no-startup-delay", "--no-reload", interval=0)
+
+    return run
