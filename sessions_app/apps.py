@@ -1,4 +1,5 @@
 from django.apps import AppConfig
+from django.db.models.signals import post_migrate, pre_migrate
 from django.utils.translation import gettext_lazy as _
 
 
@@ -6,3 +7,9 @@ class SessionsAppConfig(AppConfig):
     name = "sessions_app"
     verbose_name = _("Barcamp")
     default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self) -> None:
+        from sessions_app import guards
+
+        pre_migrate.connect(guards.drop_before_migrate, sender=self)
+        post_migrate.connect(guards.restore_after_migrate, sender=self)
