@@ -16,7 +16,11 @@ from typing import Any
 from django.db import connections
 from django.db.migrations.recorder import MigrationRecorder
 
-_GUARDS = importlib.import_module("sessions_app.migrations.0002_database_guards")
+
+def _guards():
+    """Migration 0002, where the statements are written (imported when needed: a module name
+    that starts with a digit cannot be imported the usual way)."""
+    return importlib.import_module("sessions_app.migrations.0002_database_guards")
 
 
 def _sqlite(using: str):
@@ -29,7 +33,7 @@ def drop_before_migrate(using: str = "default", **_kwargs: Any) -> None:
     if connection is None:
         return
     with connection.cursor() as cursor:
-        for statement in _GUARDS.SQLITE_BACKWARD:
+        for statement in _guards().SQLITE_BACKWARD:
             if statement.startswith("DROP TRIGGER"):
                 cursor.execute(statement)
 
@@ -42,10 +46,10 @@ def restore_after_migrate(using: str = "default", **_kwargs: Any) -> None:
     if ("sessions_app", "0002_database_guards") not in applied:
         return
     with connection.cursor() as cursor:
-        for statement in _GUARDS.SQLITE_BACKWARD:
+        for statement in _guards().SQLITE_BACKWARD:
             if statement.startswith("DROP TRIGGER"):
                 cursor.execute(statement)
-        for statement in _GUARDS.SQLITE_FORWARD:
+        for statement in _guards().SQLITE_FORWARD:
             cursor.execute(
                 statement.replace("CREATE UNIQUE INDEX", "CREATE UNIQUE INDEX IF NOT EXISTS")
             )

@@ -12,19 +12,40 @@ from datetime import datetime, timedelta
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.core.validators import MinValueValidator
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Count, Q
 from django.db.models.functions import Lower
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
+
+
+def default_report_template() -> str:
+    """The standard structure of a session report, in the active language."""
+    parts = [
+        "## " + gettext("Summary"),
+        "## " + gettext("Key points"),
+        "- ",
+        "## " + gettext("Next steps"),
+        "- ",
+        "## " + gettext("Attendance"),
+        gettext("About … people took part."),
+    ]
+    return "\n\n".join(parts) + "\n"
+
 
 JOIN_CODE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I: read off a beamer
 
 
 def generate_join_code() -> str:
     return "".join(secrets.choice(JOIN_CODE_ALPHABET) for _ in range(6))
+
+
+def generate_calendar_token() -> str:
+    """The secret part of a participant's personal calendar feed URL (FEEDS, issue 7)."""
+    return secrets.token_urlsafe(24)
 
 
 # First path segments that are pages of their own, so no event may take them as its slug.
@@ -94,6 +115,19 @@ class Event(models.Model):
     grid_version = models.PositiveIntegerField(
         default=0, help_text=_("Goes up with every change of the grid.")
     )
+    # REPORTS (issue 6): the event's own texts around the session reports.
+    introduction = models.TextField(_("introduction"), blank=True, help_text=_("Markdown."))
+    conclusion = models.TextField(_("conclusion"), blank=True, help_text=_("Markdown."))
+    report_template = models.TextField(
+        _("structure of session reports"),
+        blank=True,
+        help_text=_("Markdown that new session reports start from. Empty for the standard one."),
+    )
+    report_published = models.BooleanField(
+        _("report published"),
+        default=False,
+        help_text=_("Anyone may read and download the event report."),
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -144,6 +178,14 @@ class Event(models.Model):
     def local(self, moment: datetime) -> datetime:
         """`moment` as wall-clock time at the event."""
         return timezone.localtime(moment, self.tz)
+
+    def report_structure(self) -> str:
+        """What an empty session report starts from: the organisers' own structure, or the
+        standard one in the event's language (so a Dutch event gets Dutch headings)."""
+        if self.report_template.strip():
+            return self.report_template
+        with translation.override(self.language):
+            return default_report_template()
 
 
 class Room(models.Model):
@@ -252,6 +294,10 @@ class Participant(models.Model):
         _("role"), max_length=16, choices=Role.choices, default=Role.PARTICIPANT
     )
     joined_at = models.DateTimeField(auto_now_add=True)
+    # FEEDS (issue 7): the secret of the personal calendar feed; a new one revokes the old URL.
+    calendar_token = models.CharField(
+        max_length=64, unique=True, default=generate_calendar_token, editable=False
+    )
 
     class Meta:
         ordering = ["event", "id"]
@@ -311,6 +357,11 @@ class SessionQuerySet(models.QuerySet):
     def by_votes(self) -> "SessionQuerySet":
         return self.with_vote_count().order_by("-vote_count", "id")
 
+    def held(self) -> "SessionQuerySet":
+        """Sessions that took place: marked held, or placed and not marked otherwise (the
+        query form of `Session.was_held`)."""
+        return self.filter(Q(held=True) | Q(held__isnull=True, placement__isnull=False))
+
 
 class SessionKind(models.TextChoices):
     DISCUSSION = "discussion", _("Discussion")
@@ -350,8 +401,24 @@ class Session(models.Model):
         _("status"), max_length=16, choices=Status.choices, default=Status.PROPOSED
     )
     report = models.TextField(_("report"), blank=True, help_text=_("Markdown."))
+    # FEEDS (issue 7): iCalendar SEQUENCE; goes up whenever the session changes time or room.
+    schedule_sequence = models.PositiveIntegerField(default=0, editable=False)
     hidden = models.BooleanField(
         _("hidden"), default=False, help_text=_("Hidden by an organiser, e.g. as spam.")
+    )
+    held = models.BooleanField(
+        _("held"),
+        null=True,
+        blank=True,
+        default=None,
+        help_text=_("Set by organisers after the event; empty means held if it was placed."),
+    )
+    note_takers = models.ManyToManyField(
+        Participant,
+        blank=True,
+        related_name="note_taking_sessions",
+        verbose_name=_("note-takers"),
+        help_text=_("Participants a host asked to write the report too."),
     )
     merged_into = models.ForeignKey(
         "self",
@@ -386,6 +453,13 @@ class Session(models.Model):
 
     def get_absolute_url(self) -> str:
         return reverse("public:session", kwargs={"slug": self.event.slug, "pk": self.pk})
+
+    @property
+    def was_held(self) -> bool:
+        """Held as organisers marked it, else whether it had a place in the grid."""
+        if self.held is not None:
+            return self.held
+        return hasattr(self, "placement")
 
     @property
     def editable_by_hosts(self) -> bool:
@@ -483,6 +557,13 @@ def attachment_upload_to(instance: "Attachment", filename: str) -> str:
     return f"attachments/{instance.session.event_id}/{uuid.uuid4().hex}{suffix}"
 
 
+def attachment_thumbnail_upload_to(instance: "Attachment", filename: str) -> str:
+    """Thumbnails sit next to their attachments, under generated names as well."""
+    import uuid
+
+    return f"attachments/{instance.session.event_id}/thumbs/{uuid.uuid4().hex}.png"
+
+
 class AttachmentKind(models.TextChoices):
     SLIDES = "slides", _("Slides")
     DOCUMENT = "document", _("Document")
@@ -502,6 +583,20 @@ class Attachment(models.Model):
     url = models.URLField(_("link"), blank=True, max_length=500)
     order = models.PositiveSmallIntegerField(default=0)
     created_at = models.DateTimeField(auto_now_add=True)
+    # Filled in from the sniffed content, never from what the client claims (issue 6).
+    content_type = models.CharField(_("content type"), max_length=100, blank=True)
+    size = models.PositiveBigIntegerField(_("size in bytes"), default=0)
+    thumbnail = models.FileField(
+        _("thumbnail"), upload_to=attachment_thumbnail_upload_to, blank=True, max_length=255
+    )
+    uploaded_by = models.ForeignKey(
+        Participant,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="uploaded_attachments",
+        verbose_name=_("uploaded by"),
+    )
 
     class Meta:
         ordering = ["session", "order", "id"]
@@ -521,6 +616,16 @@ class Attachment(models.Model):
 
     def __str__(self) -> str:
         return self.title
+
+    def get_absolute_url(self) -> str:
+        """The download view for a file (so the headers stay ours), the link itself otherwise."""
+        if self.url:
+            return self.url
+        return reverse("public:attachment", kwargs={"slug": self.session.event.slug, "pk": self.pk})
+
+    @property
+    def is_link(self) -> bool:
+        return not self.file
 
 
 class RecentQuerySet(models.QuerySet):
@@ -633,3 +738,290 @@ class GridChange(models.Model):
 
     def __str__(self) -> str:
         return f"{self.event} v{self.version}: {self.summary}"
+
+
+class GridProposalStatus(models.TextChoices):
+    QUEUED = "queued", _("Waiting for the background worker")
+    RUNNING = "running", _("Looking for a grid")
+    DONE = "done", _("Done")
+    REFUSED = "refused", _("Refused")
+    FAILED = "failed", _("Failed")
+    DISCARDED = "discarded", _("Discarded")
+
+
+class GridProposalQuerySet(models.QuerySet):
+    def unfinished(self) -> "GridProposalQuerySet":
+        return self.filter(status__in=[GridProposalStatus.QUEUED, GridProposalStatus.RUNNING])
+
+
+class GridProposal(models.Model):
+    """A grid the scheduler proposes (sessions_app.scheduling.plan), next to the live grid until
+    an organiser accepts or discards it. Small events are planned within the request; larger
+    ones by the background worker (tasks.plan_grid), which keeps `progress`, `best_lost` and
+    `heartbeat_at` up to date so the page can show how far it is and a killed worker's job can
+    be started again."""
+
+    Status = GridProposalStatus
+
+    event = models.ForeignKey(Event, on_delete=models.CASCADE, related_name="grid_proposals")
+    requested_by = models.ForeignKey(
+        Participant, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    status = models.CharField(max_length=16, choices=Status.choices, default=Status.QUEUED)
+    seed = models.PositiveIntegerField(default=0)
+    based_on_version = models.PositiveIntegerField(
+        help_text=_("The grid version the proposal was planned from.")
+    )
+    progress = models.FloatField(default=0.0, help_text=_("Share of the search done, 0 to 1."))
+    best_lost = models.PositiveIntegerField(null=True, blank=True)
+    placements = models.JSONField(
+        default=list, help_text=_("The proposed grid as [session, room, slot, pinned] rows.")
+    )
+    lost = models.JSONField(default=dict, help_text=_("unplaced, clashes and overflow."))
+    refused = models.JSONField(
+        default=list, help_text=_("The rules the pinned placements break among themselves.")
+    )
+    elapsed = models.FloatField(default=0.0, help_text=_("Seconds the search took."))
+    message = models.CharField(max_length=500, blank=True)
+    attempts = models.PositiveSmallIntegerField(default=0)
+    created_at = models.DateTimeField(auto_now_add=True)
+    started_at = models.DateTimeField(null=True, blank=True)
+    heartbeat_at = models.DateTimeField(null=True, blank=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    objects = GridProposalQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["event", "-created_at", "-id"]
+        verbose_name = _("grid proposal")
+        verbose_name_plural = _("grid proposals")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(status__in=GridProposalStatus.values),
+                name="grid_proposal_status_valid",
+            ),
+            models.CheckConstraint(
+                condition=Q(progress__gte=0) & Q(progress__lte=1),
+                name="grid_proposal_progress_share",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.event}: proposal {self.pk} ({self.status})"
+
+    @property
+    def finished(self) -> bool:
+        return self.status not in {self.Status.QUEUED, self.Status.RUNNING}
+
+    @property
+    def percent(self) -> int:
+        return round(100 * self.progress)
+
+
+class PitchRoundState(models.TextChoices):
+    READY = "ready", _("Not started")
+    RUNNING = "running", _("Running")
+    ENDED = "ended", _("Ended")
+
+
+class PitchRound(models.Model):
+    """The opening plenary's pitch round: each proposal in turn, in the order proposed (so one
+    proposed during the round joins at the end), with a countdown. `version` goes up with
+    every change, which the beamer, the moderator and the phones follow (sessions_app/live.py).
+    The queue itself is not stored: it is the event's proposals (sessions_app/pitching.py)."""
+
+    State = PitchRoundState
+
+    event = models.OneToOneField(Event, on_delete=models.CASCADE, related_name="pitch_round")
+    state = models.CharField(max_length=16, choices=State.choices, default=State.READY)
+    seconds = models.PositiveSmallIntegerField(
+        _("seconds per pitch"),
+        default=30,
+        validators=[MinValueValidator(5), MaxValueValidator(600)],
+    )
+    current = models.ForeignKey(
+        "Session", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    current_since = models.DateTimeField(null=True, blank=True)
+    pitched = models.JSONField(default=list, help_text=_("Sessions pitched, in order."))
+    skipped = models.JSONField(default=list, help_text=_("Sessions skipped (host not there)."))
+    version = models.PositiveIntegerField(default=0)
+    started_at = models.DateTimeField(null=True, blank=True)
+    ended_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("pitch round")
+        verbose_name_plural = _("pitch rounds")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(state__in=PitchRoundState.values), name="pitch_round_state_valid"
+            ),
+            models.CheckConstraint(
+                condition=Q(seconds__gte=5) & Q(seconds__lte=600),
+                name="pitch_round_seconds_range",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.event}: pitch round ({self.state})"
+
+    @property
+    def ends_at(self):
+        """When the current pitch's time is up."""
+        if self.current_since is None:
+            return None
+        return self.current_since + timedelta(seconds=self.seconds)
+
+
+# --- The event report's builds (EVENTREPORT, issue 6) ---------------------------------------
+
+
+class ReportBuildKind(models.TextChoices):
+    PDF = "pdf", _("PDF")
+    ZIP = "zip", _("ZIP")
+
+
+class ReportBuildStatus(models.TextChoices):
+    QUEUED = "queued", _("Waiting for the background worker")
+    RUNNING = "running", _("Being built")
+    DONE = "done", _("Ready")
+    FAILED = "failed", _("Failed")
+
+
+class ReportBuildQuerySet(models.QuerySet):
+    def unfinished(self) -> "ReportBuildQuerySet":
+        return self.filter(status__in=[ReportBuildStatus.QUEUED, ReportBuildStatus.RUNNING])
+
+    def done(self) -> "ReportBuildQuerySet":
+        return self.filter(status=ReportBuildStatus.DONE).exclude(file="")
+
+
+def report_build_upload_to(instance: "ReportBuild", filename: str) -> str:
+    return f"reports/{instance.event_id}/{filename}"
+
+
+class ReportBuild(models.Model):
+    """The event report as one file (PDF, or ZIP with the PDF, the attachments and event.json),
+    built by the background worker (tasks.build_event_report) from the event as it was when
+    `fingerprint` was taken. One row per event, kind and fingerprint: a build for the current
+    fingerprint is reused, any change of the event makes a new one. `file` is set only once the
+    file is complete (it is written beside under a temporary name and renamed), so a half-built
+    file is never served. `attempt` goes up each time a build is (re)started, so a task from a
+    worker thought dead stops touching the row; `heartbeat_at` tells a dead worker's build."""
+
+    Kind = ReportBuildKind
+    Status = ReportBuildStatus
+
+    event = models.ForeignKey(Event, on_delete=models.CASCADE, related_name="report_builds")
+    kind = models.CharField(max_length=8, choices=Kind.choices)
+    fingerprint = models.CharField(
+        max_length=64, help_text=_("A hash of everything in the event that the report shows.")
+    )
+    status = models.CharField(max_length=16, choices=Status.choices, default=Status.QUEUED)
+    progress = models.PositiveSmallIntegerField(default=0, help_text=_("Percent done, 0 to 100."))
+    message = models.CharField(max_length=500, blank=True)
+    file = models.FileField(upload_to=report_build_upload_to, blank=True, max_length=255)
+    size = models.PositiveBigIntegerField(default=0)
+    attempt = models.PositiveSmallIntegerField(default=0)
+    created_at = models.DateTimeField(auto_now_add=True)
+    started_at = models.DateTimeField(null=True, blank=True)
+    heartbeat_at = models.DateTimeField(null=True, blank=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    objects = ReportBuildQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["event", "-created_at", "-id"]
+        verbose_name = _("report build")
+        verbose_name_plural = _("report builds")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["event", "kind", "fingerprint"], name="report_build_once_per_fingerprint"
+            ),
+            models.CheckConstraint(
+                condition=Q(kind__in=ReportBuildKind.values), name="report_build_kind_valid"
+            ),
+            models.CheckConstraint(
+                condition=Q(status__in=ReportBuildStatus.values), name="report_build_status_valid"
+            ),
+            models.CheckConstraint(
+                condition=Q(progress__lte=100), name="report_build_progress_percent"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.event}: {self.kind} {self.fingerprint[:8]} ({self.status})"
+
+    @property
+    def finished(self) -> bool:
+        return self.status in {self.Status.DONE, self.Status.FAILED}
+
+
+# ---- REPORTS (issue 6): session reports, their history and host links ---------------------
+
+
+class ReportRevision(models.Model):
+    """One save of a session report: who wrote which text when. `Session.report` holds the
+    newest text; the revisions let an earlier one be restored and let two writers notice each
+    other (a save names the revision it started from)."""
+
+    session = models.ForeignKey(Session, on_delete=models.CASCADE, related_name="report_revisions")
+    text = models.TextField(_("text"), blank=True)
+    author = models.ForeignKey(
+        Participant,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="report_revisions",
+        verbose_name=_("author"),
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name = _("report revision")
+        verbose_name_plural = _("report revisions")
+
+    def __str__(self) -> str:
+        return f"{self.session} ({self.created_at:%Y-%m-%d %H:%M})"
+
+
+class HostLinkQuerySet(models.QuerySet):
+    def active(self) -> "HostLinkQuerySet":
+        return self.filter(revoked_at__isnull=True)
+
+
+class HostLink(models.Model):
+    """A personal link mailed to a host after the event: it opens that one session's report and
+    slides pages without an account. Like `SignInLink`, only a hash of the token is stored; one
+    row per mail sent, so an earlier mail's link keeps working until an organiser revokes it."""
+
+    session = models.ForeignKey(Session, on_delete=models.CASCADE, related_name="host_links")
+    participant = models.ForeignKey(
+        Participant, on_delete=models.CASCADE, null=True, blank=True, related_name="host_links"
+    )
+    token_hash = models.CharField(max_length=64, unique=True)
+    sent_to = models.EmailField(_("sent to"))
+    reminder = models.BooleanField(
+        _("reminder"), default=False, help_text=_("Sent as a reminder rather than the first mail.")
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    revoked_at = models.DateTimeField(null=True, blank=True)
+
+    objects = HostLinkQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name = _("host link")
+        verbose_name_plural = _("host links")
+
+    def __str__(self) -> str:
+        return f"{self.sent_to} → {self.session}"
+
+    @staticmethod
+    def hash(token: str) -> str:
+        return hashlib.sha256(token.encode()).hexdigest()
+
+    @property
+    def usable(self) -> bool:
+        return self.revoked_at is None
