@@ -6,9 +6,18 @@ plain data in, placements and `lost` out."""
 from sessions_app.scheduling.greedy import greedy
 from sessions_app.scheduling.measure import Conflict, Grid, Lost, Rule, can_take, conflicts, lost
 from sessions_app.scheduling.model import Cell, Placement, Problem, Room, Session
-from sessions_app.scheduling.planner import Plan, Progress, Reason, Waiting, plan
+from sessions_app.scheduling.planner import (
+    DEFAULT_RESTARTS,
+    Plan,
+    Progress,
+    Reason,
+    Waiting,
+    budget_for,
+    plan,
+)
 
 __all__ = [
+    "DEFAULT_RESTARTS",
     "Cell",
     "Conflict",
     "Grid",
@@ -22,6 +31,7 @@ __all__ = [
     "Rule",
     "Session",
     "Waiting",
+    "budget_for",
     "can_take",
     "conflicts",
     "greedy",

@@ -61,6 +61,8 @@ Progress = Callable[[float, Lost], None]
 _START = 0.2  # annealing starts where a typical worsening move is accepted this often
 _END = 0.001  # and ends where a worsening by 1 is
 DEFAULT_TIME_LIMIT = 30.0  # seconds; the iteration budget normally ends a run long before
+DEFAULT_RESTARTS = 2  # independent runs, the best kept
+RESTART_STRIDE = 7919  # run k of seed s draws from Random(s * 7919 + k): no two runs share one
 
 
 class Reason(StrEnum):
@@ -107,11 +109,15 @@ def plan(
     seed: int = 0,
     time_limit: float = DEFAULT_TIME_LIMIT,
     iterations: int | None = None,
+    restarts: int = DEFAULT_RESTARTS,
     progress: Progress | None = None,
 ) -> Plan:
     """A grid for `problem` that keeps its pinned placements and every hard rule, with a `lost`
     as low as the search finds. `iterations` overrides the budget derived from the size of the
-    problem (`budget_for`); `time_limit` (seconds) stops the run early if it is reached first."""
+    problem (`budget_for`); `time_limit` (seconds) stops the run early if it is reached first.
+    The search runs `restarts` times from the greedy start with different random numbers and
+    keeps the best grid: annealing sometimes settles in a worse valley, and a second run costs
+    less than a doubled budget for the same quality (bench/scheduler/results.md)."""
     started = time.perf_counter()
     refused = _refusals(problem)
     if refused:
@@ -122,15 +128,29 @@ def plan(
             seed=seed,
             elapsed=time.perf_counter() - started,
         )
-    search = _Search(problem)
     budget = budget_for(problem) if iterations is None else max(0, iterations)
-    search.construct()
-    search.consider(greedy(problem))  # as many sessions as the baseline, and no worse
-    done, complete = search.anneal(
-        random.Random(seed), budget, deadline=started + time_limit, progress=progress
-    )
-    complete = search.descend(deadline=started + time_limit) and complete
-    search.restore_best()
+    restarts = max(1, restarts)
+    best: _Search | None = None
+    done, complete = 0, True
+    for run in range(restarts):
+        search = _Search(problem)
+        search.construct()
+        search.consider(greedy(problem))  # as many sessions as the baseline, and no worse
+        # each run has its share of the time left, and its own random numbers from `seed`
+        now = time.perf_counter()
+        deadline = now + (started + time_limit - now) / (restarts - run)
+        iterations_done, finished = search.anneal(
+            random.Random(seed * RESTART_STRIDE + run),
+            budget,
+            deadline=deadline,
+            progress=_share(progress, run, restarts, best.lost() if best else None),
+        )
+        finished = search.descend(deadline=deadline) and finished
+        search.restore_best()
+        done, complete = done + iterations_done, complete and finished
+        if best is None or search.lost().total < best.lost().total:
+            best = search
+    search = best
     placements = tuple(search.placements())
     found = search.lost()
     if found != measure_lost(problem, placements):  # pragma: no cover - a bug, not an input
@@ -147,6 +167,20 @@ def plan(
         elapsed=time.perf_counter() - started,
         complete=complete,
     )
+
+
+def _share(progress: Progress | None, run: int, runs: int, before: Lost | None) -> Progress | None:
+    """The progress of one run as a share of the whole plan, with the best `lost` of all runs
+    so far (`before`: the best of the earlier runs)."""
+    if progress is None:
+        return None
+
+    def report(share: float, best: Lost) -> None:
+        if before is not None and before.total <= best.total:
+            best = before
+        progress((run + share) / runs, best)
+
+    return report
 
 
 def budget_for(problem: Problem) -> int:

@@ -3,6 +3,8 @@ shared/scheduling.md (rule 6 included), never moves a pin, gives the same grid f
 seed, reports the `lost` of the grid it returns, and is never worse than the greedy baseline;
 and the edge cases, one by one."""
 
+from itertools import pairwise
+
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -301,7 +303,30 @@ def test_the_time_limit_stops_a_run_early_with_a_valid_grid():
     assert result.lost == lost(problem, result.placements)
 
 
-def test_an_explicit_iteration_budget_is_kept():
-    result = plan(clustered(), iterations=1234)
+def test_an_explicit_iteration_budget_is_kept_by_every_run():
+    result = plan(clustered(), iterations=1234, restarts=3)
 
-    assert (result.iterations, result.budget, result.complete) == (1234, 1234, True)
+    assert (result.iterations, result.budget, result.complete) == (3 * 1234, 1234, True)
+
+
+def test_more_runs_never_find_a_worse_grid():
+    problem = clustered()
+    one = plan(problem, seed=4, iterations=3000, restarts=1)
+    three = plan(problem, seed=4, iterations=3000, restarts=3)
+
+    assert three.lost.total <= one.lost.total  # the first of the three is that one run
+
+
+def test_progress_reports_the_best_of_all_runs_so_far():
+    seen = []
+    plan(
+        clustered(),
+        iterations=20_000,
+        restarts=2,
+        progress=lambda s, best: seen.append((s, best.total)),
+    )
+
+    shares = [share for share, _ in seen]
+    assert shares == sorted(shares) and shares[-1] == 1.0
+    second_half = [best for share, best in seen if share > 0.5]
+    assert all(a >= b for a, b in pairwise(second_half))  # never worse again

@@ -501,53 +501,7 @@ def test_restore_of_another_events_change_is_404(organiser_client, camp):
     assert response.status_code == 404
 
 
-# ---- the proposed grid ---------------------------------------------------------------------
-
-
-def test_proposal_is_shown_next_to_the_grid_and_changes_nothing(organiser_client, camp):
-    make_placement(camp.access, camp.small, camp.morning, pinned=True)
-
-    response = organiser_client.get(url("propose-grid", camp.event))
-
-    text = response.text
-    assert response.status_code == 200
-    assert text.count('<dl class="lost">') == 2
-    assert "Accept this grid" in text and "Discard" in text
-    assert where(camp.event) == {"Accessibility": ("Small", "10:00")}
-    assert GridChange.objects.count() == 0
-
-
-def test_accepting_the_proposal_makes_it_the_grid(organiser_client, camp):
-    make_placement(camp.access, camp.small, camp.morning, pinned=True)
-    page = organiser_client.get(url("propose-grid", camp.event))
-    form = page.context["form"]
-    data = {"rows": form["rows"].value(), "version": form["version"].value()}
-
-    response = organiser_client.post(url("accept-grid", camp.event), data)
-
-    assert messages_of(response) == ["Proposed grid accepted"]
-    # Open data and Budgets share voters: different slots; Ann hosts Accessibility at 10:00
-    assert where(camp.event) == {
-        "Accessibility": ("Small", "10:00"),
-        "Open data": ("Big", "11:00"),
-        "Budgets": ("Big", "10:00"),
-    }
-    assert Placement.objects.get(session=camp.access).pinned is True
-
-
-def test_accepting_on_a_changed_grid_is_refused(organiser_client, camp):
-    page = organiser_client.get(url("propose-grid", camp.event))
-    form = page.context["form"]
-    organiser_client.post(url("move", camp.event), move_data(camp, camp.data, camp.big, camp.noon))
-
-    response = htmx(
-        organiser_client,
-        url("accept-grid", camp.event),
-        {"rows": form["rows"].value(), "version": form["version"].value()},
-    )
-
-    assert response.status_code == 409
-    assert where(camp.event) == {"Open data": ("Big", "11:00")}
+# ---- accepting a proposed grid (proposing it: tests/views/test_proposals.py) -------------
 
 
 def test_accepting_a_grid_with_foreign_ids_is_404(organiser_client, camp):

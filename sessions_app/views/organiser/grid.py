@@ -13,6 +13,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from django.contrib import messages
+from django.db import transaction
 from django.http import Http404, HttpResponse, HttpResponseBadRequest
 from django.shortcuts import redirect, render
 from django.urls import path, reverse
@@ -22,7 +23,7 @@ from django.views.decorators.http import require_GET, require_POST
 from django.views.decorators.vary import vary_on_headers
 from django_htmx.http import replace_url
 
-from sessions_app import actions, grid, scheduling
+from sessions_app import actions, grid, proposals, scheduling
 from sessions_app.access import organiser_required, participant_for
 from sessions_app.forms import (
     AcceptGridForm,
@@ -32,8 +33,7 @@ from sessions_app.forms import (
     RestoreGridForm,
     UndoForm,
 )
-from sessions_app.models import Event, GridChange, Participant, Session
-from sessions_app.scheduling.greedy import greedy
+from sessions_app.models import Event, GridChange, GridProposal, Participant, Session
 from sessions_app.views import HtmxHttpRequest
 
 HISTORY_LENGTH = 200
@@ -280,50 +280,94 @@ def _compare_rows(view: grid.GridView, cells: dict, other: dict) -> list:
     ]
 
 
+@require_POST
+@organiser_required
+def start_proposal(request: HtmxHttpRequest, event: Event) -> HttpResponse:
+    """ "Propose a grid": plan now when the search is short, else queue it for the worker; both
+    lead to the proposal page (which shows the progress until the proposal is there)."""
+    proposals.start(event=event, by=participant_for(request, event))
+    return redirect("organiser:propose-grid", slug=event.slug)
+
+
 @require_GET
 @organiser_required
+@vary_on_headers("HX-Request")
 def propose_grid(request: HtmxHttpRequest, event: Event) -> HttpResponse:
-    """A greedy valid grid next to the live one, with the `lost` of both; nothing is
-    written until the organiser accepts it."""
+    """The latest proposal next to the live grid, with the `lost` of both; while the worker is
+    still looking, its progress (htmx polls this page every second; without JavaScript the page
+    refreshes itself). Nothing is written until the organiser accepts."""
+    proposal = event.grid_proposals.exclude(status=GridProposal.Status.DISCARDED).first()
+    if proposal is not None:
+        proposal = proposals.revive(proposal)
+    context: dict = {"event": event, "proposal": proposal}
+    if proposal is not None and proposal.status == GridProposal.Status.DONE:
+        context.update(_comparison(event, proposal))
+    elif proposal is not None and proposal.status == GridProposal.Status.REFUSED:
+        context["refusals"] = [
+            actions.describe_conflict(c) for c in proposals.conflicts_of(proposal)
+        ]
+    template = "organiser/propose_grid.html"
+    if request.htmx:
+        template += "#proposal"
+    return render(request, template, context)
+
+
+def _comparison(event: Event, proposal: GridProposal) -> dict:
     current = grid.grid_view(event, warnings=True)
     problem = current.measured.problem
-    proposal = greedy(problem)
-    # only pinned sessions can break a rule here (a host pinned twice in one slot)
-    conflicts = scheduling.conflicts(problem, proposal)
+    rows = [row for row in proposal.placements if row[0] in current.sessions]
+    placements = [scheduling.Placement(s, r, t, pin) for s, r, t, pin in rows]
     now = {p.cell: p.session for p in current.measured.placed.values()}
-    then = {p.cell: p.session for p in proposal}
-    placed = {p.session for p in proposal}
-    rows = [[p.session, p.room, p.slot, p.pinned] for p in proposal]
-    context = {
-        "event": event,
+    then = {p.cell: p.session for p in placements}
+    placed = {p.session for p in placements}
+    return {
         "view": current,
+        "stale": proposal.based_on_version != current.version,
         "lost": current.measured.lost(),
         "current_rows": _compare_rows(current, now, then),
         "proposal_rows": _compare_rows(current, then, now),
-        "proposal_lost": scheduling.lost(problem, proposal),
+        "proposal_lost": scheduling.lost(problem, placements),
         "proposal_unplaced": [s for s in current.sessions.values() if s.pk not in placed],
-        "refusals": [actions.describe_conflict(c) for c in conflicts],  # the words of a refusal
-        "form": AcceptGridForm(initial={"rows": rows, "version": current.version}, event=event),
+        "form": AcceptGridForm(
+            initial={"rows": rows, "version": proposal.based_on_version}, event=event
+        ),
     }
-    return render(request, "organiser/propose_grid.html", context)
+
+
+@require_POST
+@organiser_required
+def discard_proposal(request: HtmxHttpRequest, event: Event) -> HttpResponse:
+    """Throw the proposal away (a search still running stops); the grid is left as it is."""
+    for proposal in event.grid_proposals.exclude(status=GridProposal.Status.DISCARDED):
+        proposals.discard(proposal)
+    messages.success(request, _("The proposal was discarded; the grid is unchanged."))
+    return redirect("organiser:grid", slug=event.slug)
 
 
 @require_POST
 @organiser_required
 def accept_grid(request: HtmxHttpRequest, event: Event) -> HttpResponse:
+    """Make the proposal the grid; with "Accept and publish" (the end of the pitch round) also
+    publish it, in the same transaction: both happen or neither."""
     form = AcceptGridForm(request.POST, event=event)
-    return _change(
-        request,
-        event,
-        form,
-        lambda by: actions.accept_grid(
+    publish = request.POST.get("publish") == "1"
+
+    @transaction.atomic
+    def accept(by: Participant | None) -> GridChange:
+        done = actions.accept_grid(
             event=event,
             rows=form.cleaned_data["rows"],
             version=form.cleaned_data["version"],
             by=by,
-            summary=_("Proposed grid accepted"),
-        ),
-    )
+            summary=_("Proposed grid accepted and published")
+            if publish
+            else _("Proposed grid accepted"),
+        )
+        if publish:
+            actions.set_phase(event=event, phase=Event.Phase.PUBLISHED)
+        return done
+
+    return _change(request, event, form, accept)
 
 
 patterns = [
@@ -334,5 +378,7 @@ patterns = [
     path("<slug:slug>/organise/history/", history, name="history"),
     path("<slug:slug>/organise/history/restore/", restore, name="restore"),
     path("<slug:slug>/organise/grid/propose/", propose_grid, name="propose-grid"),
+    path("<slug:slug>/organise/grid/propose/start/", start_proposal, name="start-proposal"),
+    path("<slug:slug>/organise/grid/propose/discard/", discard_proposal, name="discard-proposal"),
     path("<slug:slug>/organise/grid/accept/", accept_grid, name="accept-grid"),
 ]
