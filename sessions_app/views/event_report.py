@@ -1,0 +1,125 @@
+"""The event report: its page (public once published, always for organisers), the PDF and ZIP
+downloads, and the organisers' buttons to publish it and to build the files in the background.
+
+The page is read in a fixed number of queries (sessions_app.exports.report.report_data). The
+files are built by the worker (`manage.py db_worker`); the organiser's page polls the build's
+progress every second with htmx (a `<noscript>` meta refresh without JavaScript), and each poll
+also starts again a build whose worker was killed (stale heartbeat)."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_not_required
+from django.http import FileResponse, Http404, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import path, reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_POST
+
+from sessions_app import actions
+from sessions_app.access import event_view, is_organiser, organiser_required
+from sessions_app.exports import report
+from sessions_app.forms import ReportPublishForm
+from sessions_app.models import Event, ReportBuild
+from sessions_app.views import HtmxHttpRequest
+
+CONTENT_TYPES = {ReportBuild.Kind.PDF: "application/pdf", ReportBuild.Kind.ZIP: "application/zip"}
+
+
+@require_GET
+@login_not_required
+@event_view
+def event_report(request: HtmxHttpRequest, event: Event) -> HttpResponse:
+    organiser = is_organiser(request, event)
+    if not (event.report_published or organiser):
+        raise Http404
+    if organiser:
+        actions.requeue_stale_report_builds(event=event)
+    context = {
+        "event": event,
+        "report": report.report_data(event),
+        "state": report.build_state(event),
+        "is_organiser": organiser,
+    }
+    return render(request, "public/event_report.html", context)
+
+
+@require_GET
+@login_not_required
+@event_view
+def event_report_file(request: HtmxHttpRequest, event: Event, kind: str) -> HttpResponse:
+    """The PDF or ZIP. Built for the event as it is now if there is one; otherwise the public
+    gets the latest finished one (and a new build starts), organisers get a build started."""
+    organiser = is_organiser(request, event)
+    if kind not in ReportBuild.Kind.values or not (event.report_published or organiser):
+        raise Http404
+    state = report.build_state(event)
+    build = state.current[kind]
+    if build is None or build.status != ReportBuild.Status.DONE:
+        actions.request_report_builds(event=event, fingerprint=state.fingerprint)
+        build = None if organiser else state.latest[kind]
+    if build is None:
+        if organiser:
+            messages.info(request, _("The report is being built; download it when it is ready."))
+            return redirect(reverse("public:event-report", args=[event.slug]) + "#build-panel")
+        context = {"event": event}
+        response = render(request, "public/event_report_pending.html", context, status=503)
+        response["Retry-After"] = "15"
+        return response
+    response = FileResponse(
+        report.output_path(build).open("rb"),
+        as_attachment=True,
+        filename=f"{event.slug}-report.{kind}",
+        content_type=CONTENT_TYPES[kind],
+    )
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Cache-Control"] = "public, max-age=60" if event.report_published else "private"
+    return response
+
+
+@require_POST
+@organiser_required
+def publish(request: HtmxHttpRequest, event: Event) -> HttpResponse:
+    form = ReportPublishForm(request.POST)
+    if form.is_valid():
+        published = form.cleaned_data["published"]
+        actions.set_report_published(event=event, published=published)
+        if published:
+            messages.success(request, _("The event report is public now."))
+        else:
+            messages.success(request, _("The event report is hidden again."))
+    return redirect("public:event-report", event.slug)
+
+
+@require_POST
+@organiser_required
+def build(request: HtmxHttpRequest, event: Event) -> HttpResponse:
+    """One click: a PDF and a ZIP of the event as it is now (reused if already built)."""
+    actions.request_report_builds(event=event)
+    if request.htmx:
+        return progress_panel(request, event)
+    return redirect(reverse("public:event-report", args=[event.slug]) + "#build-panel")
+
+
+@require_GET
+@organiser_required
+def progress(request: HtmxHttpRequest, event: Event) -> HttpResponse:
+    actions.requeue_stale_report_builds(event=event)
+    if not request.htmx:
+        return redirect(reverse("public:event-report", args=[event.slug]) + "#build-panel")
+    return progress_panel(request, event)
+
+
+def progress_panel(request: HtmxHttpRequest, event: Event) -> HttpResponse:
+    context = {"event": event, "state": report.build_state(event), "is_organiser": True}
+    return render(request, "public/event_report.html#build-panel", context)
+
+
+patterns = [
+    path("<slug:slug>/report/", event_report, name="event-report"),
+    path("<slug:slug>/report/download/<str:kind>/", event_report_file, name="event-report-file"),
+]
+
+organiser_patterns = [
+    path("<slug:slug>/organise/report/publish/", publish, name="report-publish"),
+    path("<slug:slug>/organise/report/build/", build, name="report-build"),
+    path("<slug:slug>/organise/report/progress/", progress, name="report-progress"),
+]
