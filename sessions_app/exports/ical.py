@@ -1,0 +1,97 @@
+"""The grid as iCalendar (RFC 5545), for calendar apps that subscribe to it: the whole event,
+one session, or one participant's own sessions.
+
+- UIDs are the schedule GUIDs (exports/frab.py), so they never change when a session moves.
+- SEQUENCE is `Session.schedule_sequence`, raised by the grid actions whenever a session changes
+  room or time (actions._bump_schedule_sequence); LAST-MODIFIED and DTSTAMP are the session's
+  `updated_at`, which those actions move along. Both rise, so apps that import one .ics and
+  compare SEQUENCE (Outlook) update the entry instead of calling it out of date.
+- Times are local, with TZID and a VTIMEZONE built from the zone database, as Giggity and
+  every calendar read best. A wall-clock time that a clock change makes ambiguous or
+  non-existent is written in UTC instead: with TZID it would mean the first occurrence.
+- The text is cleaned as in the schedule feeds; the library escapes and folds it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import UTC, datetime, timedelta
+
+from django.utils.translation import gettext as _
+from icalendar import Calendar
+from icalendar import Event as VEvent
+
+from sessions_app.exports.frab import Item, Programme, clean_line
+
+PRODID = "-//OOcamp//Feeds//EN"
+REFRESH = timedelta(minutes=15)  # how often subscribed apps should ask again on the day
+
+
+def ical_time(moment: datetime, programme: Programme) -> datetime:
+    """`moment` as the local time it is at the event, or in UTC when the local wall-clock time
+    does not name it unambiguously (a clock change)."""
+    local = moment.astimezone(programme.tz)
+    first = local.replace(fold=0)
+    if first.astimezone(UTC) != moment.astimezone(UTC) or (
+        first.replace(fold=1).utcoffset() != first.utcoffset()
+    ):
+        return moment.astimezone(UTC)
+    return first
+
+
+def _description(item: Item) -> str:
+    lines = []
+    if item.persons:
+        lines.append(
+            _("Hosts: %(names)s") % {"names": ", ".join(person.name for person in item.persons)}
+        )
+    if item.abstract:
+        lines.append(item.abstract)
+    if item.url:
+        lines.append(item.url)
+    return "\n\n".join(lines)
+
+
+def _vevent(item: Item, programme: Programme, fallback: datetime) -> VEvent:
+    modified = (item.modified or fallback).astimezone(UTC).replace(microsecond=0)
+    vevent = VEvent()
+    vevent.add("uid", f"{item.guid}@oocamp")
+    vevent.add("dtstamp", modified)
+    vevent.add("last-modified", modified)
+    vevent.add("sequence", item.sequence)
+    vevent.add("dtstart", ical_time(item.start, programme))
+    vevent.add("dtend", ical_time(item.end, programme))
+    vevent.add("summary", item.title)
+    location = ", ".join(part for part in (item.room.name, programme.venue) if part)
+    vevent.add("location", location)
+    vevent.add("description", _description(item))
+    if item.url:
+        vevent.add("url", item.url)
+    categories = [item.type, *item.themes]
+    vevent.add("categories", [clean_line(c).replace(",", " ") for c in categories if c])
+    vevent.add("status", "CONFIRMED")
+    vevent.add("transp", "OPAQUE")
+    return vevent
+
+
+def calendar(
+    programme: Programme, items: Iterable[Item], *, name: str, fallback: datetime
+) -> bytes:
+    """A VCALENDAR of `items`; `fallback` is the LAST-MODIFIED of an item that has none."""
+    cal = Calendar()
+    cal.add("prodid", PRODID)
+    cal.add("version", "2.0")
+    cal.add("calscale", "GREGORIAN")
+    cal.add("method", "PUBLISH")
+    cal.add("name", clean_line(name))
+    cal.add("x-wr-calname", clean_line(name))
+    cal.add("x-wr-timezone", programme.time_zone)
+    cal.add("refresh-interval", REFRESH, parameters={"VALUE": "DURATION"})
+    cal.add("x-published-ttl", "PT15M")  # the same, as Outlook reads it
+    for item in items:
+        cal.add_component(_vevent(item, programme, fallback))
+    first, last = programme.days[0], programme.days[-1]
+    cal.add_missing_timezones(
+        first_date=first - timedelta(days=366), last_date=last + timedelta(days=366)
+    )
+    return cal.to_ical()

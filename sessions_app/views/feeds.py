@@ -1,0 +1,374 @@
+"""Feeds that outside apps read: schedule.xml/json (frab), iCalendar (the event, one session,
+a participant's own sessions), CSV, and the page that explains them with QR codes.
+
+Who gets what:
+- Public feeds answer 404 until the grid is published (organisers can fetch them all along,
+  to check them before they publish). The one rule, shown on the feeds page too: feeds exist
+  once there is a programme to follow.
+- The personal calendar feed is reached by its secret URL alone (calendar apps have no
+  cookies); before publication it is a valid, empty calendar, so that participants can
+  subscribe early and the sessions appear when the grid does. A new token revokes the URL.
+- The participants CSV is for organisers only.
+
+Cost: a feed answers from Django's cache when nothing changed. The key is `live.grid_key`
+(event, grid version, phase, language) plus a stamp of what the feeds show beyond the grid
+(the latest session and event change, the attachments), read in one query. A cache hit costs
+that query (and, every 2 s per process, the event's); a miss loads the programme in six more.
+The ETag is a hash of the body, so every process agrees on it, and a conditional request
+gets 304.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from collections.abc import Callable
+from datetime import datetime
+
+import segno
+from django.contrib import messages
+from django.contrib.auth.decorators import login_not_required
+from django.core.cache import cache
+from django.db.models import Count, Max
+from django.http import Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import path, reverse
+from django.utils import timezone, translation
+from django.utils.cache import get_conditional_response, patch_vary_headers
+from django.utils.http import http_date
+from django.utils.safestring import mark_safe
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST, require_safe
+
+from sessions_app import actions, live
+from sessions_app.access import (
+    event_view,
+    is_organiser,
+    organiser_required,
+    participant_for,
+    participant_required,
+)
+from sessions_app.exports import csv as csv_export
+from sessions_app.exports import frab, ical
+from sessions_app.models import Event, Participant
+from sessions_app.views import HtmxHttpRequest
+from sessions_app.views.public import my_session_ids
+
+FEED_CACHE_SECONDS = live.GRID_CACHE_SECONDS
+XML = "application/xml; charset=utf-8"  # what browsers and apps open; the c3voc type is
+JSON = "application/json; charset=utf-8"  # registered but few clients know it
+ICS = "text/calendar; charset=utf-8"
+CSV = "text/csv; charset=utf-8"
+TOKEN = re.compile(r"[A-Za-z0-9_-]{1,64}")  # what secrets.token_urlsafe makes
+
+
+# ---- state, cache and conditional responses ---------------------------------------------------
+
+
+def origin(request: HtmxHttpRequest) -> str:
+    """ "https://host" as the visitor reached us: the URLs inside the feeds start with it."""
+    return request.build_absolute_uri("/").rstrip("/")
+
+
+def state_key(event: Event, request: HtmxHttpRequest) -> str:
+    """The cache key of everything the feeds show: the grid (`live.grid_key`: event, grid
+    version, phase, language), the address they are served under, and a stamp of what changes
+    without a new grid version (sessions' and the event's `updated_at`, the attachments).
+    One query."""
+    row = event.sessions.aggregate(
+        changed=Max("updated_at"),
+        n_attachments=Count("attachments"),
+        last_attachment=Max("attachments__id"),
+    )
+    changed = max(moment for moment in (row["changed"], event.updated_at) if moment)
+    stamp = f"{changed.timestamp():.6f}.{row['n_attachments']}.{row['last_attachment']}"
+    return f"{live.grid_key(event)}:feeds:{origin(request)}:{stamp}"
+
+
+Entry = tuple[bytes, str, datetime]  # body, ETag, when this body was first made
+
+
+def cached_entry(key: str, render: Callable[[], bytes]) -> Entry:
+    """The body stored under `key`, or `render()`'s (then stored). The time it was made is its
+    Last-Modified: a change that no timestamp records (a room renamed) still makes a newer
+    one, so a client that only sends If-Modified-Since never keeps an old feed. Processes that
+    render the same body at different moments agree on its ETag, which clients send first."""
+    entry = cache.get(key)
+    if entry is None:
+        body = render()
+        entry = (body, etag_of(body), timezone.now())
+        cache.set(key, entry, FEED_CACHE_SECONDS)
+    return entry
+
+
+def cached_programme(event: Event, key: str, request: HtmxHttpRequest) -> frab.Programme:
+    programme = cache.get(f"{key}:programme")
+    if programme is None:
+        programme = frab.load_programme(event, origin(request))
+        cache.set(f"{key}:programme", programme, FEED_CACHE_SECONDS)
+    return programme
+
+
+def etag_of(body: bytes) -> str:
+    return '"' + hashlib.sha256(body).hexdigest()[:32] + '"'
+
+
+def feed_response(
+    request: HtmxHttpRequest,
+    body: bytes,
+    content_type: str,
+    *,
+    etag: str,
+    modified: datetime,
+    public: bool,
+    filename: str | None = None,
+) -> HttpResponse:
+    """The feed, or 304 when the client has it already. `public`: the same for everyone and
+    readable from any web page (CORS); otherwise private to whoever holds the URL."""
+    response = HttpResponse(body, content_type=content_type)
+    response["ETag"] = etag
+    response["Last-Modified"] = http_date(modified.timestamp())
+    response["Cache-Control"] = "public, no-cache" if public else "private, no-cache"
+    if filename:
+        response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    response = get_conditional_response(
+        request, etag=etag, last_modified=int(modified.timestamp()), response=response
+    )
+    if public:
+        response["Access-Control-Allow-Origin"] = "*"
+    else:
+        response["X-Robots-Tag"] = "noindex"
+    return response
+
+
+def feed_event(request: HtmxHttpRequest, slug: str) -> tuple[Event, bool]:
+    """The event of a public feed (at most `live.state_seconds()` old) and whether its feeds are
+    public yet; 404 for an unknown event, and for others than organisers before publication."""
+    event = live.event_for(slug)
+    if event is None:
+        raise Http404
+    if event.grid_published:
+        return event, True
+    if is_organiser(request, event):
+        return event, False
+    raise Http404
+
+
+def cached_feed(
+    request: HtmxHttpRequest,
+    slug: str,
+    name: str,
+    content_type: str,
+    render_body: Callable[[Event, Callable[[], frab.Programme]], bytes],
+    *,
+    filename: str | None = None,
+) -> HttpResponse:
+    """A public feed from the cache (`state_key`), or rendered by `render_body(event,
+    programme)`, where `programme()` loads the programme (cached too)."""
+    event, public = feed_event(request, slug)
+    with translation.override(event.language):  # a feed reads the same for every visitor
+        key = state_key(event, request)
+        body, etag, modified = cached_entry(
+            f"{key}:{name}",
+            lambda: render_body(event, lambda: cached_programme(event, key, request)),
+        )
+    response = feed_response(
+        request,
+        body,
+        content_type,
+        etag=etag,
+        modified=modified,
+        public=public,
+        filename=filename,
+    )
+    if not public:
+        patch_vary_headers(response, ["Cookie"])
+    return response
+
+
+# ---- schedule.xml / schedule.json ------------------------------------------------------------
+
+
+@require_safe
+@login_not_required
+def schedule_xml(request: HtmxHttpRequest, slug: str) -> HttpResponse:
+    return cached_feed(request, slug, "xml", XML, lambda _e, p: frab.schedule_xml(p()))
+
+
+@require_safe
+@login_not_required
+def schedule_json(request: HtmxHttpRequest, slug: str) -> HttpResponse:
+    return cached_feed(request, slug, "json", JSON, lambda _e, p: frab.schedule_json(p()))
+
+
+# ---- iCalendar --------------------------------------------------------------------------------
+
+
+@require_safe
+@login_not_required
+def schedule_ics(request: HtmxHttpRequest, slug: str) -> HttpResponse:
+    def render_ics(event: Event, load: Callable[[], frab.Programme]) -> bytes:
+        programme = load()
+        return ical.calendar(
+            programme, programme.items, name=programme.title, fallback=event.updated_at
+        )
+
+    return cached_feed(request, slug, "ics", ICS, render_ics, filename=f"{slug}.ics")
+
+
+@require_safe
+@login_not_required
+def session_ics(request: HtmxHttpRequest, slug: str, pk: int) -> HttpResponse:
+    """One session, for "add to my calendar" on its page; 404 while it is not in the grid."""
+
+    def render_ics(event: Event, load: Callable[[], frab.Programme]) -> bytes:
+        programme = load()
+        items = [item for item in programme.items if item.session_id == pk]
+        if not items:
+            raise Http404
+        return ical.calendar(programme, items, name=items[0].title, fallback=event.updated_at)
+
+    return cached_feed(request, slug, f"session-{pk}", ICS, render_ics, filename=f"{slug}-{pk}.ics")
+
+
+@require_safe
+@login_not_required
+def personal_ics(request: HtmxHttpRequest, slug: str, token: str) -> HttpResponse:
+    """A participant's own sessions (hosted or voted for) and the plenaries, by secret URL."""
+    if not TOKEN.fullmatch(token):  # e.g. a NUL byte, which PostgreSQL refuses to compare
+        raise Http404
+    participant = get_object_or_404(
+        Participant.objects.select_related("event"), event__slug=slug, calendar_token=token
+    )
+    event = participant.event
+
+    def render_ics() -> bytes:
+        programme = cached_programme(event, key, request)
+        mine = my_session_ids(participant) if event.grid_published else set()
+        items = [
+            item
+            for item in programme.items
+            if item.session_id in mine or (item.session_id is None and event.grid_published)
+        ]
+        name = _("%(event)s: my sessions") % {"event": event.name}
+        return ical.calendar(programme, items, name=name, fallback=event.updated_at)
+
+    with translation.override(event.language):
+        key = state_key(event, request)
+        # the token is in the key: a renewed token never meets the old one's feed
+        body, etag, modified = cached_entry(f"{key}:personal:{participant.pk}:{token}", render_ics)
+    return feed_response(request, body, ICS, etag=etag, modified=modified, public=False)
+
+
+@require_POST
+@participant_required
+def renew_calendar(
+    request: HtmxHttpRequest, event: Event, participant: Participant
+) -> HttpResponse:
+    actions.renew_calendar_token(participant=participant)
+    messages.success(
+        request,
+        _(
+            "Your calendar link is new: the old one no longer works. Subscribe to the new "
+            "one in your calendar app."
+        ),
+    )
+    return redirect(f"{reverse('participant:my-page', args=[event.slug])}#my-calendar")
+
+
+# ---- CSV --------------------------------------------------------------------------------------
+
+
+@require_safe
+@login_not_required
+def sessions_csv(request: HtmxHttpRequest, slug: str) -> HttpResponse:
+    return cached_feed(
+        request,
+        slug,
+        "sessions-csv",
+        CSV,
+        lambda event, _p: csv_export.sessions_csv(event, origin(request)),
+        filename=f"{slug}-sessions.csv",
+    )
+
+
+@require_safe
+@login_not_required
+def votes_csv(request: HtmxHttpRequest, slug: str) -> HttpResponse:
+    return cached_feed(
+        request,
+        slug,
+        "votes-csv",
+        CSV,
+        lambda event, _p: csv_export.votes_csv(event),
+        filename=f"{slug}-votes.csv",
+    )
+
+
+@require_safe
+@organiser_required
+def participants_csv(request: HtmxHttpRequest, event: Event) -> HttpResponse:
+    """Names and addresses: organisers only, never cached."""
+    with translation.override(event.language):
+        body = csv_export.participants_csv(event)
+    response = HttpResponse(body, content_type=CSV)
+    response["Content-Disposition"] = f'attachment; filename="{event.slug}-participants.csv"'
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+# ---- the page that explains them --------------------------------------------------------------
+
+
+def qr_svg(url: str) -> str:
+    """An inline SVG QR code of `url` (segno's output: no script, nothing from the visitor)."""
+    qr = segno.make(url, error="m")
+    return qr.svg_inline(scale=5, border=2, dark="#000", light="#fff", omitsize=True)
+
+
+@require_safe
+@login_not_required
+@event_view
+def feeds(request: HtmxHttpRequest, event: Event) -> HttpResponse:
+    """Where the feeds are, what each is for, with QR codes to scan from a phone."""
+    base = origin(request)
+    organiser = is_organiser(request, event)
+    available = event.grid_published or organiser
+    xml_url = base + reverse("public:schedule-xml", args=[event.slug])
+    ics_url = base + reverse("public:schedule-ics", args=[event.slug])
+    context = {
+        "event": event,
+        "participant": participant_for(request, event),
+        "is_organiser": organiser,
+        "available": available,
+        "xml_url": xml_url,
+        "json_url": base + reverse("public:schedule-json", args=[event.slug]),
+        "ics_url": ics_url,
+        "webcal_url": "webcal://" + ics_url.split("://", 1)[1],
+        # segno's SVG: made here from our own URL, nothing from the visitor in it
+        "xml_qr": mark_safe(qr_svg(xml_url)) if available else "",
+        "ics_qr": mark_safe(qr_svg("webcal://" + ics_url.split("://", 1)[1])) if available else "",
+    }
+    return render(request, "feeds/feeds.html", context)
+
+
+# ---- URLs -------------------------------------------------------------------------------------
+
+patterns = [
+    path("<slug:slug>/feeds/", feeds, name="feeds"),
+    path("<slug:slug>/schedule.xml", schedule_xml, name="schedule-xml"),
+    path("<slug:slug>/schedule.json", schedule_json, name="schedule-json"),
+    path("<slug:slug>/schedule.ics", schedule_ics, name="schedule-ics"),
+    path("<slug:slug>/sessions/<int:pk>/calendar.ics", session_ics, name="session-ics"),
+    path("<slug:slug>/calendar/<str:token>.ics", personal_ics, name="personal-ics"),
+    path("<slug:slug>/sessions.csv", sessions_csv, name="sessions-csv"),
+    path("<slug:slug>/votes.csv", votes_csv, name="votes-csv"),
+]
+
+participant_patterns = [
+    path("<slug:slug>/me/calendar/renew/", renew_calendar, name="renew-calendar"),
+]
+
+organiser_patterns = [
+    path("<slug:slug>/organise/participants.csv", participants_csv, name="participants-csv"),
+]
