@@ -1,0 +1,1 @@
+"""What leaves the app: schedule feeds, calendars, CSV, printouts, the event report."""
