@@ -248,6 +248,52 @@ def seed() -> dict[str, str]:
     return slugs
 
 
+def seed_pitch() -> str:
+    """An event in the middle of its pitch round (50 proposals, voting open): the slug."""
+    from datetime import date
+
+    from django.contrib.auth import get_user_model
+
+    from sessions_app.models import Event, Host, Participant, PitchRound, Session
+
+    slug = "bench-pitch"
+    rng = random.Random(2012)
+    Event.objects.filter(slug=slug).delete()
+    get_user_model().objects.filter(username__startswith=f"{slug}-").delete()
+    event = Event.objects.create(
+        slug=slug,
+        name="Bench pitch round",
+        date=date(2026, 6, 13),
+        language="en",
+        phase=Event.Phase.VOTING,
+    )
+    users = get_user_model().objects.bulk_create(
+        get_user_model()(username=f"{slug}-{n}", password="!") for n in range(50)
+    )
+    people = Participant.objects.bulk_create(
+        Participant(event=event, user=user, name=f"{rng.choice(FIRST)} {rng.choice(LAST)}")
+        for user in users
+    )
+    sessions = Session.objects.bulk_create(
+        Session(
+            event=event,
+            title=rng.choice(PATTERNS).format(t=rng.choice(TOPICS), c=rng.choice(CITIES)),
+        )
+        for _ in range(50)
+    )
+    Host.objects.bulk_create(
+        Host(session=s, participant=p) for s, p in zip(sessions, people, strict=True)
+    )
+    PitchRound.objects.create(
+        event=event,
+        state=PitchRound.State.RUNNING,
+        current=sessions[10],
+        version=11,
+        pitched=[s.pk for s in sessions[:10]],
+    )
+    return slug
+
+
 def bump(slug: str) -> None:
     from django.db.models import F
 
@@ -356,7 +402,7 @@ class Target:
 BROWSER = {"Accept-Language": "en", "Accept-Encoding": "identity", "Accept": "text/html"}
 
 
-def targets(port: int, slugs: dict[str, str]) -> list[Target]:
+def targets(port: int, slugs: dict[str, str], pitch: str) -> list[Target]:
     found = [Target("trivial 2 KB page", "/bench/trivial/", BROWSER, 200)]
     for size, slug in slugs.items():
         found.append(Target(f"grid page {size}", f"/{slug}/grid/", BROWSER, 200))
@@ -366,6 +412,12 @@ def targets(port: int, slugs: dict[str, str]) -> list[Target]:
     found.append(Target("live check (304)", f"/{big}/grid/version", check, 304))
     fragment = BROWSER | {"HX-Request": "true"}
     found.append(Target("grid fragment 20x16 (htmx)", f"/{big}/grid/", fragment, 200))
+    # the pitch round, followed the same way: the state every second, the fragment on a change
+    token = get(port, f"/{pitch}/pitch/version").headers["etag"]
+    check = {"Accept-Language": "en", "If-None-Match": token}
+    found.append(Target("pitch check (304)", f"/{pitch}/pitch/version", check, 304))
+    phone = BROWSER | {"HX-Request": "true", "HX-Target": "pitch-now"}
+    found.append(Target("pitch fragment (phone, htmx)", f"/{pitch}/proposals/", phone, 200))
     return found
 
 
@@ -505,6 +557,14 @@ def report(
             f"= {cores:.3f} core"
         )
     print(f"  bytes per check on the wire (a 304, headers only): {check_bytes}")
+    pitch_check = next(t for t in found if t.name.startswith("pitch check"))
+    pitch_fragment = next(t for t in found if t.name.startswith("pitch fragment"))
+    print("\npitch round for 500 open phones (checks every second while it runs):")
+    print(f"  500 req/s × {pitch_check.cpu_ms:.3f} ms = {500 * pitch_check.cpu_ms / 1000:.3f} core")
+    print(
+        f"  after each step: 500 fragment fetches × {pitch_fragment.cpu_ms:.3f} ms = "
+        f"{500 * pitch_fragment.cpu_ms / 1000:.2f} core-seconds"
+    )
     print(
         f"  after each change: 500 fragment fetches × {fragment.cpu_ms:.3f} ms = "
         f"{500 * fragment.cpu_ms / 1000:.2f} core-seconds (+ one cold render per worker)"
@@ -542,6 +602,7 @@ def main() -> None:
         manage(env, "migrate", "--verbosity", "0")
         manage(env, "collectstatic", "--noinput", "--verbosity", "0")
         slugs = seed()
+        pitch = seed_pitch()
         port = free_port()
         server = start_server(env, port, args.workers)
         try:
@@ -549,7 +610,7 @@ def main() -> None:
                 f"gunicorn on {HOST}:{port}, {args.workers} sync workers, "
                 f"{rounds} requests per target"
             )
-            found = targets(port, slugs)
+            found = targets(port, slugs, pitch)
             measure_latency(port, found, rounds)
             measure_cpu(port, server.pid, found, rounds)
             rates = measure_concurrent(port, found, CLIENTS, rounds)

@@ -6,3 +6,10 @@ document.addEventListener("DOMContentLoaded", () => {
   const summary = document.querySelector(".form-errors");
   if (summary) summary.focus();
 });
+
+// A session shown twice on one page (at the top while it is being pitched, and in the list):
+// a vote on one copy asks the server for the other copy too, so both say the same.
+document.addEventListener("htmx:configRequest", (event) => {
+  const box = event.detail.elt.closest && event.detail.elt.closest(".vote[data-twin]");
+  if (box && document.getElementById(box.dataset.twin)) event.detail.parameters.twin = "1";
+});

@@ -8,7 +8,8 @@
   const live = document.querySelector("[data-live-url]");
   if (!live) return;
   const ms = (name) => Number(live.dataset[name] || 0) * 1000;
-  const poll = ms("livePoll") || 5000;
+  // the region swapped in may ask for another pace (the pitch round: every second once it runs)
+  const poll = () => Number((region() && region().dataset.livePoll) || 0) * 1000 || ms("livePoll") || 5000;
   const every = ms("liveEvery");
   const phone = window.matchMedia("(max-width: 47.99rem)");
   const region = () => document.getElementById(live.dataset.liveTarget);
@@ -42,7 +43,14 @@
     const before = region();
     const [left, top] = [before.scrollLeft, before.scrollTop];
     // the same page, asked for as a fragment (the server answers htmx-style requests with it)
-    const response = await fetch(location.href, { headers: { "HX-Request": "true" } });
+    const response = await fetch(location.href, {
+      headers: { "HX-Request": "true", "HX-Target": live.dataset.liveTarget },
+    });
+    const elsewhere = response.headers.get("HX-Redirect");
+    if (elsewhere) {
+      location.assign(elsewhere); // e.g. the pitch round is over and the grid is published
+      return;
+    }
     if (response.headers.get("HX-Refresh") === "true") {
       location.reload(); // e.g. the grid was just published: the whole page changes
       return;
@@ -53,6 +61,7 @@
     const fresh = holder.content.getElementById(before.id);
     if (!fresh) return;
     before.replaceWith(fresh);
+    if (window.htmx) window.htmx.process(fresh); // e.g. the vote button of the pitch on now
     fresh.scrollTo(left, top); // stay at the rooms one was looking at
     const status = document.querySelector(".live-status");
     if (announce && status) status.textContent = status.dataset.message;
@@ -80,12 +89,12 @@
     }
     markNow(false);
     // give or take a fifth, so that phones that opened the grid together drift apart
-    timer = setTimeout(check, poll * (0.8 + 0.4 * Math.random()));
+    timer = setTimeout(check, poll() * (0.8 + 0.4 * Math.random()));
   }
 
   document.addEventListener("visibilitychange", () => {
     if (!document.hidden) check();
   });
   markNow(true);
-  timer = setTimeout(check, poll);
+  timer = setTimeout(check, poll());
 })();

@@ -1,0 +1,141 @@
+"""The pitch round: the moderator's laptop and the beamer it drives (sessions_app/pitching.py).
+
+Both pages follow the round without a reload, as the live grid does (static/js/live.js asks
+`public:pitch-version` every second and fetches the page's live region when it changed), so a
+proposal made on a phone joins the moderator's queue, and the beamer shows the next pitch as
+soon as the moderator moves on. The moderator's buttons are forms that work without
+JavaScript; static/js/pitch.js adds the keyboard shortcuts and the countdown."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from django.contrib import messages
+from django.http import HttpResponse, HttpResponseBadRequest
+from django.shortcuts import redirect, render
+from django.urls import path, reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.vary import vary_on_headers
+from django_htmx.http import HttpResponseClientRedirect
+
+from sessions_app import actions, live, pitching
+from sessions_app.access import organiser_required
+from sessions_app.forms import PitchSecondsForm, PitchStepForm
+from sessions_app.models import Event, PitchRound
+from sessions_app.views import HtmxHttpRequest
+
+STEPS: dict[str, Callable[..., PitchRound]] = {
+    "start": pitching.start,
+    "next": pitching.advance,
+    "skip": lambda **kwargs: pitching.advance(skip=True, **kwargs),
+    "back": pitching.back,
+    "restart": pitching.restart_clock,
+    "end": pitching.end,
+}
+
+
+def _context(event: Event, feedback: str = "", error: bool = False) -> dict:
+    event.refresh_from_db(fields=["phase", "grid_version"])
+    queue = pitching.queue(event)
+    results = sorted(
+        [*queue.done, *queue.skipped, *queue.upcoming, *([queue.current] if queue.current else [])],
+        key=lambda s: (-s.vote_count, s.created_at, s.pk),
+    )
+    return {
+        "event": event,
+        "token": live.pitch_state(event.slug),
+        "remaining": pitching.remaining(queue.round),
+        "queue": queue,
+        "round": queue.round,
+        "results": results,
+        "feedback": feedback,
+        "error": error,
+        "live": live,
+        "seconds_form": PitchSecondsForm(
+            initial={"version": queue.round.version, "seconds": queue.round.seconds}
+        ),
+    }
+
+
+def _page(request: HtmxHttpRequest, event: Event, context: dict, status: int = 200):
+    if request.htmx and not request.htmx.history_restore_request:
+        return render(request, "organiser/pitch.html#moderator", context, status=status)
+    return render(request, "organiser/pitch.html", context, status=status)
+
+
+@require_GET
+@vary_on_headers("HX-Request")
+@organiser_required
+def moderator(request: HtmxHttpRequest, event: Event) -> HttpResponse:
+    return _page(request, event, _context(event))
+
+
+@require_POST
+@organiser_required
+def step(request: HtmxHttpRequest, event: Event) -> HttpResponse:
+    """One step of the round. 409 with the fresh round when it moved on meanwhile (a double
+    press, or a second moderator), 422 when the step makes no sense now."""
+    form = PitchStepForm(request.POST)
+    if not form.is_valid():
+        return HttpResponseBadRequest(_("This form was not filled in right; reload the page."))
+    status, error, feedback = 200, False, ""
+    try:
+        STEPS[form.cleaned_data["step"]](event=event, version=form.cleaned_data["version"])
+    except pitching.StaleRound as refusal:
+        status, error, feedback = 409, True, str(refusal)
+    except actions.ActionRefused as refusal:
+        status, error, feedback = 422, True, str(refusal)
+    if request.htmx:
+        return _page(request, event, _context(event, feedback, error), status=status)
+    if feedback:
+        (messages.error if error else messages.success)(request, feedback)
+    return redirect("organiser:pitch", slug=event.slug)
+
+
+@require_POST
+@organiser_required
+def seconds(request: HtmxHttpRequest, event: Event) -> HttpResponse:
+    form = PitchSecondsForm(request.POST)
+    if form.is_valid():
+        try:
+            pitching.set_seconds(event=event, **form.cleaned_data)
+            messages.success(
+                request,
+                _("Each pitch now has %(n)s seconds.") % {"n": form.cleaned_data["seconds"]},
+            )
+        except actions.ActionRefused as refusal:
+            messages.error(request, str(refusal))
+    else:
+        messages.error(request, _("A pitch lasts between 5 and 600 seconds."))
+    return redirect("organiser:pitch", slug=event.slug)
+
+
+@require_GET
+@vary_on_headers("HX-Request")
+@organiser_required
+def beamer(request: HtmxHttpRequest, event: Event) -> HttpResponse:
+    """For the beamer: the pitch now in large type, the next two, and a QR code to join and vote.
+    Once the grid is published, the beamer goes to "now & next"."""
+    if event.grid_published:
+        now = reverse("public:now", args=[event.slug])
+        return HttpResponseClientRedirect(now) if request.htmx else redirect(now)
+    queue = pitching.queue(event)
+    context = {
+        "event": event,
+        "queue": queue,
+        "round": queue.round,
+        "token": live.pitch_state(event.slug),
+        "remaining": pitching.remaining(queue.round),
+    }
+    if request.htmx and not request.htmx.history_restore_request:
+        return render(request, "organiser/pitch_beamer.html#beamer", context)
+    return render(request, "organiser/pitch_beamer.html", context)
+
+
+patterns = [
+    path("<slug:slug>/organise/pitch/", moderator, name="pitch"),
+    path("<slug:slug>/organise/pitch/step/", step, name="pitch-step"),
+    path("<slug:slug>/organise/pitch/seconds/", seconds, name="pitch-seconds"),
+    path("<slug:slug>/organise/pitch/beamer/", beamer, name="pitch-beamer"),
+]

@@ -1,0 +1,268 @@
+"""The pitch round over HTTP: the moderator's page and steps (409 on a round that moved on),
+the beamer, the state that the pages poll (ETag, 304, a new token after a step or a new
+proposal), the phones' "now pitching" with its vote button (and its twin in the list), the
+redirect to the grid once published, "Accept and publish", and who may do what."""
+
+import pytest
+from django.core.cache import cache
+from django.test import Client
+from django.urls import reverse
+
+from sessions_app import pitching
+from sessions_app.models import Event, GridProposal, PitchRound, Vote
+from tests.factories import (
+    make_event,
+    make_participant,
+    make_room,
+    make_session,
+    make_slot,
+)
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def fresh_cache():
+    cache.clear()
+
+
+@pytest.fixture
+def event() -> Event:
+    event = make_event(slug="pitch-camp", phase=Event.Phase.PROPOSALS, language="en")
+    host = make_participant(event, name="Hanne Host")
+    make_room(event, name="Aula", capacity=40)
+    make_slot(event, "10:00", "10:45")
+    make_slot(event, "11:00", "11:45")
+    for title in ["Opvoeden in armoede", "Buurtgerichte zorg", "Vaders in beeld"]:
+        make_session(event, [host], title=title)
+    return event
+
+
+def client_of(participant) -> Client:
+    client = Client(headers={"accept-language": "en"})
+    client.force_login(participant.user)
+    return client
+
+
+@pytest.fixture
+def moderator(event) -> Client:
+    return client_of(make_participant(event, name="Mo", role="organiser"))
+
+
+@pytest.fixture
+def phone(event) -> Client:
+    return client_of(make_participant(event, name="Pia Phone"))
+
+
+def url(name: str, event: Event) -> str:
+    return reverse(name, args=[event.slug])
+
+
+def step(client: Client, event: Event, name: str, htmx: bool = False):
+    version = pitching.round_for(event).version
+    headers = {"hx-request": "true"} if htmx else {}
+    return client.post(
+        url("organiser:pitch-step", event), {"step": name, "version": version}, headers=headers
+    )
+
+
+def test_the_moderator_starts_the_round_and_moves_on(moderator, event):
+    page = moderator.get(url("organiser:pitch", event))
+    assert "3 proposals are waiting to be pitched." in page.text
+    assert "Starting the round opens voting." in page.text
+
+    step(moderator, event, "start")
+    response = step(moderator, event, "next", htmx=True)
+
+    assert response.status_code == 200
+    assert response.text.lstrip().startswith('<div id="pitch-moderator"')
+    assert "Buurtgerichte zorg" in response.text.split("Next up")[0]  # now pitching
+    event.refresh_from_db()
+    assert event.phase == Event.Phase.VOTING
+
+
+def test_a_double_press_is_refused_with_the_round_as_it_is(moderator, event):
+    step(moderator, event, "start")
+    version = pitching.round_for(event).version
+    moderator.post(url("organiser:pitch-step", event), {"step": "next", "version": version})
+
+    again = moderator.post(
+        url("organiser:pitch-step", event),
+        {"step": "next", "version": version},
+        headers={"hx-request": "true"},
+    )
+
+    assert again.status_code == 409
+    assert "The round moved on meanwhile" in again.text
+    assert pitching.queue(event).current.title == "Buurtgerichte zorg"  # only one step
+
+
+@pytest.mark.parametrize("data", [{"step": "jump", "version": 0}, {"step": "next"}, {}])
+def test_a_broken_step_is_400_and_changes_nothing(moderator, event, data):
+    response = moderator.post(url("organiser:pitch-step", event), data)
+
+    assert response.status_code == 400
+    assert pitching.round_for(event).version == 0
+
+
+def test_seconds_per_pitch_are_set_and_bad_values_say_why(moderator, event):
+    ok = moderator.post(
+        url("organiser:pitch-seconds", event), {"version": 0, "seconds": 45}, follow=True
+    )
+    bad = moderator.post(
+        url("organiser:pitch-seconds", event), {"version": 1, "seconds": 3}, follow=True
+    )
+
+    assert "Each pitch now has 45 seconds." in ok.text
+    assert "A pitch lasts between 5 and 600 seconds." in bad.text
+    assert pitching.round_for(event).seconds == 45
+
+
+def test_participants_and_visitors_cannot_moderate(phone, client, event):
+    for who in (phone, client):
+        assert who.get(url("organiser:pitch", event)).status_code in {302, 403, 404}
+        assert who.get(url("organiser:pitch-beamer", event)).status_code in {302, 403, 404}
+        step(who, event, "start")
+    assert pitching.round_for(event).state == PitchRound.State.READY
+
+
+def test_the_beamer_shows_the_pitch_the_next_two_and_the_join_code(moderator, event):
+    step(moderator, event, "start")
+
+    page = moderator.get(url("organiser:pitch-beamer", event))
+
+    text = page.text
+    assert "Opvoeden in armoede" in text and "Hanne Host" in text
+    assert "Buurtgerichte zorg" in text and "Vaders in beeld" in text
+    assert event.join_code in text and url("organiser:join-qr", event) in text
+    assert 'data-remaining="' in text
+
+
+def test_the_state_token_changes_with_a_step_and_a_new_proposal_and_answers_304(
+    client, moderator, event
+):
+    first = client.get(url("public:pitch-version", event))
+    etag = first["ETag"]
+    assert (
+        client.get(url("public:pitch-version", event), headers={"if-none-match": etag}).status_code
+        == 304
+    )
+
+    step(moderator, event, "start")
+    after_step = client.get(url("public:pitch-version", event))
+    assert after_step.status_code == 200 and after_step["ETag"] != etag
+
+    cache.clear()
+    make_session(event, title="Laat voorstel")
+    after_proposal = client.get(url("public:pitch-version", event))
+    assert after_proposal["ETag"] != after_step["ETag"]
+    assert client.get(reverse("public:pitch-version", args=["nope"])).status_code == 404
+
+
+def test_the_phone_shows_the_pitch_with_its_vote_button(moderator, phone, event):
+    step(moderator, event, "start")
+
+    page = phone.get(url("participant:proposals", event))
+    fragment = phone.get(
+        url("participant:proposals", event),
+        headers={"hx-request": "true", "hx-target": "pitch-now"},
+    )
+
+    assert 'id="pitch-now"' in page.text and 'data-live-poll="1"' in page.text
+    assert 'id="pitch-vote-' in page.text  # its own ids, beside the list's copy
+    assert fragment.text.lstrip().startswith('<section id="pitch-now"')
+    assert "Opvoeden in armoede" in fragment.text and "<html" not in fragment.text
+
+
+def test_before_the_round_the_phone_page_waits_for_it_quietly(phone, event):
+    page = phone.get(url("participant:proposals", event))
+
+    assert '<div id="pitch-now"' in page.text and "hidden" in page.text
+    assert 'data-live-poll="2"' in page.text
+
+
+def test_a_vote_on_the_pitch_updates_its_twin_in_the_list(moderator, phone, event):
+    step(moderator, event, "start")
+    current = pitching.queue(event).current
+
+    response = phone.post(
+        reverse("participant:vote", args=[event.slug, current.pk]),
+        {"vote": "1", "prefix": "pitch-", "twin": "1"},
+        headers={"hx-request": "true"},
+    )
+
+    assert Vote.objects.filter(session=current).count() == 1
+    assert f'id="pitch-vote-{current.pk}"' in response.text
+    assert f'id="vote-{current.pk}"' in response.text and 'hx-swap-oob="true"' in response.text
+    assert response.text.count("Voted") == 2
+
+
+def test_once_the_grid_is_published_the_phone_goes_to_the_grid(moderator, phone, event):
+    step(moderator, event, "start")
+    event.phase = Event.Phase.PUBLISHED
+    event.save()
+
+    response = phone.get(
+        url("participant:proposals", event),
+        headers={"hx-request": "true", "hx-target": "pitch-now"},
+    )
+
+    assert response["HX-Redirect"] == url("public:grid", event)
+
+
+def test_after_the_round_the_votes_lead_to_a_grid_accepted_and_published_in_one_step(
+    moderator, phone, event
+):
+    step(moderator, event, "start")
+    current = pitching.queue(event).current
+    phone.post(reverse("participant:vote", args=[event.slug, current.pk]), {"vote": "1"})
+    step(moderator, event, "end")
+    ended = moderator.get(url("organiser:pitch", event))
+    assert "The round is over: the votes" in ended.text
+
+    proposal_page = moderator.post(url("organiser:start-proposal", event), follow=True)
+    assert "Accept and publish" in proposal_page.text
+    form = proposal_page.context["form"]
+    moderator.post(
+        url("organiser:accept-grid", event),
+        {"rows": form["rows"].value(), "version": form["version"].value(), "publish": "1"},
+    )
+
+    event.refresh_from_db()
+    assert event.phase == Event.Phase.PUBLISHED
+    assert GridProposal.objects.get().status == GridProposal.Status.DONE
+    assert event.sessions.filter(placement__isnull=False).count() == 2  # two slots, one room
+
+
+def test_the_phone_fragment_costs_the_same_whatever_the_number_of_proposals(
+    moderator, phone, event, django_assert_max_num_queries
+):
+    step(moderator, event, "start")
+    for n in range(40):
+        make_session(event, [make_participant(event)], title=f"Extra {n}")
+
+    with django_assert_max_num_queries(12):
+        phone.get(
+            url("participant:proposals", event),
+            headers={"hx-request": "true", "hx-target": "pitch-now"},
+        )
+
+
+def test_with_dot_voting_the_budget_holds_during_the_round(moderator, phone, event):
+    Event.objects.filter(pk=event.pk).update(votes_per_participant=1)
+    event.refresh_from_db()
+    step(moderator, event, "start")
+    first = pitching.queue(event).current
+    vote = reverse("participant:vote", args=[event.slug, first.pk])
+    phone.post(vote, {"vote": "1", "prefix": "pitch-"}, headers={"hx-request": "true"})
+    step(moderator, event, "next")
+    second = pitching.queue(event).current
+
+    refused = phone.post(
+        reverse("participant:vote", args=[event.slug, second.pk]),
+        {"vote": "1", "prefix": "pitch-"},
+        headers={"hx-request": "true"},
+    )
+
+    assert 'role="alert"' in refused.text and f'id="pitch-vote-{second.pk}"' in refused.text
+    assert list(Vote.objects.values_list("session_id", flat=True)) == [first.pk]
