@@ -62,6 +62,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -120,6 +121,19 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # Wait for a writer instead of failing at once; several requests write at the same time.
     DATABASES["default"].setdefault("OPTIONS", {})["timeout"] = 20
     DATABASES["default"]["CONN_MAX_AGE"] = 0
+elif DATABASES["default"]["ENGINE"].endswith("postgresql") and env_bool("DB_POOL", True):
+    # A psycopg pool per process (about 6x the throughput of a new connection per request; see
+    # the README's "Production"). Every process holds up to DB_POOL_MAX connections, so
+    # (web processes x DB_POOL_MAX) + (job workers x DB_POOL_MAX) + a few for migrate and psql
+    # must stay under PostgreSQL's max_connections (100 by default). With CONN_HEALTH_CHECKS
+    # (on) the pool checks a connection before handing it out. DB_POOL=0 turns the pool off
+    # (e.g. behind PgBouncer); CONN_MAX_AGE applies then.
+    DATABASES["default"].setdefault("OPTIONS", {})["pool"] = {
+        "min_size": int(os.environ.get("DB_POOL_MIN", "1")),
+        "max_size": int(os.environ.get("DB_POOL_MAX", "4")),
+        "timeout": float(os.environ.get("DB_POOL_TIMEOUT", "10")),  # seconds to wait, then 500
+    }
+    DATABASES["default"]["CONN_MAX_AGE"] = 0  # the pool keeps them; Django must not as well
 
 # SQLite cannot defer the one-session-per-cell constraint; migration 0002 adds an immediate
 # unique index there instead, so the rule holds on both databases.
@@ -160,6 +174,43 @@ STORAGES = {
         )
     },
 }
+if os.environ.get("AWS_STORAGE_BUCKET_NAME"):
+    # Media on S3-compatible storage (AWS, MinIO, Garage, ...) shared by every app process and
+    # worker; without it MEDIA_ROOT must be a volume they all mount. Keys come from the
+    # environment as boto3 reads them (AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY).
+    STORAGES["default"] = {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            "bucket_name": os.environ["AWS_STORAGE_BUCKET_NAME"],
+            "endpoint_url": os.environ.get("AWS_S3_ENDPOINT_URL") or None,
+            "region_name": os.environ.get("AWS_S3_REGION_NAME") or None,
+            "location": os.environ.get("AWS_LOCATION", ""),
+            "default_acl": None,  # the bucket's policy decides: private by default
+            "querystring_auth": True,  # links to files are signed and expire
+            "querystring_expire": int(os.environ.get("AWS_QUERYSTRING_EXPIRE", "3600")),
+            "file_overwrite": False,
+        },
+    }
+
+# The cache: Redis, shared by every process, when REDIS_URL is set. Without it each process
+# keeps its own in memory, which stays correct (everything OOcamp caches is keyed by a version
+# read from the database or lives 2 seconds) but is not shared; run Redis with more than one.
+REDIS_URL = os.environ.get("REDIS_URL", "")
+if REDIS_URL:
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": REDIS_URL,
+            "KEY_PREFIX": os.environ.get("CACHE_KEY_PREFIX", "oocamp"),
+            # A dead Redis makes a request fail in 2 s rather than hang it.
+            "OPTIONS": {"socket_connect_timeout": 2, "socket_timeout": 2},
+        }
+    }
+else:
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+# Sessions live in the database, never in one process's memory (or in a cache that may lose
+# them): a user's next request may land on any process.
+SESSION_ENGINE = "django.contrib.sessions.backends.db"
 
 # Where OOcamp is reached from outside: the start of the links it mails.
 # Background work (long scheduler runs, report builds, thumbnails) is stored in the database and
@@ -190,6 +241,7 @@ SECURE_PROXY_SSL_HEADER = (
     ("HTTP_X_FORWARDED_PROTO", "https") if env_bool("SECURE_PROXY_SSL_HEADER") else None
 )
 SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", not DEBUG)
+SECURE_REDIRECT_EXEMPT = [r"^healthz$"]  # load balancers ask over plain HTTP
 SESSION_COOKIE_SECURE = env_bool("SESSION_COOKIE_SECURE", not DEBUG)
 CSRF_COOKIE_SECURE = env_bool("CSRF_COOKIE_SECURE", not DEBUG)
 SECURE_HSTS_SECONDS = int(os.environ.get("SECURE_HSTS_SECONDS", "0" if DEBUG else "31536000"))
@@ -199,13 +251,62 @@ SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
 SESSION_COOKIE_HTTPONLY = True
+# With Secure cookies the session cookie gets the __Host- prefix (ASVS 3.4.4): browsers then
+# only accept it over HTTPS, for the whole site (Path=/) and never from a subdomain.
+SESSION_COOKIE_NAME = "__Host-sessionid" if SESSION_COOKIE_SECURE else "sessionid"
+SESSION_COOKIE_SAMESITE = "Lax"
+CSRF_COOKIE_SAMESITE = "Lax"
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
+# Content-Security-Policy (django-csp 4; issue 8): scripts and styles only from our own static
+# files, so a payload that slips past escaping and the Markdown sanitiser still cannot run.
+# No 'unsafe-inline'/'unsafe-eval': templates carry no inline <script>, style="" or on*=,
+# and htmx's own indicator <style> is switched off (htmx-config meta in base.html).
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'"],
+        "img-src": ["'self'", "data:"],
+        "font-src": ["'self'"],
+        "connect-src": ["'self'"],
+        "frame-ancestors": ["'none'"],
+        "form-action": ["'self'"],
+        "base-uri": ["'none'"],
+        "object-src": ["'none'"],
+    }
+}
 LANGUAGE_COOKIE_SECURE = SESSION_COOKIE_SECURE
 LANGUAGE_COOKIE_HTTPONLY = True
 LANGUAGE_COOKIE_SAMESITE = "Lax"
 
+# Logs go to stdout, one JSON object per line in production (LOG_FORMAT=json, the default
+# without DEBUG), so the process manager or the container platform collects them.
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "formatters": {
+        "json": {"()": "oocamp.jsonlog.JsonFormatter"},
+        "text": {"format": "%(levelname)s %(name)s: %(message)s"},
+    },
+    "handlers": {
+        "console": {
+            "class": "logging.StreamHandler",
+            "stream": "ext://sys.stdout",
+            "formatter": os.environ.get("LOG_FORMAT", "text" if DEBUG else "json"),
+        }
+    },
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
+    "loggers": {"weasyprint": {"level": "WARNING"}},  # one INFO line per PDF step otherwise
 }
+
+# Behind a proxy every request comes from the proxy's address. With OOCAMP_TRUSTED_PROXIES=n
+# the client is the n-th address from the right of X-Forwarded-For (what the n proxies in
+# front of OOcamp saw); rate limits per address need it. Set it only to the number of proxies
+# that really append to that header (nginx: $proxy_add_x_forwarded_for), or clients could pick
+# their own address.
+OOCAMP_TRUSTED_PROXIES = int(os.environ.get("OOCAMP_TRUSTED_PROXIES", "0"))
+
+# Scale-out test and debugging: name the process in an X-Served-By response header.
+OOCAMP_SERVED_BY = os.environ.get("OOCAMP_SERVED_BY", "")
+if OOCAMP_SERVED_BY:
+    MIDDLEWARE.insert(0, "oocamp.middleware.ServedByMiddleware")

@@ -124,3 +124,57 @@ def organised_events(user) -> QuerySet[Event]:
 def may_create_events(user) -> bool:
     """Superusers and whoever organises an event already."""
     return user.is_superuser or organised_events(user).exists()
+
+
+# ---- REPORTS (issue 6): who may deliver a session's material -------------------------------
+
+HOST_LINKS_KEY = "oocamp_host_links"  # request.session: {session id (str): host link id}
+
+
+def remember_host_link(request: HttpRequest, link) -> None:
+    """Keep a followed host link in the visitor's session, so the pages of that one session open
+    without an account for as long as the link is not revoked."""
+    links = dict(request.session.get(HOST_LINKS_KEY, {}))
+    links[str(link.session_id)] = link.pk
+    request.session[HOST_LINKS_KEY] = links
+
+
+def host_link_for(request: HttpRequest, session: Session):
+    """The still valid host link for `session` this visitor followed, or None."""
+    from sessions_app.models import HostLink
+
+    link_id = request.session.get(HOST_LINKS_KEY, {}).get(str(session.pk))
+    if link_id is None:
+        return None
+    return (
+        HostLink.objects.active()
+        .select_related("participant")
+        .filter(pk=link_id, session=session)
+        .first()
+    )
+
+
+def may_deliver(request: HttpRequest, session: Session, *, report: bool = False) -> bool:
+    """May this visitor add slides (and, with `report=True`, write the report) of `session`?
+    Its hosts, the event's organisers, whoever followed a valid host link for this session, and
+    for the report also the note-takers a host named."""
+    event = session.event
+    if is_organiser(request, event):
+        return True
+    participant = participant_for(request, event)
+    if participant is not None:
+        if session.hostings.filter(participant=participant).exists():
+            return True
+        if report and session.note_takers.filter(pk=participant.pk).exists():
+            return True
+    return host_link_for(request, session) is not None
+
+
+def deliverer_for(request: HttpRequest, session: Session) -> Participant | None:
+    """Who is delivering, for the record: the visitor's participation, else the host a followed
+    host link was sent to (None for a superuser outside the event)."""
+    participant = participant_for(request, session.event)
+    if participant is not None:
+        return participant
+    link = host_link_for(request, session)
+    return link.participant if link else None

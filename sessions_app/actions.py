@@ -13,7 +13,7 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.base_user import AbstractBaseUser
 from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
-from django.db.models import F, Max
+from django.db.models import Exists, F, Max, OuterRef, Q
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
@@ -22,11 +22,14 @@ from django.utils.translation import ngettext
 
 from sessions_app import grid, scheduling
 from sessions_app.models import (
+    Attachment,
     Event,
     GridChange,
     Host,
+    HostLink,
     Participant,
     Placement,
+    ReportRevision,
     Room,
     Session,
     SignInLink,
@@ -521,6 +524,7 @@ def _write_grid(
     old = {row[0]: row for row in before}
     new = {row[0]: row for row in rows}
     changed = [s for s in old if old[s] != new.get(s)]
+    _bump_schedule_sequence(old, new)  # FEEDS: calendar apps see the session moved
     # delete first, then insert: SQLite checks the cell index row by row (no deferral)
     Placement.objects.filter(session_id__in=changed).delete()
     Placement.objects.bulk_create(
@@ -767,6 +771,7 @@ def update_event(*, event: Event) -> Event:
                 _moved(slot.end, before, event),
             )
             slot.save(update_fields=["start", "end"])
+        _bump_sessions_in_slots([slot.pk for slot in slots])  # FEEDS
         touch_grid(event)
     return event
 
@@ -853,6 +858,7 @@ def save_frame(*, event: Event, changes: FrameChanges) -> None:
             room.event = event
             room.save()
         _park_slots([slot.pk for slot in changes.slots if slot.pk])
+        _bump_sessions_in_slots([slot.pk for slot in changes.slots if slot.pk])  # FEEDS
         for slot in changes.slots:
             slot.event = event
             slot.save()
@@ -903,3 +909,476 @@ def copy_frame(*, source: Event, target: Event) -> tuple[list[Room], list[Slot]]
         ) from None
     touch_grid(locked)
     return rooms, slots
+
+
+# ---- REPORTS (issue 6): session reports, host links, reminders, held, themes ---------------
+
+
+class ReportConflict(ActionRefused):
+    """Someone saved the report since the writer opened it; `latest` is their revision."""
+
+    def __init__(self, latest) -> None:
+        super().__init__(
+            _("Someone else saved this report while you were writing. Merge both texts.")
+        )
+        self.latest = latest
+
+
+@transaction.atomic
+def save_report(
+    *, session: Session, text: str, based_on: int | None, by: Participant | None
+) -> ReportRevision | None:
+    """Save a new report text as a new revision. `based_on` is the revision the writer started
+    from (None when there was none); if another save came in between, `ReportConflict` refuses
+    it so nothing is overwritten unseen. Saving the text that is already current (a double
+    click) changes nothing and returns None."""
+    locked = Session.objects.select_for_update().get(pk=session.pk)
+    latest = locked.report_revisions.first()
+    if text == locked.report:
+        return None
+    if (latest.pk if latest else None) != based_on:
+        raise ReportConflict(latest)
+    revision = ReportRevision.objects.create(session=locked, text=text, author=by)
+    locked.report = text
+    locked.save(update_fields=["report", "updated_at"])
+    session.report = text
+    return revision
+
+
+@transaction.atomic
+def restore_report(*, revision: ReportRevision, by: Participant | None) -> ReportRevision:
+    """Bring back an earlier text as a new revision, so the history itself never loses one."""
+    locked = Session.objects.select_for_update().get(pk=revision.session_id)
+    restored = ReportRevision.objects.create(session=locked, text=revision.text, author=by)
+    locked.report = revision.text
+    locked.save(update_fields=["report", "updated_at"])
+    return restored
+
+
+@transaction.atomic
+def set_note_takers(*, session: Session, note_takers) -> None:
+    """Name the participants (of the same event, not hosts) who may write the report too."""
+    if any(p.event_id != session.event_id for p in note_takers):
+        raise ActionRefused(_("Note-takers must take part in this event."))
+    host_ids = set(session.hostings.values_list("participant_id", flat=True))
+    session.note_takers.set([p for p in note_takers if p.pk not in host_ids])
+
+
+def set_session_held(*, session: Session, held: bool | None) -> Session:
+    """Mark whether the session took place (None: as the grid says)."""
+    session.held = held
+    session.save(update_fields=["held", "updated_at"])
+    return session
+
+
+def _refuse_unless_over(event: Event) -> None:
+    if event.phase != Event.Phase.ARCHIVED:
+        raise ActionRefused(
+            _("Host links go out when the event is over: move it to the phase “Archived” first.")
+        )
+
+
+def _held_sessions(event: Event):
+    """Sessions that took place: marked held, or placed and not marked otherwise."""
+    return event.sessions.visible().held().order_by("id")
+
+
+def _mail_host_link(*, session: Session, participant: Participant, reminder: bool) -> None:
+    """Create a fresh link for one host of one session and mail it in the event's language."""
+    token = secrets.token_urlsafe(32)
+    HostLink.objects.create(
+        session=session,
+        participant=participant,
+        token_hash=HostLink.hash(token),
+        sent_to=participant.email,
+        reminder=reminder,
+    )
+    event = session.event
+    with translation.override(event.language):
+        context = {
+            "name": participant.name,
+            "event": event,
+            "session": session,
+            "reminder": reminder,
+            "url": _absolute(reverse("participant:host-link", args=[event.slug, token])),
+        }
+        subject = render_to_string("emails/host_link_subject.txt", context).strip()
+        body = render_to_string("emails/host_link.txt", context)
+    send_mail(subject, body, None, [participant.email])
+
+
+def _hosts_with_email(sessions) -> list[tuple[Session, Participant]]:
+    pairs = []
+    for session in sessions.prefetch_related("hostings__participant"):
+        for hosting in session.hostings.all():
+            if hosting.participant.email:
+                pairs.append((session, hosting.participant))
+    return pairs
+
+
+def _lock(event: Event) -> None:
+    """Two organisers clicking at once wait for each other, so nobody is mailed twice."""
+    Event.objects.select_for_update().filter(pk=event.pk).first()
+
+
+@transaction.atomic
+def send_host_links(*, event: Event) -> int:
+    """Mail every host of a held session a personal link, once: hosts who already have a link
+    for that session (used, unused or revoked) are skipped, so a second click sends nothing.
+    Returns how many mails went out."""
+    _refuse_unless_over(event)
+    _lock(event)
+    had = set(
+        HostLink.objects.filter(session__event=event).values_list("session_id", "participant_id")
+    )
+    sent = 0
+    for session, host in _hosts_with_email(_held_sessions(event)):
+        if (session.pk, host.pk) in had:
+            continue
+        with transaction.atomic():
+            _mail_host_link(session=session, participant=host, reminder=False)
+        sent += 1
+    return sent
+
+
+def resend_host_links(*, session: Session) -> int:
+    """Mail each host of this session a new link (an organiser's explicit choice, also after
+    revoking). Earlier links stay as they are."""
+    _refuse_unless_over(session.event)
+    sent = 0
+    for _session, host in _hosts_with_email(Session.objects.filter(pk=session.pk)):
+        with transaction.atomic():
+            _mail_host_link(session=session, participant=host, reminder=False)
+        sent += 1
+    return sent
+
+
+def revoke_host_links(*, session: Session) -> int:
+    """Withdraw every link of this session at once; returns how many were still active."""
+    return session.host_links.active().update(revoked_at=timezone.now())
+
+
+def sessions_missing_material(event: Event):
+    """Held sessions without slides or without a report."""
+    return (
+        _held_sessions(event)
+        .annotate(has_slides=Exists(Attachment.objects.filter(session=OuterRef("pk"))))
+        .filter(Q(has_slides=False) | Q(report=""))
+    )
+
+
+@transaction.atomic
+def remind_missing_material(*, event: Event) -> int:
+    """Mail the hosts of held sessions that miss slides or a report a reminder with a fresh
+    link. At most one mail per host and session per day (a second click the same day sends
+    nothing), and none to a host whose link an organiser revoked. Returns the mails sent."""
+    _refuse_unless_over(event)
+    _lock(event)
+    today = timezone.localtime(timezone.now(), event.tz).replace(
+        hour=0, minute=0, second=0, microsecond=0
+    )
+    links = HostLink.objects.filter(session__event=event)
+    mailed_today = set(
+        links.filter(created_at__gte=today).values_list("session_id", "participant_id")
+    )
+    latest_revoked = {}
+    for session_id, participant_id, revoked_at in links.order_by("created_at", "id").values_list(
+        "session_id", "participant_id", "revoked_at"
+    ):
+        latest_revoked[(session_id, participant_id)] = revoked_at is not None
+    sent = 0
+    for session, host in _hosts_with_email(sessions_missing_material(event)):
+        key = (session.pk, host.pk)
+        if key in mailed_today or latest_revoked.get(key):
+            continue
+        with transaction.atomic():
+            _mail_host_link(session=session, participant=host, reminder=True)
+        sent += 1
+    return sent
+
+
+def find_host_link(*, event: Event, token: str):
+    """The active host link of this event with this token, or None."""
+    return (
+        HostLink.objects.active()
+        .select_related("session", "participant")
+        .filter(token_hash=HostLink.hash(token), session__event=event)
+        .first()
+    )
+
+
+# ---- attachments: slides, files and links (issue 6) ---------------------------------------------
+# A file is written to storage under a generated name first, then its row is saved; if saving
+# the row fails the file is deleted again, and files of replaced or deleted rows are removed
+# only once the transaction has committed. So a failed upload leaves neither a row nor a file.
+
+THUMBNAIL_INLINE_BYTES = 5 * 1024 * 1024  # larger PDFs get their thumbnail in the background
+MAX_ATTACHMENTS_PER_SESSION = 30  # with the size limit, a bound on what one session can store
+
+
+def _attachment_model():
+    from sessions_app.models import Attachment
+
+    return Attachment
+
+
+def _next_attachment_order(session: Session) -> int:
+    top = session.attachments.aggregate(top=Max("order"))["top"]
+    return 0 if top is None else top + 1
+
+
+def check_attachment_room(session: Session) -> None:
+    """Refuse a new attachment once the session has `MAX_ATTACHMENTS_PER_SESSION`."""
+    if session.attachments.count() >= MAX_ATTACHMENTS_PER_SESSION:
+        raise ActionRefused(
+            _("This session has %(n)s attachments already; delete one to add another.")
+            % {"n": MAX_ATTACHMENTS_PER_SESSION}
+        )
+
+
+def _attachment_kind(file_type) -> str:
+    """Presentations and PDFs are slides; pictures (of flip-overs, say) are documents."""
+    Attachment = _attachment_model()
+    return Attachment.Kind.SLIDES if file_type.is_slides else Attachment.Kind.DOCUMENT
+
+
+def _delete_stored(storage, *names: str) -> None:
+    for name in names:
+        if name:
+            storage.delete(name)
+
+
+def _delete_stored_on_commit(storage, *names: str) -> None:
+    transaction.on_commit(lambda: _delete_stored(storage, *names))
+
+
+def add_attachment_file(*, session: Session, upload, title: str, by: Participant | None):
+    """Store an uploaded file (already sniffed: `upload.sniffed_type`) for `session`."""
+    Attachment = _attachment_model()
+    check_attachment_room(session)
+    file_type = upload.sniffed_type
+    attachment = Attachment(
+        session=session,
+        kind=_attachment_kind(file_type),
+        title=title[:200],
+        content_type=file_type.content_type,
+        size=upload.size,
+        uploaded_by=by,
+    )
+    attachment.file.save(f"upload.{file_type.extension}", upload, save=False)
+    try:
+        with transaction.atomic():
+            attachment.order = _next_attachment_order(session)
+            attachment.save()
+    except BaseException:
+        _delete_stored(attachment.file.storage, attachment.file.name)
+        raise
+    _thumbnail_now_or_later(attachment)
+    return attachment
+
+
+def replace_attachment_file(*, attachment, upload, title: str = "", by: Participant | None):
+    """Put a new file in place of an attachment's file; the old one goes once that is saved."""
+    file_type = upload.sniffed_type
+    storage = attachment.file.storage
+    old_names = (attachment.file.name, attachment.thumbnail.name)
+    attachment.file.save(f"upload.{file_type.extension}", upload, save=False)
+    new_name = attachment.file.name
+    try:
+        with transaction.atomic():
+            attachment.url = ""
+            attachment.thumbnail = ""
+            attachment.content_type = file_type.content_type
+            attachment.size = upload.size
+            attachment.uploaded_by = by
+            attachment.kind = _attachment_kind(file_type)
+            if title:
+                attachment.title = title[:200]
+            attachment.save()
+            _delete_stored_on_commit(storage, *old_names)
+    except BaseException:
+        _delete_stored(storage, new_name)
+        raise
+    _thumbnail_now_or_later(attachment)
+    return attachment
+
+
+def add_attachment_link(*, session: Session, title: str, url: str, kind: str, by):
+    Attachment = _attachment_model()
+    check_attachment_room(session)
+    with transaction.atomic():
+        return Attachment.objects.create(
+            session=session,
+            kind=kind,
+            title=title[:200],
+            url=url,
+            uploaded_by=by,
+            order=_next_attachment_order(session),
+        )
+
+
+@transaction.atomic
+def delete_attachment(*, attachment) -> None:
+    storage = attachment.file.storage
+    names = (attachment.file.name, attachment.thumbnail.name)
+    attachment.delete()
+    _delete_stored_on_commit(storage, *names)
+
+
+def _thumbnail_now_or_later(attachment) -> None:
+    from sessions_app import uploads
+
+    if attachment.content_type != uploads.PDF.content_type:
+        return
+    if attachment.size <= THUMBNAIL_INLINE_BYTES:
+        make_attachment_thumbnail(attachment)
+    else:
+        from sessions_app.tasks import render_attachment_thumbnail
+
+        pk = attachment.pk
+        transaction.on_commit(lambda: render_attachment_thumbnail.enqueue(pk))
+
+
+def make_attachment_thumbnail(attachment) -> bool:
+    """Render the first page of a PDF attachment as its thumbnail. False if the PDF cannot be
+    rendered (the attachment stays, with an icon) or was replaced meanwhile."""
+    from django.core.files.base import ContentFile
+
+    from sessions_app import uploads
+
+    Attachment = _attachment_model()
+    if not attachment.file or attachment.content_type != uploads.PDF.content_type:
+        return False
+    try:
+        path = attachment.file.path
+    except NotImplementedError:  # a storage without local paths
+        with attachment.file.open("rb") as stored:
+            png = uploads.render_pdf_thumbnail(stored)
+    else:
+        png = uploads.render_pdf_thumbnail(path)
+    if png is None:
+        return False
+    storage = attachment.thumbnail.storage
+    old_thumbnail = attachment.thumbnail.name
+    attachment.thumbnail.save("thumbnail.png", ContentFile(png), save=False)
+    updated = Attachment.objects.filter(pk=attachment.pk, file=attachment.file.name).update(
+        thumbnail=attachment.thumbnail.name
+    )
+    if not updated:  # deleted or replaced while we rendered
+        _delete_stored(storage, attachment.thumbnail.name)
+        return False
+    if old_thumbnail and old_thumbnail != attachment.thumbnail.name:
+        _delete_stored_on_commit(storage, old_thumbnail)
+    return True
+
+
+# ---- EVENTREPORT (issue 6): publishing and building the event report ----------------------
+
+
+@transaction.atomic
+def set_report_published(*, event: Event, published: bool) -> Event:
+    """Open (or close) the event report to everyone, with its PDF and ZIP downloads."""
+    event.report_published = published
+    event.save(update_fields=["report_published", "updated_at"])
+    return event
+
+
+@transaction.atomic
+def request_report_builds(*, event: Event, fingerprint: str | None = None) -> list:
+    """Make sure a PDF and a ZIP of the event as it is now exist or are being built: a build
+    for the current fingerprint is reused (done, queued or running); a failed one, or one whose
+    worker died (stale heartbeat), is started again. Returns the builds, PDF first."""
+    from sessions_app.exports import report
+    from sessions_app.models import ReportBuild
+
+    fingerprint = fingerprint or report.fingerprint(event)
+    builds = []
+    for kind in (ReportBuild.Kind.PDF, ReportBuild.Kind.ZIP):
+        build, created = ReportBuild.objects.get_or_create(
+            event=event, kind=kind, fingerprint=fingerprint
+        )
+        if created or build.status == ReportBuild.Status.FAILED or report.is_stale(build):
+            _queue_report_build(build)
+        builds.append(build)
+    return builds
+
+
+@transaction.atomic
+def requeue_stale_report_builds(*, event: Event) -> list:
+    """Start again the builds whose worker stopped sending heartbeats (it was killed): called
+    whenever the report page or its progress is looked at. The new attempt makes the old task,
+    should it still be alive, stop without writing."""
+    from sessions_app.exports import report
+    from sessions_app.models import ReportBuild
+
+    stale = [
+        build
+        for build in ReportBuild.objects.select_for_update().filter(
+            event=event, status=ReportBuild.Status.RUNNING
+        )
+        if report.is_stale(build)
+    ]
+    for build in stale:
+        _queue_report_build(build)
+    return stale
+
+
+def _queue_report_build(build) -> None:
+    from sessions_app.models import ReportBuild
+    from sessions_app.tasks import build_event_report
+
+    build.attempt += 1
+    build.status = ReportBuild.Status.QUEUED
+    build.progress = 0
+    build.message = ""
+    build.started_at = build.finished_at = None
+    build.heartbeat_at = timezone.now()  # while queued: when it was queued
+    build.save(
+        update_fields=[
+            "attempt",
+            "status",
+            "progress",
+            "message",
+            "started_at",
+            "finished_at",
+            "heartbeat_at",
+        ]
+    )
+    # enqueued in the same transaction: the database backend stores the task with the row
+    build_event_report.enqueue(build.pk, build.attempt)
+
+
+# ---- FEEDS (issue 7): calendar apps learn that a session moved ------------------------------
+
+
+def _bump_schedule_sequence(old: dict[int, list], new: dict[int, list]) -> None:
+    """Raise the iCalendar SEQUENCE (and `updated_at`, the LAST-MODIFIED) of every session whose
+    room or slot differs between the grids `old` and `new` ({session: [s, room, slot, pinned]}),
+    including sessions that enter or leave the grid. A pin alone is no move."""
+    moved = [
+        pk
+        for pk in set(old) | set(new)
+        if (old[pk][1:3] if pk in old else None) != (new[pk][1:3] if pk in new else None)
+    ]
+    if moved:
+        Session.objects.filter(pk__in=moved).update(
+            schedule_sequence=F("schedule_sequence") + 1, updated_at=timezone.now()
+        )
+
+
+def _bump_sessions_in_slots(slot_ids: list[int]) -> None:
+    """The sessions placed in these slots change time when the slots do."""
+    if slot_ids:
+        Session.objects.filter(placement__slot_id__in=slot_ids).update(
+            schedule_sequence=F("schedule_sequence") + 1, updated_at=timezone.now()
+        )
+
+
+def renew_calendar_token(*, participant: Participant) -> Participant:
+    """A new secret for the participant's personal calendar feed: the old URL stops working
+    (answers 404), for when it was shared by mistake."""
+    from sessions_app.models import generate_calendar_token
+
+    participant.calendar_token = generate_calendar_token()
+    participant.save(update_fields=["calendar_token"])
+    return participant

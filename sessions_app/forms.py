@@ -11,7 +11,16 @@ from django.utils.text import slugify
 from django.utils.translation import gettext_lazy as _
 
 from sessions_app.actions import Proposal
-from sessions_app.models import RESERVED_SLUGS, Event, Participant, Room, Session, Slot
+from sessions_app.models import (
+    RESERVED_SLUGS,
+    Event,
+    Participant,
+    ReportRevision,
+    Room,
+    Session,
+    Slot,
+    Theme,
+)
 
 TITLE_MAX = 200
 DESCRIPTION_MAX = 10_000
@@ -645,3 +654,280 @@ class CopyFrameForm(forms.Form):
     def __init__(self, *args, events, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         self.fields["source"].queryset = events
+
+
+# ---- attachments: slides, files and links (issue 6) -------------------------------------------
+
+
+class AttachmentFileForm(forms.Form):
+    """A file for a session. The type comes from the bytes (`uploads.sniff`), never the name;
+    the size limit is enforced earlier, while the body streams in (`uploads.limited_upload`)."""
+
+    title = forms.CharField(
+        label=_("Title"),
+        max_length=200,
+        required=False,
+        help_text=_("Leave empty to use the file's name."),
+    )
+    file = forms.FileField(
+        label=_("File"),
+        help_text=_("PDF, PowerPoint, OpenDocument, Keynote, PNG or JPEG."),
+        error_messages={"empty": _("This file is empty.")},
+        widget=forms.ClearableFileInput(
+            attrs={
+                "accept": ".pdf,.pptx,.odp,.key,.png,.jpg,.jpeg,application/pdf,image/png,"
+                "image/jpeg,application/vnd.oasis.opendocument.presentation,"
+                "application/vnd.openxmlformats-officedocument.presentationml.presentation"
+            }
+        ),
+    )
+
+    def clean_file(self):
+        from sessions_app import uploads
+
+        upload = self.cleaned_data["file"]
+        if not upload.size:
+            raise ValidationError(_("This file is empty."), code="empty")
+        if upload.size > uploads.max_upload_bytes():
+            raise ValidationError(uploads_too_large_message(), code="too_large")
+        file_type = uploads.sniff(upload)
+        if file_type is None:
+            raise ValidationError(
+                _(
+                    "This is not a file we accept: upload a PDF, PowerPoint (PPTX), "
+                    "OpenDocument (ODP), Keynote, PNG or JPEG file."
+                ),
+                code="type",
+            )
+        upload.sniffed_type = file_type
+        return upload
+
+    def clean_title(self) -> str:
+        """Typed titles keep their slashes and colons; control characters go."""
+        title = "".join(c if c.isprintable() else " " for c in self.cleaned_data["title"])
+        return " ".join(title.split())
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("file") and not cleaned.get("title"):
+            from sessions_app import uploads
+
+            cleaned["title"] = uploads.clean_title(cleaned["file"].name) or str(_("Slides"))
+        return cleaned
+
+
+class AttachmentReplaceForm(AttachmentFileForm):
+    """A new file for an existing attachment; the title stays unless a new one is given."""
+
+    def clean(self):
+        return forms.Form.clean(self)
+
+
+def uploads_too_large_message() -> str:
+    from django.template.defaultfilters import filesizeformat
+
+    from sessions_app import uploads
+
+    return _("This file is too large: the limit is %(limit)s per file.") % {
+        "limit": filesizeformat(uploads.max_upload_bytes())
+    }
+
+
+class AttachmentLinkForm(forms.Form):
+    """A link for a session: a video, a pad, an article. Only http(s) links."""
+
+    KINDS = [("video", _("Video")), ("link", _("Link (pad, article, …)"))]
+
+    title = forms.CharField(label=_("Title"), max_length=200)
+    url = forms.URLField(
+        label=_("Link"),
+        max_length=500,
+        assume_scheme="https",
+        widget=forms.URLInput(attrs={"placeholder": "https://"}),
+    )
+    kind = forms.ChoiceField(label=_("Kind"), choices=KINDS, initial="link")
+
+    def clean_url(self) -> str:
+        url = self.cleaned_data["url"]
+        if not url.lower().startswith(("http://", "https://")):
+            raise ValidationError(_("Give a link that starts with https://."), code="scheme")
+        return url
+
+
+# ---- REPORTS (issue 6): session reports, material board, themes and synthesis -------------
+
+REPORT_MAX = 50_000  # a long report is a few thousand characters; this only stops abuse
+
+
+class ReportForm(forms.Form):
+    """A report text and the revision it was written from, so a save can tell that someone
+    else saved in between."""
+
+    text = forms.CharField(
+        label=_("Report"),
+        max_length=REPORT_MAX,
+        strip=False,
+        widget=forms.Textarea(attrs={"rows": 18}),
+        help_text=_("Markdown: ## for a heading, - for a list item, **bold**."),
+        error_messages={"required": _("Write the report first; an empty report is not saved.")},
+    )
+    based_on = forms.IntegerField(required=False, widget=forms.HiddenInput)
+
+    def __init__(self, *args, session: Session, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.session = session
+
+    def clean_text(self) -> str:
+        text = self.cleaned_data["text"].replace("\r\n", "\n")
+        if not text.strip():
+            raise ValidationError(_("Write the report first; an empty report is not saved."))
+        if text.strip() == self.session.event.report_structure().strip():
+            raise ValidationError(_("Fill in the structure first; it is not saved as it is."))
+        return text
+
+    def clean_based_on(self) -> int | None:
+        based_on = self.cleaned_data["based_on"]
+        if based_on is not None and not self.session.report_revisions.filter(pk=based_on).exists():
+            raise ValidationError(
+                _("This form does not belong to this report any more. Reload the page.")
+            )
+        return based_on
+
+
+class RestoreRevisionForm(forms.Form):
+    revision = forms.ModelChoiceField(queryset=ReportRevision.objects.none())
+
+    def __init__(self, *args, session: Session, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["revision"].queryset = session.report_revisions.all()
+        self.fields["revision"].error_messages["invalid_choice"] = _(
+            "That version is not in this report's history."
+        )
+
+
+class NoteTakersForm(forms.Form):
+    note_takers = forms.ModelMultipleChoiceField(
+        label=_("Note-takers"),
+        queryset=Participant.objects.none(),
+        required=False,
+        help_text=_("They may write this report too. Hold Ctrl (⌘ on a Mac) to pick several."),
+        widget=forms.SelectMultiple(attrs={"size": 8}),
+    )
+
+    def __init__(self, *args, session: Session, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        field = self.fields["note_takers"]
+        field.queryset = session.event.participants.exclude(
+            pk__in=session.hostings.values("participant_id")
+        ).order_by("name")
+        field.error_messages["invalid_choice"] = _(
+            "%(value)s is not a participant of this event who could take notes."
+        )
+
+
+class HeldForm(forms.Form):
+    held = forms.TypedChoiceField(
+        choices=[("1", _("Held")), ("0", _("Not held"))],
+        coerce=lambda value: value == "1",
+    )
+
+
+class ThemeForm(forms.ModelForm):
+    class Meta:
+        model = Theme
+        fields = ["name"]
+
+    def clean_name(self) -> str:
+        name = " ".join(self.cleaned_data["name"].split())
+        taken = Theme.objects.filter(event_id=self.instance.event_id, name__iexact=name)
+        if taken.exclude(pk=self.instance.pk).exists():
+            raise ValidationError(_("There is a theme “%(name)s” already.") % {"name": name})
+        return name
+
+
+class SynthesisForm(ThemeForm):
+    class Meta:
+        model = Theme
+        fields = ["name", "synthesis"]
+        widgets = {"synthesis": forms.Textarea(attrs={"rows": 14})}
+
+    def clean_synthesis(self) -> str:
+        text = self.cleaned_data["synthesis"]
+        if len(text) > REPORT_MAX:
+            raise ValidationError(_("Keep it under %(max)s characters.") % {"max": REPORT_MAX})
+        return text
+
+
+class SessionThemeForm(forms.Form):
+    """One checkbox of the themes page: put a session in a theme or take it out. It says the
+    state wanted, not "toggle", so a double click cannot undo itself."""
+
+    session = forms.ModelChoiceField(queryset=Session.objects.none())
+    theme = forms.ModelChoiceField(queryset=Theme.objects.none())
+    assigned = forms.TypedChoiceField(
+        choices=[("1", "1"), ("0", "0")], coerce=lambda value: value == "1"
+    )
+
+    def __init__(self, *args, event: Event, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["session"].queryset = event.sessions.visible()
+        self.fields["theme"].queryset = event.themes.all()
+
+
+class EventTextsForm(forms.ModelForm):
+    class Meta:
+        model = Event
+        fields = ["introduction", "conclusion", "report_template"]
+        widgets = {
+            "introduction": forms.Textarea(attrs={"rows": 10}),
+            "conclusion": forms.Textarea(attrs={"rows": 10}),
+            "report_template": forms.Textarea(attrs={"rows": 10}),
+        }
+
+    def clean(self) -> dict:
+        data = super().clean()
+        for name in self.Meta.fields:
+            if len(data.get(name) or "") > REPORT_MAX:
+                self.add_error(name, _("Keep it under %(max)s characters.") % {"max": REPORT_MAX})
+        return data
+
+
+class MarkdownPreviewForm(forms.Form):
+    """The live preview of any Markdown field of these pages: `field` names the field (its
+    value comes under that name), so the answer fills that field's own preview box."""
+
+    FIELDS = ["text", "synthesis", "introduction", "conclusion", "report_template"]
+
+    field = forms.ChoiceField(choices=[(name, name) for name in FIELDS])
+
+    def preview_text(self) -> str:
+        name = self.cleaned_data["field"]
+        return (self.data.get(name) or "")[:REPORT_MAX]
+
+
+# ---- EVENTREPORT (issue 6): publishing the event report ------------------------------------
+
+
+class ReportPublishForm(forms.Form):
+    """The publish/unpublish button of the event report: `published` empty means unpublish."""
+
+    published = forms.BooleanField(required=False)
+
+
+# ---- the pitch round ----------------------------------------------------------------------
+
+
+class PitchStepForm(forms.Form):
+    """A moderator's step, with the round version it was made on (sessions_app/pitching.py)."""
+
+    STEPS = ["start", "next", "skip", "back", "restart", "end"]
+
+    version = forms.IntegerField(min_value=0, widget=forms.HiddenInput)
+    step = forms.ChoiceField(choices=[(step, step) for step in STEPS])
+
+
+class PitchSecondsForm(forms.Form):
+    version = forms.IntegerField(min_value=0, widget=forms.HiddenInput)
+    seconds = forms.IntegerField(
+        label=_("Seconds per pitch"), min_value=5, max_value=600, initial=30
+    )

@@ -20,12 +20,13 @@ from collections.abc import Callable
 
 from django.conf import settings
 from django.core.cache import cache
+from django.db.models import Count, Max
 from django.http import HttpRequest
 from django.middleware.csrf import get_token
 from django.utils import translation
 from django.utils.safestring import SafeString, mark_safe
 
-from sessions_app.models import Event
+from sessions_app.models import Event, Session
 
 GRID_CACHE_SECONDS = 24 * 60 * 60  # a version that is still current after a day is rendered again
 # Only ever filled with the token of the visitor who gets the page, wherever it appears.
@@ -67,6 +68,42 @@ def grid_state(slug: str) -> str | None:
         token = "{}-{}".format(*row) if row else ""  # "": remember that there is none, too
         cache.set(key, token, state_seconds())
     return token or None
+
+
+def pitch_seconds() -> float:
+    """How long a pitch round's state is reused: the beamer and the phones ask every second and
+    must show the next pitch within 2 s."""
+    return getattr(settings, "OOCAMP_PITCH_STATE_SECONDS", 0.5)
+
+
+def pitch_state(slug: str) -> str | None:
+    """The pitch round's state as one short token (None if there is no such event): the
+    round's version and state, the event's phase, and the number and newest of the proposals
+    (a proposal made on a phone joins the queue). Two queries per process every
+    `pitch_seconds()`, however many phones ask."""
+    key = f"oocamp:pitch-state:{slug}"
+    token = cache.get(key)
+    if token is None:
+        row = (
+            Event.objects.filter(slug=slug)
+            .values_list("pk", "phase", "pitch_round__version", "pitch_round__state")
+            .first()
+        )
+        if row is None:
+            token = ""
+        else:
+            pk, phase, version, state = row
+            proposals = Session.objects.filter(event_id=pk).visible()
+            counted = proposals.aggregate(n=Count("id"), newest=Max("id"))
+            newest = counted["newest"] or 0
+            token = f"{version or 0}-{state or 'none'}-{phase}-{counted['n']}-{newest}"
+        cache.set(key, token, pitch_seconds())
+    return token or None
+
+
+def forget_pitch_state(slug: str) -> None:
+    """After a moderator's step: the next question gets the new state at once."""
+    cache.delete(f"oocamp:pitch-state:{slug}")
 
 
 def grid_key(event: Event) -> str:

@@ -2,10 +2,13 @@
 
 from django.urls import include, path
 
-from sessions_app.views import participant, public
-from sessions_app.views.organiser import event, grid, people
+from sessions_app.views import event_report as event_report_views
+from sessions_app.views import feeds, health, material, participant, public, report
+from sessions_app.views.organiser import event, grid, paper, people, pitch, themes
+from sessions_app.views.organiser import material as material_board
 
 public_patterns = [
+    *health.patterns,  # before the event slugs
     path("", public.home, name="home"),
     path("join/", public.join_with_code, name="join-with-code"),
     path("signin/", public.sign_in_request, name="sign-in-request"),
@@ -15,7 +18,11 @@ public_patterns = [
     path("<slug:slug>/sessions/<int:pk>/", public.session, name="session"),
     path("<slug:slug>/grid/", public.grid, name="grid"),
     path("<slug:slug>/grid/version", public.grid_version, name="grid-version"),
+    path("<slug:slug>/pitch/version", public.pitch_version, name="pitch-version"),
     path("<slug:slug>/now/", public.now_and_next, name="now"),
+    *material.public_patterns,
+    *event_report_views.patterns,
+    *feeds.patterns,
 ]
 
 participant_patterns = [
@@ -30,9 +37,22 @@ participant_patterns = [
         name="withdraw-session",
     ),
     path("<slug:slug>/sessions/<int:pk>/vote/", participant.vote, name="vote"),
+    *material.patterns,
+    *report.patterns,
+    *feeds.participant_patterns,
 ]
 
-organiser_patterns = [*people.patterns, *grid.patterns, *event.patterns]
+organiser_patterns = [
+    *people.patterns,
+    *grid.patterns,
+    *pitch.patterns,
+    *event.patterns,
+    *paper.patterns,
+    *event_report_views.organiser_patterns,
+    *material_board.patterns,
+    *themes.patterns,
+    *feeds.organiser_patterns,
+]
 
 urlpatterns = [
     path("", include((public_patterns, "public"))),

@@ -54,8 +54,14 @@ def participant(event: Event) -> Participant:
 
 
 @pytest.fixture
-def run_tasks(db) -> Callable[[], None]:
-    """Run the background tasks queued so far, as `manage.py db_worker` would, then return."""
+def run_tasks(db, monkeypatch) -> Callable[[], None]:
+    """Run the background tasks queued so far, as `manage.py db_worker` would, then return.
+
+    The worker's `close_old_connections()` would drop the connection inside the test's
+    transaction on PostgreSQL (autocommit differs from the settings'), so it is left out."""
+    monkeypatch.setattr(
+        "django_tasks_db.management.commands.db_worker.close_old_connections", lambda: None
+    )
 
     def run() -> None:
         call_command("db_worker", "--batch", "--no-startup-delay", "--no-reload", interval=0)

@@ -10,6 +10,9 @@ import pytest
 os.environ.setdefault("DEBUG", "1")
 os.environ.setdefault("SECRET_KEY", "tests-only-" + "x" * 50)
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")  # live_server + Playwright's sync API
+# Threaded tests hold a connection per thread at once, more than a pool of 4 gives; the pool
+# itself is exercised by tests/scaleout (gunicorn processes, as in production).
+os.environ.setdefault("DB_POOL", "0")
 # Requests in tests run with DEBUG off, so WhiteNoise looks for collected files in STATIC_ROOT and
 # warns (an error here) when it is missing; an empty one will do (the test servers serve /static/).
 os.environ.setdefault("STATIC_ROOT", tempfile.mkdtemp(prefix="oocamp-static-"))

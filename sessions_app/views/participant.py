@@ -7,10 +7,13 @@ from django.core.paginator import Paginator
 from django.db.models import Count, Prefetch, Q
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django_htmx.http import HttpResponseClientRedirect
 
-from sessions_app import actions
+from sessions_app import actions, live, pitching
 from sessions_app.access import (
     event_view,
     get_own_session,
@@ -21,7 +24,7 @@ from sessions_app.access import (
 )
 from sessions_app.forms import PreviewForm, ProposalFilterForm, ProposalForm, VoteForm
 from sessions_app.markdown import render_markdown
-from sessions_app.models import Event, Host, Participant, Session, Vote
+from sessions_app.models import Event, Host, Participant, PitchRound, Session, Vote
 from sessions_app.views import HtmxHttpRequest
 from sessions_app.views.public import safe_next
 
@@ -60,6 +63,8 @@ def board_sessions(event: Event, filters: ProposalFilterForm):
 @event_view
 def proposals(request: HtmxHttpRequest, event: Event) -> HttpResponse:
     participant = participant_for(request, event)
+    if request.htmx and request.htmx.target == "pitch-now":  # live.js, during the pitch round
+        return _pitch_now(request, event, participant)
     filters = ProposalFilterForm(request.GET or None, event=event)
     page = Paginator(board_sessions(event, filters), PER_PAGE).get_page(request.GET.get("page"))
     my_votes = set(participant.votes.values_list("session_id", flat=True)) if participant else set()
@@ -77,7 +82,42 @@ def proposals(request: HtmxHttpRequest, event: Event) -> HttpResponse:
     }
     if request.htmx and request.htmx.target == "proposal-list":
         return render(request, "participant/proposals.html#proposal-list", context)
-    return render(request, "participant/proposals.html", context)
+    return render(request, "participant/proposals.html", context | _pitch(event))
+
+
+def _pitch(event: Event) -> dict:
+    """The pitch round at the top of the page while it runs (and after it, until the grid is
+    published), followed live (static/js/live.js): every second during the round, every two
+    before it, so that a page opened earlier shows the round within 3 s of its start."""
+    if event.grid_published:
+        return {}
+    pitch_round = PitchRound.objects.filter(event=event).select_related("event").first()
+    running = pitch_round is not None and pitch_round.state != PitchRound.State.READY
+    return {
+        "pitch_live": True,
+        "pitch_poll": 1 if running else 2,
+        "pitch": pitching.stage(event, pitch_round) if running else None,
+        # before the round, no token: the first check finds it "changed" and fetches the
+        # (empty) box once, which spares every page view of the board the state's queries
+        "pitch_token": live.pitch_state(event.slug) if running else "",
+    }
+
+
+def _pitch_now(
+    request: HtmxHttpRequest, event: Event, participant: Participant | None
+) -> HttpResponse:
+    """Only the "now pitching" box, which every phone asks for after each step: a few queries,
+    not the whole board."""
+    if event.grid_published:  # the round is over and the grid is out: show it
+        return HttpResponseClientRedirect(reverse("public:grid", args=[event.slug]))
+    context = {"event": event, "participant": participant} | _pitch(event)
+    current = context["pitch"].current if context.get("pitch") else None
+    context["my_votes"] = (
+        set(participant.votes.filter(session=current).values_list("session_id", flat=True))
+        if participant and current
+        else set()
+    )
+    return render(request, "participant/proposals.html#pitch-now", context)
 
 
 def _without_page(request: HtmxHttpRequest) -> str:
@@ -186,6 +226,7 @@ def vote(request: HtmxHttpRequest, event: Event, participant: Participant, pk: i
             error = str(refusal)
     if request.htmx:
         session.vote_count = session.votes.count()
+        prefix = "pitch-" if request.POST.get("prefix") == "pitch-" else ""
         context = {
             "event": event,
             "session": session,
@@ -194,9 +235,16 @@ def vote(request: HtmxHttpRequest, event: Event, participant: Participant, pk: i
             "votes_left": actions.votes_left(participant),
             "error": error,
             "oob": True,
+            "vote_prefix": prefix,
             "next": safe_next(request, session.get_absolute_url()),
         }
-        return render(request, "includes/vote_button.html", context)
+        html = render_to_string("includes/vote_button.html", context, request)
+        if request.POST.get("twin") == "1":  # the same session, shown twice on the page
+            twin = {"vote_prefix": "" if prefix else "pitch-", "swap_oob": True, "oob": False}
+            html += render_to_string(
+                "includes/vote_button.html", context | twin | {"error": None}, request
+            )
+        return HttpResponse(html)
     if error:
         messages.error(request, error)
     return redirect(safe_next(request, session.get_absolute_url()))

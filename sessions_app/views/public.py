@@ -1,5 +1,6 @@
 """Pages anyone may see, signed in or not: events, joining, signing in, a session's page."""
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import login
 from django.contrib.auth.decorators import login_not_required
@@ -35,6 +36,13 @@ MODEL_BACKEND = "django.contrib.auth.backends.ModelBackend"
 
 
 def client_ip(request: HtmxHttpRequest) -> str | None:
+    """The client's address; behind `OOCAMP_TRUSTED_PROXIES` proxies, the one the outermost
+    of them saw (the n-th from the right of X-Forwarded-For, which a client cannot forge)."""
+    proxies = settings.OOCAMP_TRUSTED_PROXIES
+    if proxies:
+        forwarded = [a.strip() for a in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",")]
+        if len(forwarded) >= proxies and forwarded[-proxies]:
+            return forwarded[-proxies]
     return request.META.get("REMOTE_ADDR") or None
 
 
@@ -300,11 +308,22 @@ def shared_grid_page(request: HtmxHttpRequest, event: Event, context: dict) -> H
 def grid_version(request: HtmxHttpRequest, slug: str) -> HttpResponse:
     """The grid's version as an ETag: open grids ask every few seconds and get an empty 304
     until it changes. No session, no user, at most one query per process every 2 s."""
-    token = live.grid_state(slug)
+    return _state_answer(request, live.grid_state(slug))
+
+
+@require_GET
+@login_not_required
+def pitch_version(request: HtmxHttpRequest, slug: str) -> HttpResponse:
+    """The pitch round's state, asked every second by the beamer, the moderator and the phones
+    during the round, the same way as the grid's version."""
+    return _state_answer(request, live.pitch_state(slug))
+
+
+def _state_answer(request: HtmxHttpRequest, token: str | None) -> HttpResponse:
     if token is None:
         raise Http404
     response = HttpResponse(token, content_type="text/plain; charset=utf-8")
-    response["ETag"] = f'"{token}"'  # digits, a dash and a phase: nothing to quote
+    response["ETag"] = f'"{token}"'  # digits, dashes and words: nothing to quote
     response["Cache-Control"] = "no-cache"  # stored, but asked again every time
     return get_conditional_response(request, etag=response["ETag"], response=response)
 

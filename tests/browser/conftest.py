@@ -121,3 +121,13 @@ def sign_in(live_server: LiveServer) -> Callable[[BrowserContext, AbstractBaseUs
         context.add_cookies([{"name": cookie.key, "value": cookie.value, "url": live_server.url}])
 
     return sign_in
+
+
+def inject_axe(page: Page, source: str) -> None:
+    """Load axe-core into `page` under the strict Content-Security-Policy (script-src 'self',
+    issue 8): served from a same-origin URL that only this page's route answers, since an
+    inline `add_script_tag(content=...)` is blocked like any inline script."""
+    url = page.evaluate("location.origin") + "/__test-axe-core__.js"
+    page.route(url, lambda route: route.fulfill(content_type="text/javascript", body=source))
+    page.add_script_tag(url=url)
+    page.unroute(url)

@@ -11,7 +11,9 @@ from django.contrib.auth.base_user import AbstractBaseUser
 from playwright.sync_api import BrowserContext, Page, expect
 from pytest_playwright.pytest_playwright import CreateContextCallback
 
+from sessions_app import pitching
 from sessions_app.models import Event, Participant, Session, Slot
+from tests.browser.conftest import inject_axe
 from tests.factories import (
     make_event,
     make_participant,
@@ -87,7 +89,7 @@ def participant_page(
 
 
 def serious_violations(page: Page, axe_source: str) -> list[dict[str, Any]]:
-    page.add_script_tag(content=axe_source)
+    inject_axe(page, axe_source)  # CSP-safe (issue 8)
     results = page.evaluate("() => axe.run(document, {resultTypes: ['violations']})")
     return [v for v in results["violations"] if v["impact"] in BLOCKING]
 
@@ -205,4 +207,27 @@ def test_refused_vote_message_has_no_serious_violations(
     participant_page.locator("button.vote-button:not(.voted)").first.click()
     expect(participant_page.get_by_role("alert")).to_be_visible()
 
+    assert_accessible(participant_page, axe_source)
+
+
+def test_pitch_round_pages_have_no_serious_violations(
+    new_context: CreateContextCallback,
+    screen: str,
+    sign_in: SignIn,
+    voting_event: Event,
+    participant_page: Page,
+    axe_source: str,
+) -> None:
+    """The moderator's page and the beamer (organiser), and the phone's "now pitching" box with
+    its vote button beside the same card in the list (no duplicate ids)."""
+    organiser = make_participant(voting_event, name="Mo", role=Participant.Role.ORGANISER)
+    pitching.start(event=voting_event, version=0)
+    context = new_context(**SCREENS[screen])
+    sign_in(context, organiser.user)
+    page = context.new_page()
+    for path in [f"/{SLUG}/organise/pitch/", f"/{SLUG}/organise/pitch/beamer/"]:
+        page.goto(path)
+        assert_accessible(page, axe_source)
+    participant_page.goto(f"/{SLUG}/proposals/")
+    expect(participant_page.locator("#pitch-now .vote-button")).to_be_visible()
     assert_accessible(participant_page, axe_source)

@@ -17,6 +17,7 @@ from playwright.sync_api import BrowserContext, Locator, Page, expect
 from pytest_playwright.pytest_playwright import CreateContextCallback
 
 from sessions_app.models import Event, Participant, Placement, Room, Session, Slot
+from tests.browser.conftest import inject_axe
 from tests.factories import (
     make_event,
     make_participant,
@@ -325,7 +326,8 @@ def test_phone_tap_choose_and_place_without_sideways_page_scroll(open_editor, ca
 
 def test_phone_proposal_and_history_fit(open_editor, camp, shoot):
     page = open_editor(PHONE)
-    page.goto(f"/{SLUG}/organise/grid/propose/")
+    page.get_by_role("button", name="Propose a grid").tap()
+    expect(page.get_by_role("button", name="Accept this grid")).to_be_visible()
     assert page_width(page) == [390, 390]
     shoot(page, "1-proposal")
     page.get_by_role("button", name="Accept this grid").tap()
@@ -346,7 +348,7 @@ def test_phone_proposal_and_history_fit(open_editor, camp, shoot):
 
 def serious_violations(page: Page, axe_source: str) -> list[str]:
     """axe-core's serious and critical findings, plus duplicated ids, as readable lines."""
-    page.add_script_tag(content=axe_source)
+    inject_axe(page, axe_source)  # CSP-safe (issue 8)
     results = page.evaluate("() => axe.run(document, {resultTypes: ['violations']})")
     found = [
         f"{v['id']}: {[n['target'] for n in v['nodes']]}"
@@ -397,3 +399,37 @@ def test_a_move_in_the_editor_reaches_a_participants_open_grid_within_ten_second
 
     expect(grid.locator("body")).to_contain_text(camp.budget.title, timeout=10_000)
     assert grid.evaluate("window.__not_reloaded") is True
+
+
+# ---- a proposed grid -----------------------------------------------------------------------
+
+
+def test_propose_a_grid_watch_it_being_made_and_accept_it(
+    open_editor, camp, shoot, settings, run_tasks
+):
+    settings.OOCAMP_INLINE_PLAN_ITERATIONS = 0  # as on a large event: the worker plans it
+    make_placement(camp.access, camp.kelder, camp.ten, pinned=True)
+    page = open_editor()
+
+    page.get_by_role("button", name="Propose a grid").click()
+    status = page.get_by_role("status")
+    expect(status).to_contain_text("Waiting for the background worker")
+    expect(page.locator("progress")).to_be_visible()
+    shoot(page, "1-waiting")
+
+    run_tasks()  # the worker (db_worker) takes the search; the page polls until it is there
+
+    accept = page.get_by_role("button", name="Accept this grid")
+    expect(accept).to_be_visible()
+    expect(page.get_by_role("heading", name="The grid now")).to_be_visible()
+    expect(page.get_by_role("heading", name="Proposal")).to_be_visible()
+    shoot(page, "2-proposal")
+    assert where(camp.event) == {camp.access.title: ("Kelder", "10:00")}  # nothing written yet
+
+    accept.click()
+    expect(page.locator("#grid")).to_be_visible()
+    expect(page.get_by_text("Proposed grid accepted", exact=True)).to_be_visible()
+    placed = where(camp.event)
+    assert placed[camp.access.title] == ("Kelder", "10:00")  # the pinned session stayed
+    assert set(placed) == {s.title for s in (camp.data, camp.budget, camp.access, camp.forms)}
+    shoot(page, "3-accepted")

@@ -15,6 +15,7 @@ from playwright.sync_api import Browser, Page, Response, expect
 
 from sessions_app import actions
 from sessions_app.models import Event
+from tests.browser.conftest import inject_axe
 from tests.factories import make_event
 from tests.views.test_public_grid import build_grid, published
 
@@ -227,7 +228,7 @@ def test_now_page_follows_a_move(page: Page, settings) -> None:
 
 
 def serious_violations(page: Page, axe_source: str) -> list[str]:
-    page.add_script_tag(content=axe_source)
+    inject_axe(page, axe_source)  # CSP-safe (issue 8)
     results = page.evaluate("() => axe.run(document, {resultTypes: ['violations']})")
     return [
         f"{v['id']}: {[n['target'] for n in v['nodes']][:3]}"
