@@ -11,6 +11,7 @@ from datetime import datetime, timedelta
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.base_user import AbstractBaseUser
+from django.core.files.base import ContentFile
 from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
 from django.db.models import Exists, F, Max, OuterRef, Q
@@ -20,7 +21,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from sessions_app import grid, scheduling
+from sessions_app import grid, scheduling, uploads
 from sessions_app.models import (
     Attachment,
     Event,
@@ -29,6 +30,7 @@ from sessions_app.models import (
     HostLink,
     Participant,
     Placement,
+    ReportBuild,
     ReportRevision,
     Room,
     Session,
@@ -37,6 +39,7 @@ from sessions_app.models import (
     Slot,
     Theme,
     Vote,
+    generate_calendar_token,
 )
 
 User = get_user_model()
@@ -1116,12 +1119,6 @@ THUMBNAIL_INLINE_BYTES = 5 * 1024 * 1024  # larger PDFs get their thumbnail in t
 MAX_ATTACHMENTS_PER_SESSION = 30  # with the size limit, a bound on what one session can store
 
 
-def _attachment_model():
-    from sessions_app.models import Attachment
-
-    return Attachment
-
-
 def _next_attachment_order(session: Session) -> int:
     top = session.attachments.aggregate(top=Max("order"))["top"]
     return 0 if top is None else top + 1
@@ -1138,7 +1135,6 @@ def check_attachment_room(session: Session) -> None:
 
 def _attachment_kind(file_type) -> str:
     """Presentations and PDFs are slides; pictures (of flip-overs, say) are documents."""
-    Attachment = _attachment_model()
     return Attachment.Kind.SLIDES if file_type.is_slides else Attachment.Kind.DOCUMENT
 
 
@@ -1154,7 +1150,6 @@ def _delete_stored_on_commit(storage, *names: str) -> None:
 
 def add_attachment_file(*, session: Session, upload, title: str, by: Participant | None):
     """Store an uploaded file (already sniffed: `upload.sniffed_type`) for `session`."""
-    Attachment = _attachment_model()
     check_attachment_room(session)
     file_type = upload.sniffed_type
     attachment = Attachment(
@@ -1204,7 +1199,6 @@ def replace_attachment_file(*, attachment, upload, title: str = "", by: Particip
 
 
 def add_attachment_link(*, session: Session, title: str, url: str, kind: str, by):
-    Attachment = _attachment_model()
     check_attachment_room(session)
     with transaction.atomic():
         return Attachment.objects.create(
@@ -1226,8 +1220,6 @@ def delete_attachment(*, attachment) -> None:
 
 
 def _thumbnail_now_or_later(attachment) -> None:
-    from sessions_app import uploads
-
     if attachment.content_type != uploads.PDF.content_type:
         return
     if attachment.size <= THUMBNAIL_INLINE_BYTES:
@@ -1242,11 +1234,6 @@ def _thumbnail_now_or_later(attachment) -> None:
 def make_attachment_thumbnail(attachment) -> bool:
     """Render the first page of a PDF attachment as its thumbnail. False if the PDF cannot be
     rendered (the attachment stays, with an icon) or was replaced meanwhile."""
-    from django.core.files.base import ContentFile
-
-    from sessions_app import uploads
-
-    Attachment = _attachment_model()
     if not attachment.file or attachment.content_type != uploads.PDF.content_type:
         return False
     try:
@@ -1289,7 +1276,6 @@ def request_report_builds(*, event: Event, fingerprint: str | None = None) -> li
     for the current fingerprint is reused (done, queued or running); a failed one, or one whose
     worker died (stale heartbeat), is started again. Returns the builds, PDF first."""
     from sessions_app.exports import report
-    from sessions_app.models import ReportBuild
 
     fingerprint = fingerprint or report.fingerprint(event)
     builds = []
@@ -1309,7 +1295,6 @@ def requeue_stale_report_builds(*, event: Event) -> list:
     whenever the report page or its progress is looked at. The new attempt makes the old task,
     should it still be alive, stop without writing."""
     from sessions_app.exports import report
-    from sessions_app.models import ReportBuild
 
     stale = [
         build
@@ -1324,8 +1309,7 @@ def requeue_stale_report_builds(*, event: Event) -> list:
 
 
 def _queue_report_build(build) -> None:
-    from sessions_app.models import ReportBuild
-    from sessions_app.tasks import build_event_report
+    from sessions_app.tasks import build_event_report  # tasks import this module
 
     build.attempt += 1
     build.status = ReportBuild.Status.QUEUED
@@ -1377,8 +1361,6 @@ def _bump_sessions_in_slots(slot_ids: list[int]) -> None:
 def renew_calendar_token(*, participant: Participant) -> Participant:
     """A new secret for the participant's personal calendar feed: the old URL stops working
     (answers 404), for when it was shared by mistake."""
-    from sessions_app.models import generate_calendar_token
-
     participant.calendar_token = generate_calendar_token()
     participant.save(update_fields=["calendar_token"])
     return participant

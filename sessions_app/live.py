@@ -57,17 +57,26 @@ def event_for(slug: str) -> Event | None:
     return event or None
 
 
+def _cached_token(key: str, seconds: float, read: Callable[[], str | None]) -> str | None:
+    """A state token from the cache, or `read()` from the database (None: no such event,
+    remembered as "" so that asking again costs nothing either)."""
+    token = cache.get(key)
+    if token is None:
+        token = read() or ""
+        cache.set(key, token, seconds)
+    return token or None
+
+
 def grid_state(slug: str) -> str | None:
     """The token of the event with this slug (None if there is none), at most
     `state_seconds()` old. Kept apart from `event_for`, as a short string: it is read far
     more often than the event."""
-    key = f"oocamp:grid-state:{slug}"
-    token = cache.get(key)
-    if token is None:
+
+    def read() -> str | None:
         row = Event.objects.filter(slug=slug).values_list("grid_version", "phase").first()
-        token = "{}-{}".format(*row) if row else ""  # "": remember that there is none, too
-        cache.set(key, token, state_seconds())
-    return token or None
+        return "{}-{}".format(*row) if row else None
+
+    return _cached_token(f"oocamp:grid-state:{slug}", state_seconds(), read)
 
 
 def pitch_seconds() -> float:
@@ -81,24 +90,23 @@ def pitch_state(slug: str) -> str | None:
     round's version and state, the event's phase, and the number and newest of the proposals
     (a proposal made on a phone joins the queue). Two queries per process every
     `pitch_seconds()`, however many phones ask."""
-    key = f"oocamp:pitch-state:{slug}"
-    token = cache.get(key)
-    if token is None:
+
+    def read() -> str | None:
         row = (
             Event.objects.filter(slug=slug)
             .values_list("pk", "phase", "pitch_round__version", "pitch_round__state")
             .first()
         )
         if row is None:
-            token = ""
-        else:
-            pk, phase, version, state = row
-            proposals = Session.objects.filter(event_id=pk).visible()
-            counted = proposals.aggregate(n=Count("id"), newest=Max("id"))
-            newest = counted["newest"] or 0
-            token = f"{version or 0}-{state or 'none'}-{phase}-{counted['n']}-{newest}"
-        cache.set(key, token, pitch_seconds())
-    return token or None
+            return None
+        pk, phase, version, state = row
+        counted = (
+            Session.objects.filter(event_id=pk).visible().aggregate(n=Count("id"), newest=Max("id"))
+        )
+        newest = counted["newest"] or 0
+        return f"{version or 0}-{state or 'none'}-{phase}-{counted['n']}-{newest}"
+
+    return _cached_token(f"oocamp:pitch-state:{slug}", pitch_seconds(), read)
 
 
 def forget_pitch_state(slug: str) -> None:

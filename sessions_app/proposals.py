@@ -58,10 +58,12 @@ def start(*, event: Event, by: Participant | None, seed: int = 0) -> GridProposa
     one, else a new one, planned at once when the search is short or queued for the worker."""
     from sessions_app import tasks  # tasks import this module
 
-    problem, version = _problem(event)
-    waiting = event.grid_proposals.unfinished().filter(based_on_version=version, seed=seed)
-    if existing := waiting.first():
+    waiting = event.grid_proposals.unfinished().filter(
+        based_on_version=_grid_version(event), seed=seed
+    )
+    if existing := waiting.first():  # read before the problem: a second click costs 2 queries
         return existing
+    problem, version = _problem(event)
     proposal = GridProposal.objects.create(
         event=event, requested_by=by, based_on_version=version, seed=seed
     )
