@@ -209,8 +209,14 @@ if REDIS_URL:
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 # Sessions live in the database, never in one process's memory (or in a cache that may lose
-# them): a user's next request may land on any process.
-SESSION_ENGINE = "django.contrib.sessions.backends.db"
+# them): a user's next request may land on any process. With Redis, shared by every process,
+# reads go through it first (a signed-out session is deleted from both), which saves a query
+# on every request; a session Redis lost is read from the database again.
+SESSION_ENGINE = (
+    "django.contrib.sessions.backends.cached_db"
+    if REDIS_URL
+    else "django.contrib.sessions.backends.db"
+)
 
 # Where OOcamp is reached from outside: the start of the links it mails.
 # Background work (long scheduler runs, report builds, thumbnails) is stored in the database and

@@ -70,10 +70,23 @@ def participant_required(view: Callable[..., HttpResponse]) -> Callable[..., Htt
     to the join page, which brings them back afterwards."""
 
     @login_not_required  # participants have no password: this decorator is the gate
-    @event_view
     @functools.wraps(view)
-    def wrapper(request: HttpRequest, event: Event, *args: Any, **kwargs: Any) -> HttpResponse:
-        participant = participant_for(request, event)
+    def wrapper(request: HttpRequest, slug: str, *args: Any, **kwargs: Any) -> HttpResponse:
+        # One query for the participation and its event (a vote is the busiest request of
+        # the day); the event alone only for visitors who have not joined.
+        try:
+            if not request.user.is_authenticated:
+                raise Participant.DoesNotExist
+            participant = Participant.objects.select_related("event").get(
+                event__slug=slug, user=request.user
+            )
+        except Participant.DoesNotExist:
+            participant = None
+            event = get_object_or_404(Event, slug=slug)
+        else:
+            event = participant.event
+            request.__dict__.setdefault("_oocamp_participants", {})[event.pk] = participant
+        activate_event_language(request, event)
         if participant is None:
             messages.info(request, _("Join the event first; it takes a few seconds."))
             join = reverse("public:join", args=[event.slug])

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import secrets
 import uuid
+from contextlib import nullcontext
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -13,7 +14,7 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.base_user import AbstractBaseUser
 from django.core.files.base import ContentFile
 from django.core.mail import send_mail
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.db.models import Exists, F, Max, OuterRef, Q
 from django.template.loader import render_to_string
 from django.urls import reverse
@@ -402,17 +403,22 @@ def merge_sessions(*, keep: Session, merge: Session) -> Session:
 # ---- votes --------------------------------------------------------------------------------
 
 
-def votes_left(participant: Participant) -> int | None:
+def votes_left(participant: Participant, *, used: int | None = None) -> int | None:
+    """None when votes are unlimited; `used` saves the count when the caller has it."""
     budget = participant.event.votes_per_participant
     if budget is None:
         return None
-    return max(0, budget - participant.votes.count())
+    return max(0, budget - (participant.votes.count() if used is None else used))
 
 
-@transaction.atomic
 def cast_vote(*, participant: Participant, session: Session) -> bool:
     """Vote once; a second vote for the same session changes nothing. Returns whether a vote
-    was added. The database holds the rules too (unique vote, same event, budget)."""
+    was added.
+
+    One statement, `INSERT … ON CONFLICT DO NOTHING`: the database holds the rules (unique
+    vote, same event, open voting, the budget — its trigger locks the participant's row, so
+    one person's concurrent votes cannot overrun it) and answers a double tap without a
+    second row. The checks here only give the clear messages first."""
     event = participant.event
     if session.event_id != participant.event_id:
         raise ActionRefused(_("This session belongs to another event."))
@@ -420,12 +426,19 @@ def cast_vote(*, participant: Participant, session: Session) -> bool:
         raise ActionRefused(_("Voting is not open."))
     if session.status == Session.Status.WITHDRAWN or session.hidden:
         raise ActionRefused(_("This session was withdrawn."))
-    # one person's votes one at a time, so the budget check below cannot be raced
-    Participant.objects.select_for_update().filter(pk=participant.pk).exists()
-    if Vote.objects.filter(participant=participant, session=session).exists():
-        return False
-    budget = event.votes_per_participant
-    if budget is not None and participant.votes.count() >= budget:
+    try:
+        # In autocommit the one statement is its own transaction; inside a caller's, a
+        # savepoint keeps a refusal from breaking it.
+        with transaction.atomic() if connection.in_atomic_block else nullcontext():
+            created = _insert_vote(participant.pk, session.pk)
+    except IntegrityError as error:
+        if "vote_phase" in str(error):  # voting closed since the event was read
+            raise ActionRefused(_("Voting is not open.")) from None
+        if "vote_budget" not in str(error):
+            raise
+        if Vote.objects.filter(participant=participant, session=session).exists():
+            return False  # a repeated tap on the vote that used the last one
+        budget = event.votes_per_participant or 0
         raise ActionRefused(
             ngettext(
                 "You have used your %(budget)d vote. Take it back from another session first.",
@@ -433,9 +446,22 @@ def cast_vote(*, participant: Participant, session: Session) -> bool:
                 budget,
             )
             % {"budget": budget}
-        )
-    _vote, created = Vote.objects.get_or_create(participant=participant, session=session)
+        ) from None
     return created
+
+
+def _insert_vote(participant_id: int, session_id: int) -> bool:
+    """`INSERT … ON CONFLICT DO NOTHING` (PostgreSQL and SQLite alike); True if a row was
+    written. Raw SQL because the ORM's ignore_conflicts does not say whether it wrote one."""
+    table = Vote._meta.db_table
+    now = connection.ops.adapt_datetimefield_value(timezone.now())
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"INSERT INTO {table} (participant_id, session_id, created_at) VALUES (%s, %s, %s) "
+            "ON CONFLICT (participant_id, session_id) DO NOTHING",
+            [participant_id, session_id, now],
+        )
+        return cursor.rowcount == 1
 
 
 @transaction.atomic

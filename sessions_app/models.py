@@ -13,7 +13,7 @@ from datetime import datetime, timedelta
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
-from django.db import models
+from django.db import connections, models
 from django.db.models import Count, Q
 from django.db.models.functions import Lower
 from django.urls import reverse
@@ -486,10 +486,33 @@ class Host(models.Model):
         return f"{self.participant} → {self.session}"
 
 
+class VoteQuerySet(models.QuerySet):
+    def tally(self, participant: "Participant", session: "Session") -> dict[str, int]:
+        """In one query: the session's votes (`count`), whether `participant` is among them
+        (`mine`, 0 or 1) and how many votes the participant has cast in all (`used`).
+
+        Plain SQL: it answers every vote tap, the busiest request of the day, and the ORM
+        spends more time building the conditional aggregate than the database running it."""
+        with connections[self.db].cursor() as cursor:
+            cursor.execute(
+                f"""SELECT COUNT(CASE WHEN session_id = %s THEN 1 END),
+                           COUNT(CASE WHEN session_id = %s AND participant_id = %s THEN 1 END),
+                           COUNT(CASE WHEN participant_id = %s THEN 1 END)
+                    FROM {self.model._meta.db_table}
+                    WHERE session_id = %s OR participant_id = %s""",
+                [session.pk, session.pk, participant.pk, participant.pk, session.pk,
+                 participant.pk],
+            )  # fmt: skip
+            count, mine, used = cursor.fetchone()
+        return {"count": count, "mine": mine, "used": used}
+
+
 class Vote(models.Model):
     participant = models.ForeignKey(Participant, on_delete=models.CASCADE, related_name="votes")
     session = models.ForeignKey(Session, on_delete=models.CASCADE, related_name="votes")
     created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = VoteQuerySet.as_manager()
 
     class Meta:
         ordering = ["session", "participant"]

@@ -59,11 +59,14 @@ def test_without_redis_each_process_keeps_its_own_memory_cache(monkeypatch):
     assert settings.CACHES["default"]["BACKEND"] == "django.core.cache.backends.locmem.LocMemCache"
 
 
-@pytest.mark.parametrize("redis", ["", "redis://127.0.0.1:6379/0"])
-def test_sessions_live_in_the_database_with_or_without_redis(monkeypatch, redis):
+@pytest.mark.parametrize(
+    ("redis", "engine"),
+    [("", "db"), ("redis://127.0.0.1:6379/0", "cached_db")],
+)
+def test_sessions_live_in_the_database_read_through_redis_when_shared(monkeypatch, redis, engine):
     settings = load_settings(monkeypatch, REDIS_URL=redis)
 
-    assert settings.SESSION_ENGINE == "django.contrib.sessions.backends.db"
+    assert settings.SESSION_ENGINE.removeprefix("django.contrib.sessions.backends.") == engine
 
 
 def test_postgresql_gets_a_connection_pool_sized_from_the_environment(monkeypatch):

@@ -225,14 +225,15 @@ def vote(request: HtmxHttpRequest, event: Event, participant: Participant, pk: i
         except actions.ActionRefused as refusal:
             error = str(refusal)
     if request.htmx:
-        session.vote_count = session.votes.count()
+        tally = Vote.objects.tally(participant, session)
+        session.vote_count = tally["count"]
         prefix = "pitch-" if request.POST.get("prefix") == "pitch-" else ""
         context = {
             "event": event,
             "session": session,
             "participant": participant,
-            "voted": Vote.objects.filter(participant=participant, session=session).exists(),
-            "votes_left": actions.votes_left(participant),
+            "voted": bool(tally["mine"]),
+            "votes_left": actions.votes_left(participant, used=tally["used"]),
             "error": error,
             "oob": True,
             "vote_prefix": prefix,
