@@ -54,6 +54,8 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.postgres",
     "django_htmx",
+    "django_otp",  # authenticator apps for organisers (sessions_app/second_factor.py)
+    "django_otp.plugins.otp_totp",
     "django_tasks",
     "django_tasks_db",
     "template_partials.apps.SimpleAppConfig",
@@ -69,7 +71,9 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",  # request.user.is_verified(): the code was given
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
+    "sessions_app.second_factor.SecondFactorMiddleware",  # organiser pages and the admin
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
@@ -150,6 +154,17 @@ AUTH_PASSWORD_VALIDATORS = [
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "public:home"
 LOGOUT_REDIRECT_URL = "public:home"
+
+# Two-step sign-in for organisers and the admin (sessions_app/second_factor.py): "required" makes
+# every organiser set up an authenticator app and give its code at each sign-in; "optional"
+# (development and the demo) lets them choose. Production's default is "required".
+OOCAMP_ORGANISER_TOTP = os.environ.get("OOCAMP_ORGANISER_TOTP", "optional" if DEBUG else "required")
+if OOCAMP_ORGANISER_TOTP not in {"required", "optional"}:
+    raise ImproperlyConfigured('OOCAMP_ORGANISER_TOTP must be "required" or "optional".')
+OTP_TOTP_ISSUER = "OOcamp"  # the name authenticator apps show next to the code
+OTP_TOTP_SYNC = False  # accept exactly one time step (30 s) either side of the server's clock
+OTP_TOTP_THROTTLE_FACTOR = 0  # wrong codes are limited by second_factor.CODE_LIMIT instead
+OTP_ADMIN_HIDE_SENSITIVE_DATA = True  # the admin never shows an authenticator's secret
 
 # Languages: Dutch is the default (the demo event is Flemish); every string is translatable.
 LANGUAGE_CODE = "nl"

@@ -1,6 +1,5 @@
 from django.contrib import admin
 from django.contrib.auth.decorators import login_not_required
-from django.contrib.auth.views import LoginView
 from django.urls import include, path
 from django.views.i18n import set_language
 
@@ -8,17 +7,23 @@ from sessions_app.login_throttle import (
     ThrottledAdminAuthenticationForm,
     ThrottledAuthenticationForm,
 )
+from sessions_app.views import account
 
-# Password sign-in is throttled per username and address (sessions_app/login_throttle.py).
+# Password sign-in is throttled per username and address (sessions_app/login_throttle.py), and
+# asks accounts with an authenticator app for its code (sessions_app/second_factor.py).
 admin.site.login_form = ThrottledAdminAuthenticationForm
 
 urlpatterns = [
+    # before the admin's own sign-in page (same address), which would skip the code
+    path("admin/login/", account.AdminLoginView.as_view(), name="admin-login"),
     path("admin/", admin.site.urls),
     path(
         "accounts/login/",
-        LoginView.as_view(authentication_form=ThrottledAuthenticationForm),
+        account.TwoStepLoginView.as_view(authentication_form=ThrottledAuthenticationForm),
         name="login",
     ),
+    path("accounts/login/code/", account.login_code, name="login-code"),
+    path("accounts/two-step/", account.two_step, name="two-step"),
     path("accounts/", include("django.contrib.auth.urls")),
     path("i18n/setlang/", login_not_required(set_language), name="set_language"),
     path("", include("sessions_app.urls")),

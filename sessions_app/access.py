@@ -20,6 +20,7 @@ from django.utils import translation
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 
+from sessions_app import second_factor
 from sessions_app.models import Event, Participant, Session
 
 
@@ -45,11 +46,21 @@ def participant_for(request: HttpRequest, event: Event) -> Participant | None:
     return cache[event.pk]
 
 
-def is_organiser(request: HttpRequest, event: Event) -> bool:
+def organises(request: HttpRequest, event: Event) -> bool:
+    """The visitor organises `event` (or is a superuser), whether or not the session has given
+    the code two-step sign-in asks for: enough to show the way to the organiser pages."""
     participant = participant_for(request, event)
     return bool(
         (participant and participant.is_organiser)
         or (request.user.is_authenticated and request.user.is_superuser)
+    )
+
+
+def is_organiser(request: HttpRequest, event: Event) -> bool:
+    """The visitor may act as an organiser of `event`: they organise it and their session owes
+    no code (sessions_app/second_factor.py; no query unless it does)."""
+    return organises(request, event) and second_factor.owed(request, privileged_user=True) == (
+        second_factor.OK
     )
 
 

@@ -19,6 +19,7 @@ from django.db.models import Exists, F, Max, OuterRef, Q
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
+from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
@@ -48,6 +49,7 @@ User = get_user_model()
 SIGN_IN_LIMIT_PER_EMAIL = 3  # links per address per window
 SIGN_IN_LIMIT_PER_ADDRESS = 10  # requests per IP address per window
 SIGN_IN_WINDOW_MINUTES = 15
+SIGN_IN_LINK_MINUTES = int(SignInLink.LIFETIME.total_seconds() // 60)  # for the texts
 
 
 class ActionRefused(Exception):
@@ -117,7 +119,10 @@ def _send_sign_in_mail(*, to: str, token: str, participant: Participant) -> None
             "name": participant.name,
             "event": event,
             "url": _absolute(reverse("public:sign-in", args=[token])),
-            "hours": int(SignInLink.LIFETIME.total_seconds() // 3600),
+            "minutes": SIGN_IN_LINK_MINUTES,
+            "again_url": _absolute(
+                f"{reverse('public:sign-in-request')}?{urlencode({'event': event.slug})}"
+            ),
         }
         subject = render_to_string("emails/sign_in_subject.txt", context).strip()
         body = render_to_string("emails/sign_in.txt", context)

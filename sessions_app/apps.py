@@ -9,7 +9,8 @@ class SessionsAppConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self) -> None:
-        from sessions_app import guards
+        from sessions_app import guards, second_factor
 
         pre_migrate.connect(guards.drop_before_migrate, sender=self)
         post_migrate.connect(guards.restore_after_migrate, sender=self)
+        second_factor.connect_signals()

@@ -9,8 +9,9 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.text import slugify
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext_lazy
 
-from sessions_app.actions import Proposal
+from sessions_app.actions import SIGN_IN_LINK_MINUTES, Proposal
 from sessions_app.models import (
     RESERVED_SLUGS,
     Event,
@@ -98,8 +99,41 @@ class JoinForm(forms.Form):
 
 class SignInRequestForm(forms.Form):
     email = forms.EmailField(
-        label=_("Your email address"), widget=forms.EmailInput(attrs={"autocomplete": "email"})
+        label=_("Your email address"),
+        widget=forms.EmailInput(attrs={"autocomplete": "email"}),
+        help_text=ngettext_lazy(
+            "The link works once, for %(minutes)d minute.",
+            "The link works once, for %(minutes)d minutes.",
+            "minutes",
+        )
+        % {"minutes": SIGN_IN_LINK_MINUTES},
     )
+
+
+class AuthenticatorCodeForm(forms.Form):
+    """The 6 digits of an authenticator app (two-step sign-in); spaces are ignored."""
+
+    code = forms.CharField(
+        label=_("Code from your authenticator app"),
+        max_length=20,
+        widget=forms.TextInput(
+            attrs={
+                "inputmode": "numeric",
+                "autocomplete": "one-time-code",
+                "autofocus": True,
+                "size": 8,
+                "spellcheck": "false",
+            }
+        ),
+    )
+
+    def clean_code(self) -> str:
+        code = "".join(self.cleaned_data["code"].split())
+        if len(code) != 6 or not code.isascii() or not code.isdigit():
+            raise ValidationError(
+                _("Enter the 6 digits your authenticator app shows."), code="format"
+            )
+        return code
 
 
 class InviteOrganiserForm(forms.Form):

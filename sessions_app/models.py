@@ -678,9 +678,9 @@ class SignInRequest(models.Model):
 
 class SignInLink(models.Model):
     """A personal link that signs its holder in ("log in with a link"). Only a hash of the
-    token is stored; the link expires and works once."""
+    token is stored; the link expires after LIFETIME and works once."""
 
-    LIFETIME = timedelta(hours=24)
+    LIFETIME = timedelta(minutes=15)  # reliability plan row 20: at most 10-15 minutes
 
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="sign_in_links"

@@ -146,3 +146,28 @@ def make_sign_in_link(participant: Participant, token: str, **kw):
         "expires_at": timezone.now() + SignInLink.LIFETIME,
     }
     return SignInLink.objects.create(**(fields | kw))
+
+
+def make_signed_in_session(user, *, code_given: bool = False) -> str:
+    """A session key for `user`, stored as `django.contrib.auth.login` stores it (in the
+    database, where every app process finds it), for load and scale-out clients that send it
+    as their cookie. `code_given`: also as the code step leaves it, for organisers (production
+    requires an authenticator app; this creates one)."""
+    from django.conf import settings
+    from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
+    from django.contrib.sessions.backends.db import SessionStore
+    from django_otp import DEVICE_ID_SESSION_KEY
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    from sessions_app import second_factor
+
+    store = SessionStore()
+    store[SESSION_KEY] = str(user.pk)
+    store[BACKEND_SESSION_KEY] = settings.AUTHENTICATION_BACKENDS[0]
+    store[HASH_SESSION_KEY] = user.get_session_auth_hash()
+    if code_given:
+        device = TOTPDevice.objects.create(user=user, name="test", confirmed=True)
+        store[DEVICE_ID_SESSION_KEY] = device.persistent_id
+        store[second_factor.HAS_DEVICE_KEY] = True
+    store.create()
+    return store.session_key

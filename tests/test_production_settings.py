@@ -9,6 +9,7 @@ from pathlib import Path
 from types import ModuleType
 
 import pytest
+from django.core.exceptions import ImproperlyConfigured
 from django.test import RequestFactory
 
 from oocamp.jsonlog import JsonFormatter
@@ -27,6 +28,7 @@ OURS = [
     "AWS_S3_ENDPOINT_URL",
     "LOG_FORMAT",
     "OOCAMP_SERVED_BY",
+    "OOCAMP_ORGANISER_TOTP",
 ]
 
 
@@ -131,6 +133,22 @@ def test_production_serves_compressed_cache_busted_static_files_and_logs_json(mo
     assert settings.LOGGING["handlers"]["console"]["stream"] == "ext://sys.stdout"
     assert settings.SECURE_SSL_REDIRECT is True
     assert settings.SECURE_REDIRECT_EXEMPT == [r"^healthz$"]
+
+
+def test_production_requires_organisers_to_use_an_authenticator_app(monkeypatch):
+    production = load_settings(monkeypatch, DEBUG="0")
+    development = load_settings(monkeypatch, DEBUG="1")
+    chosen = load_settings(monkeypatch, DEBUG="0", OOCAMP_ORGANISER_TOTP="optional")
+
+    assert production.OOCAMP_ORGANISER_TOTP == "required"
+    assert development.OOCAMP_ORGANISER_TOTP == "optional"  # dev.py and the demo
+    assert chosen.OOCAMP_ORGANISER_TOTP == "optional"
+    assert "django_otp.middleware.OTPMiddleware" in production.MIDDLEWARE
+
+
+def test_a_misspelt_authenticator_setting_stops_the_start(monkeypatch):
+    with pytest.raises(ImproperlyConfigured, match="OOCAMP_ORGANISER_TOTP"):
+        load_settings(monkeypatch, OOCAMP_ORGANISER_TOTP="requried")
 
 
 def test_the_served_by_header_is_off_unless_asked_for(monkeypatch):

@@ -1,7 +1,7 @@
 from django import template
 from django.utils.safestring import SafeString
 
-from sessions_app.access import is_organiser
+from sessions_app import access
 from sessions_app.markdown import render_markdown
 
 register = template.Library()
@@ -14,5 +14,6 @@ def markdown_filter(text: str) -> SafeString:
 
 @register.filter
 def organises(request, event) -> bool:
-    """`{% if request|organises:event %}`: the visitor organises this event."""
-    return is_organiser(request, event)
+    """`{% if request|organises:event %}`: the visitor organises this event (the link it shows
+    leads a session that still owes its code to that step)."""
+    return access.organises(request, event)

@@ -48,9 +48,9 @@ def client_ip(request: HtmxHttpRequest) -> str | None:
 
 def safe_next(request: HtmxHttpRequest, fallback: str) -> str:
     target = request.POST.get("next") or request.GET.get("next") or ""
-    allowed = url_has_allowed_host_and_scheme(
+    allowed = target.startswith("/") and url_has_allowed_host_and_scheme(
         target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
-    )
+    )  # a path of this site: `redirect()` would take anything else for a view name
     return target if allowed else fallback
 
 

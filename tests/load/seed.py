@@ -9,8 +9,6 @@
 import json
 
 from django.conf import settings
-from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
-from django.contrib.sessions.backends.db import SessionStore
 
 from sessions_app.models import Event, Participant
 from tests.factories import (
@@ -19,21 +17,12 @@ from tests.factories import (
     make_placement,
     make_room,
     make_session,
+    make_signed_in_session,
     make_slot,
 )
 
 VOTERS = 250  # 200 for the vote load (row 1), 50 for the restarts (row 16)
 ORGANISERS = 10
-
-
-def signed_in(user) -> str:
-    """A session key for `user`, as `django.contrib.auth.login` would make it."""
-    store = SessionStore()
-    store[SESSION_KEY] = str(user.pk)
-    store[BACKEND_SESSION_KEY] = settings.AUTHENTICATION_BACKENDS[0]
-    store[HASH_SESSION_KEY] = user.get_session_auth_hash()
-    store.create()
-    return store.session_key
 
 
 def seed(out: str) -> None:
@@ -55,7 +44,7 @@ def seed(out: str) -> None:
         "votes": {
             "slug": votes.slug,
             "sessions": [s.pk for s in sessions],
-            "voters": [signed_in(p.user) for p in voters],
+            "voters": [make_signed_in_session(p.user) for p in voters],
             "participants": [p.pk for p in voters],
         },
         "live": {
@@ -64,7 +53,7 @@ def seed(out: str) -> None:
             "rooms": [r.pk for r in rooms],
             "slots": [s.pk for s in slots],
             "sessions": [s.pk for s in grid_sessions],
-            "organisers": [signed_in(p.user) for p in organisers],
+            "organisers": [make_signed_in_session(p.user, code_given=True) for p in organisers],
         },
         "session_cookie": settings.SESSION_COOKIE_NAME,
         "csrf_cookie": settings.CSRF_COOKIE_NAME,

@@ -74,6 +74,12 @@ MATRIX: dict[str, tuple[str, str]] = {
     #                                   POST (an empty form), the same seven
     "login":                           ("200   200   200   200   200   200   200",
                                         "200   200   200   200   200   200   200"),
+    # the code after the password (nobody here owes one: a redirect onwards), and setting up an
+    # authenticator app: for whoever organises an event, and superusers
+    "login-code":                      ("login 302   302   302   302   302   302",
+                                        "login 302   302   302   302   302   302"),
+    "two-step":                        ("login 403   403   403   200   200   200",
+                                        "login 403   403   403   200   200   200"),
     "logout":                          ("login 405   405   405   405   405   405",
                                         "login 302   302   302   302   302   302"),
     "password_change":                 ("login 200   200   200   200   200   200",

@@ -6,9 +6,6 @@ MARK; `check()` prints the votes and the hard-rule conflicts of both grids the s
 
 import json
 
-from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
-from django.contrib.sessions.backends.db import SessionStore
-
 from sessions_app import scheduling
 from sessions_app.grid import placements_of, problem_for, snapshot
 from sessions_app.models import Event, Participant, Vote
@@ -18,6 +15,7 @@ from tests.factories import (
     make_placement,
     make_room,
     make_session,
+    make_signed_in_session,
     make_slot,
 )
 
@@ -25,17 +23,6 @@ MARK = "SCALEOUT-JSON "
 LIVE, SHOWN = "scale-camp", "scale-grid"
 VOTERS = 120
 SESSIONS = 30
-
-
-def signed_in(participant: Participant) -> str:
-    """A session key for `participant`, stored as the sign-in view stores it: in the database,
-    where every app process finds it."""
-    store = SessionStore()
-    store[SESSION_KEY] = str(participant.user.pk)
-    store[BACKEND_SESSION_KEY] = "django.contrib.auth.backends.ModelBackend"
-    store[HASH_SESSION_KEY] = participant.user.get_session_auth_hash()
-    store.create()
-    return store.session_key
 
 
 def setup() -> None:
@@ -66,8 +53,8 @@ def setup() -> None:
         + json.dumps(
             {
                 "join_code": live.join_code,
-                "organiser": signed_in(organiser),
-                "voters": [signed_in(voter) for voter in voters],
+                "organiser": make_signed_in_session(organiser.user, code_given=True),
+                "voters": [make_signed_in_session(voter.user) for voter in voters],
                 "voter_ids": [voter.pk for voter in voters],
                 "sessions": [session.pk for session in sessions],
                 "shown": {
