@@ -33,6 +33,7 @@ SYSTEM_PACKAGES = [
     "libpangoft2-1.0-0",
     "libharfbuzz-subset0",
     "fonts-dejavu-core",
+    "fonts-dejavu-extra",  # the obliques: italics in the report PDF (ReportLab)
 ]
 
 

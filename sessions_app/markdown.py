@@ -1,6 +1,8 @@
 """Markdown to safe HTML: Markdown renders, nh3 (ammonia) keeps only harmless tags, attributes
 and link schemes, so no script, event handler or `javascript:` link reaches a page."""
 
+import threading
+
 import markdown as markdown_lib
 import nh3
 from django.utils.safestring import SafeString, mark_safe
@@ -14,10 +16,21 @@ ALLOWED_ATTRIBUTES = {"a": {"href", "title"}, "abbr": {"title"}, "td": {"align"}
 ALLOWED_SCHEMES = {"http", "https", "mailto"}
 
 
+_converters = threading.local()
+
+
+def _converter() -> markdown_lib.Markdown:
+    """One Markdown instance per thread, reset between texts: making one compiles its patterns
+    again, which cost more than the conversion itself (the 300-session report: 0.6 s)."""
+    converter = getattr(_converters, "markdown", None)
+    if converter is None:
+        converter = markdown_lib.Markdown(extensions=["sane_lists", "tables"], output_format="html")
+        _converters.markdown = converter
+    return converter
+
+
 def render_markdown(text: str) -> SafeString:
-    html = markdown_lib.markdown(
-        text or "", extensions=["sane_lists", "tables"], output_format="html"
-    )
+    html = _converter().reset().convert(text or "")
     clean = nh3.clean(
         html,
         tags=ALLOWED_TAGS,

@@ -397,15 +397,19 @@ def test_pdf_grid_page_is_landscape_and_the_rest_portrait(report_event, event, r
     assert {size for i, size in enumerate(sizes) if i != grid} == {(595, 842)}
 
 
-def test_pdf_is_tagged_in_the_event_language_with_working_links(report_event, event, run_tasks):
+def test_pdf_is_in_the_event_language_with_bookmarks_and_working_links(
+    report_event, event, run_tasks
+):
+    """No tagged structure any more (/StructTreeRoot): ReportLab, which lays the report out
+    fast enough (reliability row 13), cannot write one; see sessions_app/exports/report_pdf.py."""
     event.language = Event.Language.DUTCH
     event.save()
 
     builds = build_now(event, run_tasks)
     data = inflated(read_build(builds["pdf"]))
 
-    assert b"/StructTreeRoot" in data
     assert b"/Lang (nl)" in data or b"/Lang(nl)" in data
+    assert b"/Outlines" in data and b"(Reaching fathers)" in data  # a bookmark per session
     assert b"https://example.org/video" in data
     assert b"/attachments/" in data  # the slide file's download link, absolute
     assert b"/EmbeddedFile" not in data
@@ -423,6 +427,29 @@ def test_pdf_renders_nothing_from_outside(event, organiser, run_tasks):
     data = inflated(read_build(builds["pdf"]))
     assert b"/EmbeddedFile" not in data
     assert b"root:" not in data
+
+
+def test_pdf_shows_reportlab_markup_in_user_text_as_text(event, organiser, run_tasks, tmp_path):
+    """ReportLab's paragraph markup would load `<img src>` from disk and follow any link: the
+    report's user texts reach it escaped, and links only with http(s) or mailto."""
+    secret = tmp_path / "secret.png"
+    secret.write_bytes(b"not an image: root:x:0:0")
+    session = make_session(event, title=f'<img src="{secret}"/> Tricky & <b>co</b>', held=True)
+    session.report = (
+        f'Plain <font color="red">font</font> &amp; <img src="{secret}" width="9" height="9"/>\n\n'
+        "[a file](file:///etc/passwd) and [a site](https://example.org/ok)"
+    )
+    session.save()
+
+    builds = build_now(event, run_tasks)
+
+    data = inflated(read_build(builds["pdf"]))
+    text = " ".join(pdf_pages(read_build(builds["pdf"])))
+    assert f'<img src="{secret}"/> Tricky & <b>co</b>' in text
+    assert "a file and a site" in text
+    assert b"/Subtype /Image" not in data and b"root:x" not in data
+    assert b"file:///etc/passwd" not in data
+    assert b"https://example.org/ok" in data
 
 
 # ---- the ZIP ---------------------------------------------------------------------------------

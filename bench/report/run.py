@@ -129,8 +129,34 @@ organisation in the room, and that nobody can answer it alone.
 | Write a short guide | the hosts | September |
 """
 
+# The same report in Dutch, for a Dutch event (the load test checks ë, ï and € survive).
+REPORT_NL = """## Samenvatting
 
-def generated_event(sessions: int, deck_mb: float, workdir: Path):
+Ongeveer {n} mensen bespraken *{title}*. De groep was het erover eens dat de vraag elke
+organisatie in de zaal aanbelangt, en dat niemand ze alleen kan beantwoorden.
+
+## Kernpunten
+
+- Ouders vinden ons waar ze al zijn: scholen, sportclubs, de huisarts.
+- Vaders hebben een eigen uitnodiging nodig, geen voetnoot bij die voor moeders.
+- Geïnteresseerde vrijwilligers dragen veel van het werk; hun ideeën verdienen erkenning.
+
+## Volgende stappen
+
+1. Deel de contactlijst van de deelnemers (met hun toestemming).
+2. Kom in het najaar opnieuw samen om te vergelijken wat geprobeerd is.
+
+| wat | wie | budget |
+|---|---|---|
+| Een korte gids schrijven | de hosts | € 250 |
+"""
+
+
+def generated_event(
+    sessions: int, deck_mb: float, workdir: Path, *, slug: str = "bench-300", language: str = "en"
+):
+    """The generated event of the module docstring (`language` "nl" gives Dutch reports); its
+    slide decks go to attachments/<event id>/ under MEDIA_ROOT."""
     from datetime import date, datetime, timedelta
     from datetime import time as clock
 
@@ -150,8 +176,9 @@ def generated_event(sessions: int, deck_mb: float, workdir: Path):
         Vote,
     )
 
+    dutch = language == "nl"
     event = Event.objects.create(
-        slug="bench-300", name="Bench camp", date=date(2026, 6, 13), language="en",
+        slug=slug, name="Bench camp", date=date(2026, 6, 13), language=language,
         phase=Event.Phase.VOTING, introduction="An *introduction*.", conclusion="The end.",
     )  # fmt: skip
     rooms = Room.objects.bulk_create(
@@ -168,7 +195,7 @@ def generated_event(sessions: int, deck_mb: float, workdir: Path):
         for n in range(slot_count)
     ]
     User = get_user_model()
-    users = User.objects.bulk_create(User(username=f"bench{n}") for n in range(sessions))
+    users = User.objects.bulk_create(User(username=f"{slug}-{n}") for n in range(sessions))
     people = Participant.objects.bulk_create(
         Participant(event=event, user=u, name=f"Person {n}", organisation=f"Org {n % 40}")
         for n, u in enumerate(users)
@@ -179,10 +206,16 @@ def generated_event(sessions: int, deck_mb: float, workdir: Path):
     made = Session.objects.bulk_create(
         Session(
             event=event,
-            title=f"Session {n}: what we learnt about topic {n}",
+            title=(
+                f"Sessie {n}: wat we leerden over thema {n}"
+                if dutch
+                else f"Session {n}: what we learnt about topic {n}"
+            ),
             kind=Session.Kind.values[n % 3],
             status=Session.Status.SCHEDULED,
-            report=REPORT.format(n=10 + n % 30, title=f"topic {n}"),
+            report=(REPORT_NL if dutch else REPORT).format(
+                n=10 + n % 30, title=f"{'onderwerp' if dutch else 'topic'} {n}"
+            ),
         )
         for n in range(sessions)
     )

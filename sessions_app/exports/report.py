@@ -25,7 +25,6 @@ import json
 import logging
 import os
 import re
-import threading
 import time
 import unicodedata
 import uuid
@@ -42,7 +41,6 @@ from django.core.files.storage import default_storage
 from django.db import transaction
 from django.db.models import Count, Prefetch
 from django.db.models.functions import MD5
-from django.template.loader import render_to_string
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
@@ -67,7 +65,7 @@ from sessions_app.models import (
 logger = logging.getLogger(__name__)
 
 # Goes up when the report's layout or contents change, so older builds are not reused.
-REPORT_FORMAT = 1
+REPORT_FORMAT = 2  # 2: the PDF laid out with ReportLab
 CHUNK = 1024 * 1024
 WAITING_LONG = timedelta(seconds=30)  # queued this long: tell organisers to check the worker
 
@@ -297,74 +295,22 @@ def fingerprint(event: Event) -> str:
 # ---- the PDF --------------------------------------------------------------------------------
 
 
-def report_html(data: ReportData, *, for_pdf: bool) -> str:
-    template = "public/event_report_pdf.html" if for_pdf else "public/event_report.html"
-    base = settings.OOCAMP_BASE_URL.rstrip("/")
-    return render_to_string(template, {"report": data, "event": data.event, "base_url": base})
-
-
 def write_pdf(
     event: Event, target: Path, *, progress: Callable[[int, str], None] | None = None
 ) -> None:
     """Render the report's PDF into `target`, in the event's language. `progress(percent,
-    message)` is called along the way (also from inside WeasyPrint's layout, page by page)."""
-    from weasyprint import HTML
-
-    from sessions_app.exports.pdf import PDF_BASE_URL, SafeURLFetcher, static_prefixes
+    message)` is called along the way (page by page while the pages are laid out). The layout
+    is `report_pdf`'s (ReportLab: see there why not WeasyPrint)."""
+    from sessions_app.exports.report_pdf import write_report_pdf
 
     tell = progress or (lambda percent, message: None)
     with translation.override(event.language):
         tell(5, _("Reading the event"))
         data = report_data(event)
         tell(15, _("Writing the pages"))
-        html = report_html(data, for_pdf=True)
-        fetcher = SafeURLFetcher(static_prefixes(PDF_BASE_URL))
-        with _weasyprint_progress(tell, pages_expected=max(4, 2 + len(data.held))):
-            document = HTML(string=html, base_url=PDF_BASE_URL, url_fetcher=fetcher)
-            rendered = document.render(pdf_tags=True)
-            tell(85, _("Writing the PDF file"))
-            rendered.write_pdf(target, pdf_tags=True)
+        base_url = settings.OOCAMP_BASE_URL.rstrip("/")
+        write_report_pdf(data, target, base_url=base_url, progress=tell)
     tell(95, _("PDF written"))
-
-
-class _ProgressHandler(logging.Handler):
-    """Turns WeasyPrint's progress log (one line per page laid out) into progress calls, for
-    the thread that renders only."""
-
-    def __init__(self, tell: Callable[[int, str], None], pages_expected: int) -> None:
-        super().__init__(logging.INFO)
-        self.tell = tell
-        self.pages_expected = pages_expected
-        self.thread = threading.get_ident()
-        self.furthest = 0
-
-    def emit(self, record: logging.LogRecord) -> None:
-        if threading.get_ident() != self.thread:
-            return
-        message = record.getMessage()
-        match = re.search(r"Page (\d+)", message)
-        if match:  # pages are laid out again (repagination) for the table of contents
-            page = int(match.group(1))
-            self.furthest = max(self.furthest, page)
-            share = min(1.0, self.furthest / self.pages_expected)
-            self.tell(20 + round(60 * share), _("Laying out page %(page)s") % {"page": page})
-
-
-class _weasyprint_progress:  # a context manager, named like one
-    def __init__(self, tell: Callable[[int, str], None], pages_expected: int) -> None:
-        self.handler = _ProgressHandler(tell, pages_expected)
-        self.logger = logging.getLogger("weasyprint.progress")
-
-    def __enter__(self) -> None:
-        self.level, self.propagate = self.logger.level, self.logger.propagate
-        self.logger.setLevel(logging.INFO)
-        self.logger.propagate = False  # the worker's log gets no line per page
-        self.logger.addHandler(self.handler)
-
-    def __exit__(self, *exc_info: object) -> None:
-        self.logger.removeHandler(self.handler)
-        self.logger.setLevel(self.level)
-        self.logger.propagate = self.propagate
 
 
 # ---- the ZIP --------------------------------------------------------------------------------

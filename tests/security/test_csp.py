@@ -81,7 +81,6 @@ def test_templates_have_no_inline_script_style_handler_or_js_url() -> None:
     """The CSP would block them; this says which template before a browser finds out. The PDF
     templates are exempt: WeasyPrint reads their <style>, no browser does."""
     pdf_only = {
-        "public/event_report_pdf.html",
         "organiser/paper/session_cards.html",
         "organiser/paper/door_signs.html",
     }

@@ -1,0 +1,117 @@
+"""Reliability plan row 13: the event report PDF of a 300-session event is rendered in < 5 s
+with < 200 MiB peak RSS, its Dutch text (ë, ï, €) can be extracted, and its page count does
+not change from one render to the next.
+
+The event is bench/report/run.py's generated one (300 held sessions in a grid of 20 rooms,
+three themes, votes, a Markdown report of ~1,000 characters per session with headings, lists
+and a table, a slide deck per session), in Dutch. It is built and rendered twice in a fresh
+Python process of its own, on a file-based SQLite database in a temporary directory, whatever
+database the suite runs on: that process's peak resident memory (`ru_maxrss`) is then the
+render's and not the test runner's. The time is the wall-clock time of `report.write_pdf` as
+the worker calls it (reading the event, laying out, writing the file), the first (cold) render.
+
+Run with `pytest -m load tests/load/test_report_pdf.py -s` (deselected otherwise). On a machine
+busy with other work, OOCAMP_REPORT_PDF_MAX_SECONDS raises the time limit; the figures are
+printed either way."""
+
+from __future__ import annotations
+
+import json
+import os
+import resource
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pypdfium2
+import pytest
+
+pytestmark = pytest.mark.load
+
+ROOT = Path(__file__).resolve().parents[2]
+SESSIONS = 300
+DECK_MB = 0.05  # the slide decks only show as a size in the PDF; the ZIP test has big ones
+MAX_SECONDS = float(os.environ.get("OOCAMP_REPORT_PDF_MAX_SECONDS", "5"))
+MAX_MIB = 200
+
+
+def run_child(workdir: Path) -> dict:
+    env = {k: v for k, v in os.environ.items() if k != "OOCAMP_REPORT_TEST_PAUSE"}
+    result = subprocess.run(
+        [sys.executable, __file__, str(workdir)],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
+    assert result.returncode == 0, result.stderr[-3000:]
+    return json.loads(result.stdout.strip().splitlines()[-1])
+
+
+def pdf_text(path: str) -> tuple[int, str]:
+    document = pypdfium2.PdfDocument(path)
+    try:
+        pages = [page.get_textpage().get_text_range() for page in document]
+    finally:
+        document.close()
+    return len(pages), " ".join(" ".join(pages).split())
+
+
+def test_row_13_report_pdf_of_300_sessions_fast_small_dutch_and_stable(tmp_path) -> None:
+    figures = run_child(tmp_path)
+
+    (pages, text), (pages_again, _text) = (pdf_text(run["file"]) for run in figures["runs"])
+    first, second = figures["runs"]
+    print(
+        f"\nrow 13: {SESSIONS} sessions, {pages} pages, {first['size'] / 2**20:.1f} MiB PDF; "
+        f"render 1 {first['seconds']:.2f} s wall ({first['cpu']:.2f} s CPU), render 2 "
+        f"{second['seconds']:.2f} s ({second['cpu']:.2f} s CPU); peak RSS of the process "
+        f"{figures['peak_mib']:.0f} MiB ({figures['before_mib']:.0f} MiB before the first "
+        f"render); load average {figures['load']:.1f} on {os.cpu_count()} CPUs"
+    )
+    assert pages == pages_again
+    assert pages > SESSIONS // 3  # every session is there: see the titles below
+    for n in range(SESSIONS):
+        assert f"Sessie {n}: wat we leerden over thema {n}" in text, n
+    for word in ("EVENEMENTVERSLAG", "Geïnteresseerde", "ideeën", "€ 250", "Gehouden sessies"):
+        assert word in text, word
+    assert {"ë", "ï", "€"} <= set(text)
+    assert first["seconds"] < MAX_SECONDS
+    assert figures["peak_mib"] < MAX_MIB
+
+
+def child(workdir: Path) -> None:
+    """In the fresh process: the generated Dutch event, rendered twice; figures as JSON."""
+    sys.path.insert(0, str(ROOT))
+    from bench.report import run as bench
+
+    bench.setup_django(workdir)
+    from sessions_app.exports import report
+
+    event = bench.generated_event(SESSIONS, DECK_MB, workdir, language="nl")
+    before = bench.rss_kb() / 1024
+    runs = []
+    for n in (1, 2):
+        target = workdir / f"report-{n}.pdf"
+        started, cpu = time.perf_counter(), time.process_time()
+        report.write_pdf(event, target)
+        runs.append(
+            {
+                "seconds": time.perf_counter() - started,
+                "cpu": time.process_time() - cpu,
+                "file": str(target),
+                "size": target.stat().st_size,
+            }
+        )
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # KiB on Linux
+    print(
+        json.dumps(
+            {"runs": runs, "peak_mib": peak, "before_mib": before, "load": os.getloadavg()[0]}
+        )
+    )
+
+
+if __name__ == "__main__":
+    child(Path(sys.argv[1]))
