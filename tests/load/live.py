@@ -5,19 +5,23 @@ organisers move sessions around. Loopback only; bounded by `-t`.
     LOAD_DATA=seed.json LOAD_DSN=postgres://... locust -f tests/load/live.py --headless \\
         -u 310 -r 100 -t 30s --host http://127.0.0.1:PORT
 
-Pollers ask every 5 s (the page asks less often: this is the heavier case). An organiser's
+Visitors ask every 4-6 s, as the page does (static/js/live.js: every 5 s, give or take 20 %;
+the plan's 10 s is the lighter case); organisers move a session every 2-5 s each, about as
+fast as a person drags and drops. An organiser's
 move answered 409 (the grid changed meanwhile) or 422 (the rules refuse it) is the app doing
-its job, not an error; errors are 5xx answers and failed connections."""
+its job, not an error; errors are 5xx answers and failed connections.
+FastHttpUser, as in votes.py: the load generator shares the cores with the server."""
 
 import json
 import os
 import random
 import secrets
 import string
+import time
 from pathlib import Path
 
 import psycopg
-from locust import HttpUser, between, constant_pacing, events, task
+from locust import FastHttpUser, between, events, task
 
 DATA = json.loads(Path(os.environ["LOAD_DATA"]).read_text())
 LIVE = DATA["live"]
@@ -25,12 +29,15 @@ _organisers = iter(LIVE["organisers"])
 OUTCOMES: dict[str, int] = {}
 
 
-class Visitor(HttpUser):
+class Visitor(FastHttpUser):
     weight = 30
-    wait_time = constant_pacing(5)
+    # as static/js/live.js: every 5 s, give or take 20 % (open pages do not ask in step)
+    wait_time = between(4, 6)
 
     def on_start(self) -> None:
         self.etag = None
+        # people open the grid at any moment, not all in the same second as locust starts them
+        time.sleep(random.uniform(0, 5))
 
     @task
     def poll(self) -> None:
@@ -49,10 +56,10 @@ class Visitor(HttpUser):
         self.client.get(f"/{LIVE['slug']}/grid/", headers={"HX-Request": "true"}, name="grid")
 
 
-class Organiser(HttpUser):
+class Organiser(FastHttpUser):
     weight = 1
     fixed_count = 10
-    wait_time = between(0.5, 1.5)
+    wait_time = between(2, 5)  # a drag and drop takes a person 2 s at the very least
 
     def on_start(self) -> None:
         csrf = "".join(secrets.choice(string.ascii_letters + string.digits) for _ in range(32))

@@ -2,7 +2,9 @@
 
 Self-terminating (the last user to finish stops the run) and self-checking (on quitting it
 counts the votes in the database and sets the exit code). Loopback only: it refuses any other
-host. Used by tests/load/test_load.py for rows 1 and 16 of the reliability plan:
+host. FastHttpUser (geventhttpclient): locust shares the cores with the server, and it costs
+a fraction of the CPU of the requests-based HttpUser. Used by tests/load/test_load.py for
+rows 1 and 16 of the reliability plan:
 
     LOAD_DATA=seed.json LOAD_DSN=postgres://... VOTERS_FROM=0 USERS=200 VOTES=25 \\
     locust -f tests/load/votes.py --headless -u 200 -r 100 -t 120s --host http://127.0.0.1:PORT
@@ -20,7 +22,7 @@ import time
 from pathlib import Path
 
 import psycopg
-from locust import HttpUser, constant, events, task
+from locust import FastHttpUser, constant, events, task
 from locust.exception import StopUser
 
 COOKIES = json.loads(Path(os.environ["LOAD_DATA"]).read_text())
@@ -33,7 +35,7 @@ _ids, _done = itertools.count(), itertools.count(1)
 TALLY = {"acknowledged": 0, "retries": 0, "lost": 0}
 
 
-class Voter(HttpUser):
+class Voter(FastHttpUser):
     wait_time = constant(0)
 
     def on_start(self) -> None:

@@ -10,17 +10,28 @@ keeps a model of where every session should be. After every step:
 - a refused change (stale version, nothing to do) changes nothing, not even the version.
 
 Every session has its own host and every room seats everyone, so only stale versions and
-no-op moves are refused; the hard rules have their own tests (tests/test_grid_actions.py)."""
+no-op moves are refused; the hard rules have their own tests (tests/test_grid_actions.py).
+
+The counter-check: the same machine against deliberately broken actions (a move that does not
+look at the target cell, a change that records no usable undo) must fail, and Hypothesis must
+shrink the failure to a counterexample of a few steps."""
 
 import itertools
+import time
 
 import pytest
-from hypothesis import settings
+from django.db import transaction
+from hypothesis import Phase, settings
 from hypothesis import strategies as st
-from hypothesis.stateful import RuleBasedStateMachine, invariant, rule
+from hypothesis.stateful import (
+    RuleBasedStateMachine,
+    invariant,
+    rule,
+    run_state_machine_as_test,
+)
 
-from sessions_app import actions
-from sessions_app.models import Event, Participant, Placement
+from sessions_app import actions, grid
+from sessions_app.models import Event, GridChange, Participant, Placement
 from tests.factories import make_event, make_participant, make_room, make_session, make_slot
 
 SESSIONS, ROOMS, SLOTS = 6, 2, 3
@@ -30,6 +41,10 @@ _events = itertools.count()
 class GridMachine(RuleBasedStateMachine):
     def __init__(self) -> None:
         super().__init__()
+        # Each example in a savepoint, rolled back at teardown: the test's transaction does not
+        # grow with every example (hundreds when shrinking), so neither does an example's time.
+        self.example = transaction.atomic()
+        self.example.__enter__()
         self.event = make_event(
             slug=f"stateful-{next(_events)}", language="en", phase=Event.Phase.VOTING
         )
@@ -103,12 +118,88 @@ class GridMachine(RuleBasedStateMachine):
         assert len(cells) == len(set(cells)), "a cell holds two sessions"
         assert placed == self.where
 
+    def teardown(self) -> None:
+        transaction.set_rollback(True)
+        self.example.__exit__(None, None, None)
+
 
 @pytest.mark.django_db
 def test_grid_invariants_hold_under_random_changes() -> None:
-    from hypothesis.stateful import run_state_machine_as_test
-
     run_state_machine_as_test(
         GridMachine, settings=settings(max_examples=60, stateful_step_count=20, deadline=None)
     )
     print("grid state machine: 60 sequences x up to 20 changes, invariants held")
+
+
+# ---- the counter-check: injected bugs are caught, with a small counterexample -----------------
+
+
+@transaction.atomic
+def move_ignoring_the_target_cell(*, event, session, cell, version, by) -> GridChange:
+    """actions.move_session without its look at the target cell: the occupant stays put."""
+    actions._locked_event(event, version)
+    rows = {row[0]: row for row in grid.snapshot(event)}
+    source = rows.pop(session.pk, None)
+    target = None if cell is None else [cell[0].pk, cell[1].pk]
+    if (source[1:3] if source else None) == target:
+        raise actions.NothingToDo("there already")
+    if cell is not None:
+        rows[session.pk] = [session.pk, cell[0].pk, cell[1].pk, False]
+    return actions._write_grid(
+        event, list(rows.values()), kind=GridChange.Kind.MOVE, summary="moved", by=by
+    )
+
+
+def write_grid_without_undo(real):
+    """actions._write_grid that records the grid after the change as the one before it: the
+    change is made, but undoing it restores nothing."""
+
+    def write(event, rows, **kwargs) -> GridChange:
+        change = real(event, rows, **kwargs)
+        GridChange.objects.filter(pk=change.pk).update(before=change.after)
+        return change
+
+    return write
+
+
+BUGS = {
+    "move ignores the target cell": ("move_session", lambda real: move_ignoring_the_target_cell),
+    "change records no undo": ("_write_grid", write_grid_without_undo),
+}
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("bug", BUGS)
+def test_an_injected_bug_is_caught_with_a_small_counterexample(bug, monkeypatch) -> None:
+    name, broken = BUGS[bug]
+    monkeypatch.setattr(actions, name, broken(getattr(actions, name)))
+    started = time.monotonic()
+
+    with pytest.raises(Exception) as failure:  # whatever the bug trips: an invariant, the DB
+        run_state_machine_as_test(
+            GridMachine,
+            settings=settings(
+                max_examples=200,  # an upper bound: the search stops at the first failure
+                stateful_step_count=10,  # short failing runs shrink quickly
+                deadline=None,
+                database=None,  # always search afresh, never replay a saved failure
+                derandomize=True,  # the same search every run: reproducible, bounded time
+                phases=[Phase.generate, Phase.shrink],  # no "explain" phase: time
+            ),
+        )
+
+    seconds = time.monotonic() - started
+    notes = getattr(failure.value, "__notes__", [])
+    # the rules run, without the invariant checks between them and the teardown
+    steps = [
+        n
+        for n in notes
+        if n.startswith("state.") and not n.startswith(("state.sound(", "state.teardown("))
+    ]
+    print(
+        f"row 7, injected bug ({bug}): caught in {seconds:.1f} s with "
+        f"{type(failure.value).__name__}; shrunk to {len(steps)} steps: {'; '.join(steps)}"
+    )
+    assert "state = GridMachine()" in notes, notes  # Hypothesis's shrunk example, not a crash
+    assert 1 <= len(steps) <= 5
+    assert seconds < 60
