@@ -1314,7 +1314,12 @@ def request_report_builds(*, event: Event, fingerprint: str | None = None) -> li
         build, created = ReportBuild.objects.get_or_create(
             event=event, kind=kind, fingerprint=fingerprint
         )
-        if created or build.status == ReportBuild.Status.FAILED or report.is_stale(build):
+        start = created
+        if not created and (build.status == ReportBuild.Status.FAILED or report.is_stale(build)):
+            # locked and looked at again: of two organisers asking at once, one starts it
+            build = ReportBuild.objects.select_for_update().get(pk=build.pk)
+            start = build.status == ReportBuild.Status.FAILED or report.is_stale(build)
+        if start:
             _queue_report_build(build)
         builds.append(build)
     return builds

@@ -134,3 +134,27 @@ def test_toggling_one_vote_from_many_tabs_keeps_at_most_one_row():
     added = sum(a for a, _r in results)
     removed = sum(r for _a, r in results)
     assert added - removed == rows
+
+
+def test_twenty_organisers_restarting_a_failed_report_build_start_it_once():
+    from django_tasks_db.models import DBTaskResult
+
+    from sessions_app.exports import report
+    from sessions_app.models import ReportBuild
+
+    event = make_event(phase=Event.Phase.PUBLISHED)
+    fingerprint = report.fingerprint(event)
+    for kind in (ReportBuild.Kind.PDF, ReportBuild.Kind.ZIP):
+        ReportBuild.objects.create(
+            event=event, kind=kind, fingerprint=fingerprint, status="failed", attempt=1
+        )
+    tasks_before = DBTaskResult.objects.count()
+
+    _results, errors = run_together(
+        [lambda: actions.request_report_builds(event=event, fingerprint=fingerprint)] * 20
+    )
+
+    assert errors == []
+    builds = ReportBuild.objects.filter(event=event)
+    assert sorted(builds.values_list("status", "attempt")) == [("queued", 2), ("queued", 2)]
+    assert DBTaskResult.objects.count() - tasks_before == 2  # one new attempt each, not twenty
