@@ -445,8 +445,9 @@ def test_pdf_shows_reportlab_markup_in_user_text_as_text(event, organiser, run_t
 
     data = inflated(read_build(builds["pdf"]))
     text = " ".join(pdf_pages(read_build(builds["pdf"])))
-    assert f'<img src="{secret}"/> Tricky & <b>co</b>' in text
-    assert "a file and a site" in text
+    bare = "".join(text.split())  # a long title wraps where the temporary path makes it long
+    assert "".join(f'<img src="{secret}"/> Tricky & <b>co</b>'.split()) in bare
+    assert "afileandasite" in bare
     assert b"/Subtype /Image" not in data and b"root:x" not in data
     assert b"file:///etc/passwd" not in data
     assert b"https://example.org/ok" in data

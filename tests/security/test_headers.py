@@ -57,7 +57,9 @@ SECURITY_SETTINGS = [
 
 
 def production_settings(monkeypatch: pytest.MonkeyPatch) -> ModuleType:
-    for name in NOT_IN_PRODUCTION:
+    # DJANGO_ALLOW_ASYNC_UNSAFE stays: it is no setting, but what lets this process use the
+    # database while Playwright's event loop runs in it (a browser test may have run before)
+    for name in set(NOT_IN_PRODUCTION) - {"DJANGO_ALLOW_ASYNC_UNSAFE"}:
         monkeypatch.delenv(name, raising=False)
     for name, value in PRODUCTION_ENV.items():
         monkeypatch.setenv(name, value)
