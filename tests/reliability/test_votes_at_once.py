@@ -79,11 +79,9 @@ def test_no_vote_count_is_stored():
 KNOWN_INCREMENTS = {
     ("pitching.py", "pitch_round.version += 1"): "the round is locked (select_for_update)",
     ("exports/paper.py", "sign.shrink += 1"): "a layout loop on a local object, not a row",
-    # requeue_stale_report_builds locks its builds; request_report_builds does not, so two
-    # organisers retrying a failed build at the same moment could queue the same attempt twice
-    # (the build is idempotent, so the effect is a wasted build): reported in
-    # tests/reliability/README.md
-    ("actions.py", "build.attempt += 1"): "a report build, see above",
+    # both callers lock the build first (select_for_update); tests/test_concurrency.py has
+    # twenty organisers restart a failed build at once and one attempt queued
+    ("actions.py", "build.attempt += 1"): "the report build is locked",
 }
 
 
