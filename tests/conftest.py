@@ -2,6 +2,7 @@ from collections.abc import Callable
 
 import pytest
 from django.conf import settings as django_settings
+from django.core.cache import cache
 from django.core.management import call_command
 from django.utils import translation
 
@@ -17,6 +18,15 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
     if deselected:
         config.hook.pytest_deselected(items=deselected)
         items[:] = [item for item in items if not item.get_closest_marker("postgres")]
+
+
+@pytest.fixture(autouse=True)
+def empty_cache():
+    """Rendered grids, live-state tokens and sign-in counters live in the cache: every test
+    starts and ends without them."""
+    cache.clear()
+    yield
+    cache.clear()
 
 
 @pytest.fixture(autouse=True)

@@ -190,14 +190,14 @@ def warm_up(port: int, info: dict) -> None:
             raise RuntimeError(f"slides page: {answer[:200]!r}")
 
 
-def post_upload(port: int, info: dict, size: int, *, chunked: bool = False) -> Result:
-    """POST a multipart form (CSRF token, title, then a `size`-byte file made on the fly) and
-    return as soon as the server answers, whether or not the whole body went out."""
+def upload_form_framing(csrf: str) -> tuple[str, bytes, bytes]:
+    """The slides form as multipart (boundary, the bytes before the file's, the bytes after),
+    so that a client can send a file of any size between them without holding it."""
     boundary = uuid.uuid4().hex
     head = (
         f"--{boundary}\r\n"
         'Content-Disposition: form-data; name="csrfmiddlewaretoken"\r\n\r\n'
-        f"{info['csrf']}\r\n"
+        f"{csrf}\r\n"
         f"--{boundary}\r\n"
         'Content-Disposition: form-data; name="title"\r\n\r\n'
         "Big deck\r\n"
@@ -205,7 +205,13 @@ def post_upload(port: int, info: dict, size: int, *, chunked: bool = False) -> R
         'Content-Disposition: form-data; name="file"; filename="big.pdf"\r\n'
         "Content-Type: application/pdf\r\n\r\n"
     ).encode()
-    tail = f"\r\n--{boundary}--\r\n".encode()
+    return boundary, head, f"\r\n--{boundary}--\r\n".encode()
+
+
+def post_upload(port: int, info: dict, size: int, *, chunked: bool = False) -> Result:
+    """POST a multipart form (CSRF token, title, then a `size`-byte file made on the fly) and
+    return as soon as the server answers, whether or not the whole body went out."""
+    boundary, head, tail = upload_form_framing(info["csrf"])
     length = len(head) + size + len(tail)
     headers = [
         f"POST {info['url']} HTTP/1.1",

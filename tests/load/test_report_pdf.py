@@ -22,13 +22,14 @@ from __future__ import annotations
 import json
 import os
 import resource
-import subprocess
 import sys
 import time
 from pathlib import Path
 
 import pypdfium2
 import pytest
+
+from tests.load.cpu import figures_of_a_fresh_process
 
 pytestmark = pytest.mark.load
 
@@ -37,20 +38,6 @@ SESSIONS = 300
 DECK_MB = 0.05  # the slide decks only show as a size in the PDF; the ZIP test has big ones
 MAX_SECONDS = float(os.environ.get("OOCAMP_REPORT_PDF_MAX_SECONDS", "5"))
 MAX_MIB = 200
-
-
-def run_child(workdir: Path) -> dict:
-    env = {k: v for k, v in os.environ.items() if k != "OOCAMP_REPORT_TEST_PAUSE"}
-    result = subprocess.run(
-        [sys.executable, __file__, str(workdir)],
-        cwd=ROOT,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=600,
-    )
-    assert result.returncode == 0, result.stderr[-3000:]
-    return json.loads(result.stdout.strip().splitlines()[-1])
 
 
 def pdf_text(path: str) -> tuple[int, str]:
@@ -63,7 +50,7 @@ def pdf_text(path: str) -> tuple[int, str]:
 
 
 def test_row_13_report_pdf_of_300_sessions_fast_small_dutch_and_stable(tmp_path) -> None:
-    figures = run_child(tmp_path)
+    figures = figures_of_a_fresh_process(__file__, tmp_path, timeout=600)
 
     (pages, text), (pages_again, _text) = (pdf_text(run["file"]) for run in figures["runs"])
     first, second = figures["runs"]

@@ -16,15 +16,15 @@ from __future__ import annotations
 
 import hashlib
 import json
-import os
 import resource
-import subprocess
 import sys
 import time
 import zipfile
 from pathlib import Path, PurePosixPath
 
 import pytest
+
+from tests.load.cpu import figures_of_a_fresh_process
 
 pytestmark = pytest.mark.load
 
@@ -43,17 +43,7 @@ def sha256(stream) -> str:
 
 
 def test_row_14_event_zip_of_100_decks_streamed_small_safe_and_only_its_own(tmp_path) -> None:
-    env = {k: v for k, v in os.environ.items() if k != "OOCAMP_REPORT_TEST_PAUSE"}
-    result = subprocess.run(
-        [sys.executable, __file__, str(tmp_path)],
-        cwd=ROOT,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=900,
-    )
-    assert result.returncode == 0, result.stderr[-3000:]
-    figures = json.loads(result.stdout.strip().splitlines()[-1])
+    figures = figures_of_a_fresh_process(__file__, tmp_path, timeout=900)
 
     with zipfile.ZipFile(figures["zip"]) as archive:
         names = archive.namelist()

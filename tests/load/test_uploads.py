@@ -35,6 +35,7 @@ from pathlib import Path
 import psycopg
 import pytest
 
+from bench.uploads.run import upload_form_framing
 from tests.load.server import Server
 
 pytestmark = pytest.mark.load
@@ -114,19 +115,7 @@ def post_upload(
     stop sending as soon as the server answers or drops the connection. `rate`: bytes per
     second at most. Chunked: no Content-Length, http.client frames the body."""
     info = server.info
-    boundary = secrets.token_hex(16)
-    head = (
-        f"--{boundary}\r\n"
-        'Content-Disposition: form-data; name="csrfmiddlewaretoken"\r\n\r\n'
-        f"{info['csrf']}\r\n"
-        f"--{boundary}\r\n"
-        'Content-Disposition: form-data; name="title"\r\n\r\n'
-        "Big deck\r\n"
-        f"--{boundary}\r\n"
-        'Content-Disposition: form-data; name="file"; filename="big.pdf"\r\n'
-        "Content-Type: application/pdf\r\n\r\n"
-    ).encode()
-    tail = f"\r\n--{boundary}--\r\n".encode()
+    boundary, head, tail = upload_form_framing(info["csrf"])
     headers = {
         "Content-Type": f"multipart/form-data; boundary={boundary}",
         "Cookie": f"{info['session_cookie']}={info['session']}; "

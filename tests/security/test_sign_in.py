@@ -15,7 +15,6 @@ import pytest
 import time_machine
 from django.conf import settings
 from django.contrib.sessions.models import Session as DjangoSession
-from django.core.cache import cache
 from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
@@ -25,13 +24,6 @@ from sessions_app.models import Participant, SignInLink, SignInRequest
 from tests.factories import make_event, make_participant, make_sign_in_link, make_user
 
 TOKEN_IN_MAIL = re.compile(r"/signin/([^/\s]+)/")
-
-
-@pytest.fixture(autouse=True)
-def empty_cache():
-    cache.clear()
-    yield
-    cache.clear()
 
 
 @pytest.fixture

@@ -13,7 +13,6 @@ from datetime import timedelta
 
 import pytest
 import time_machine
-from django.core.cache import cache
 from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
@@ -27,13 +26,6 @@ from tests.factories import make_event, make_participant, make_sign_in_link, mak
 PASSWORD = "correct horse battery staple"
 WRONG_CODE = "This code is not right. Enter the 6-digit code your authenticator app shows now."
 REUSED = "This code was used already. Wait for the next one and enter that."
-
-
-@pytest.fixture(autouse=True)
-def empty_cache():
-    cache.clear()
-    yield
-    cache.clear()
 
 
 @pytest.fixture

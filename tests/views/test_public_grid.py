@@ -25,14 +25,6 @@ pytestmark = pytest.mark.django_db
 CELL = re.compile(r"<td><span class=\"timetable-room\">")
 
 
-@pytest.fixture(autouse=True)
-def empty_cache():
-    """Rendered grids and version tokens live in the cache: every test starts without them."""
-    cache.clear()
-    yield
-    cache.clear()
-
-
 @pytest.fixture
 def client() -> Client:
     """A visitor whose browser asks for English."""
