@@ -1,6 +1,7 @@
 """Row 12: the PDFs (event report, door signs, session cards, anything through
-`exports.pdf.render_pdf`) cannot read local files or reach the network. Every URL WeasyPrint
-asks for goes through `SafeURLFetcher`, which serves `data:` URIs and our own static files read
+`exports.pdf.render_pdf`) cannot read local files or reach the network. The event report is laid
+out by ReportLab from escaped text and a fixed set of tags, with no image or file reference to
+follow; every URL WeasyPrint (door signs, cards) asks for goes through `SafeURLFetcher`, which serves `data:` URIs and our own static files read
 from disk, and refuses everything else. The attacks: `file:///etc/passwd` as an image, a
 stylesheet and a PDF attachment, `http://127.0.0.1:<port>` (a server that counts hits), a static
 path that climbs out; stored in every text field of an event and also handed to the renderer raw.
