@@ -31,9 +31,14 @@ def activate_event_language(request: HttpRequest, event: Event) -> None:
         request.LANGUAGE_CODE = event.language
 
 
+def _participations(request: HttpRequest) -> dict[int, Participant | None]:
+    """The visitor's participations looked up during this request, by event id."""
+    return request.__dict__.setdefault("_oocamp_participants", {})
+
+
 def participant_for(request: HttpRequest, event: Event) -> Participant | None:
     """The visitor's participation in `event`, or None (looked up once per request)."""
-    cache = request.__dict__.setdefault("_oocamp_participants", {})
+    cache = _participations(request)
     if event.pk not in cache:
         user = request.user
         cache[event.pk] = (
@@ -96,7 +101,7 @@ def participant_required(view: Callable[..., HttpResponse]) -> Callable[..., Htt
             event = get_object_or_404(Event, slug=slug)
         else:
             event = participant.event
-            request.__dict__.setdefault("_oocamp_participants", {})[event.pk] = participant
+            _participations(request)[event.pk] = participant
         activate_event_language(request, event)
         if participant is None:
             messages.info(request, _("Join the event first; it takes a few seconds."))

@@ -1267,13 +1267,8 @@ def make_attachment_thumbnail(attachment) -> bool:
     rendered (the attachment stays, with an icon) or was replaced meanwhile."""
     if not attachment.file or attachment.content_type != uploads.PDF.content_type:
         return False
-    try:
-        path = attachment.file.path
-    except NotImplementedError:  # a storage without local paths
-        with attachment.file.open("rb") as stored:
-            png = uploads.render_pdf_thumbnail(stored)
-    else:
-        png = uploads.render_pdf_thumbnail(path)
+    with attachment.file.open("rb") as stored:  # any storage, local or not
+        png = uploads.render_pdf_thumbnail(stored)
     if png is None:
         return False
     storage = attachment.thumbnail.storage

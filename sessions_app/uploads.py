@@ -207,14 +207,14 @@ def download_name(title: str, extension: str) -> str:
 # ---- thumbnails ------------------------------------------------------------------------------
 
 
-def render_pdf_thumbnail(file: IO[bytes] | str, *, width: int = THUMBNAIL_WIDTH) -> bytes | None:
+def render_pdf_thumbnail(file: IO[bytes], *, width: int = THUMBNAIL_WIDTH) -> bytes | None:
     """A PNG of the first page, `width` pixels wide, or None if the PDF cannot be rendered (a
-    corrupt or encrypted file is still a fine attachment; it just shows an icon)."""
+    corrupt or encrypted file is still a fine attachment; it just shows an icon). PDFium reads
+    from the open file what it needs, not the whole file into memory."""
     import pypdfium2 as pdfium
 
     try:
-        data = file if isinstance(file, str) else file.read()
-        document = pdfium.PdfDocument(data)
+        document = pdfium.PdfDocument(file)
         try:
             if len(document) == 0:
                 return None

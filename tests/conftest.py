@@ -29,6 +29,13 @@ def empty_cache():
     cache.clear()
 
 
+@pytest.fixture
+def uncached_live_state(settings):
+    """Feeds and grids read the event at most every 2 s (sessions_app/live.py): not within a
+    test, which changes it and asks again at once."""
+    settings.OOCAMP_GRID_STATE_SECONDS = 0
+
+
 @pytest.fixture(autouse=True)
 def english_outside_requests():
     """Code called outside a request (actions, commands) speaks the default language, Dutch;

@@ -6,7 +6,6 @@ import csv
 import io
 
 import pytest
-from django.core.cache import cache
 from django.db import connection
 from django.test import Client
 from django.urls import reverse
@@ -23,15 +22,7 @@ from tests.factories import (
     make_vote,
 )
 
-pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture(autouse=True)
-def fresh_state(settings):
-    settings.OOCAMP_GRID_STATE_SECONDS = 0
-    cache.clear()
-    yield
-    cache.clear()
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("uncached_live_state")]
 
 
 def rows(body: bytes, delimiter: str = ";") -> list[list[str]]:

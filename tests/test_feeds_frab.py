@@ -11,7 +11,6 @@ from pathlib import Path
 
 import jsonschema
 import pytest
-from django.core.cache import cache
 from django.db import connection
 from django.test import Client
 from django.urls import reverse
@@ -32,7 +31,7 @@ from tests.factories import (
     make_theme,
 )
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("uncached_live_state")]
 
 # Copies of the official frab/c3voc schemas (../shared/schemas, byte for byte as of 2026-11-29):
 # CI runs on a clone where that folder is not beside the checkout.
@@ -91,15 +90,6 @@ def json_events(document: dict) -> list[dict]:
         for items in day["rooms"].values()
         for item in items
     ]
-
-
-@pytest.fixture(autouse=True)
-def fresh_state(settings):
-    """Feeds are cached and the event is read at most every 2 s: not within a test."""
-    settings.OOCAMP_GRID_STATE_SECONDS = 0
-    cache.clear()
-    yield
-    cache.clear()
 
 
 @pytest.fixture

@@ -7,7 +7,6 @@ from types import SimpleNamespace
 from zoneinfo import ZoneInfo
 
 import pytest
-from django.core.cache import cache
 from django.test import Client
 from django.urls import reverse
 from icalendar import Calendar
@@ -26,15 +25,7 @@ from tests.factories import (
 )
 from tests.test_feeds_frab import NASTY, long_text
 
-pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture(autouse=True)
-def fresh_state(settings):
-    settings.OOCAMP_GRID_STATE_SECONDS = 0
-    cache.clear()
-    yield
-    cache.clear()
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("uncached_live_state")]
 
 
 @pytest.fixture

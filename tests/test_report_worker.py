@@ -19,36 +19,16 @@ from pathlib import Path
 import pypdfium2
 import pytest
 
-ROOT = Path(__file__).resolve().parent.parent
+from tests.processes import ROOT, manage, sqlite_env
+
 DEMO = ROOT / "demo" / "oocamp-2012.zip"
 
 
 @pytest.fixture
 def worker_env(tmp_path) -> dict[str, str]:
-    env = {
-        **os.environ,
-        "DATABASE_URL": f"sqlite:///{tmp_path / 'worker.sqlite3'}",
-        "MEDIA_ROOT": str(tmp_path / "media"),
-        "DEBUG": "1",
-        "PYTHONUNBUFFERED": "1",
-    }
-    env.pop("OOCAMP_REPORT_TEST_PAUSE", None)
-    manage(env, "migrate", "--no-input", "-v", "0")
+    env = sqlite_env(tmp_path, "worker")
     manage(env, "import_event", str(DEMO))
     return env
-
-
-def manage(env: dict[str, str], *args: str) -> str:
-    result = subprocess.run(
-        [sys.executable, "manage.py", *args],
-        cwd=ROOT,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=300,
-    )
-    assert result.returncode == 0, result.stderr[-3000:]
-    return result.stdout
 
 
 def shell(env: dict[str, str], code: str) -> str:

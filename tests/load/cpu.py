@@ -3,8 +3,7 @@
 CPU seconds spent by the parts of a load run: the app (gunicorn), the database (PostgreSQL's
 backends) and the load generator (locust). Latency on a shared machine depends on what else
 runs; CPU per request does much less, so the figures say how much of the latency is the app.
-Read from /proc (Linux), before and after a run: `delta = used(after) - used(before)`. And
-the peak memory of one job, run in a fresh process of its own."""
+Read from /proc (Linux), before and after a run: `delta = used(after) - used(before)`."""
 
 from __future__ import annotations
 
@@ -51,25 +50,3 @@ def per_request(before: dict[str, float], after: dict[str, float], requests: int
     return ", ".join(
         f"{group} {1000 * (after[group] - before[group]) / requests:.1f} ms" for group in after
     )
-
-
-def figures_of_a_fresh_process(script: str, workdir: Path, *, timeout: int) -> dict:
-    """Run `python script workdir` in a process of its own (its peak memory is then its own,
-    not the test runner's) and return the JSON it prints last."""
-    import json
-    import subprocess
-    import sys
-
-    root = Path(__file__).resolve().parents[2]
-    env = {k: v for k, v in os.environ.items() if k != "OOCAMP_REPORT_TEST_PAUSE"}
-    env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(root), env.get("PYTHONPATH")]))
-    result = subprocess.run(
-        [sys.executable, script, str(workdir)],
-        cwd=root,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=timeout,
-    )
-    assert result.returncode == 0, result.stderr[-3000:]
-    return json.loads(result.stdout.strip().splitlines()[-1])

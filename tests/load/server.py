@@ -17,6 +17,8 @@ from pathlib import Path
 
 import psycopg
 
+from tests.processes import manage
+
 ROOT = Path(__file__).resolve().parents[2]
 POSTGRES = os.environ.get("OOCAMP_LOAD_POSTGRES", "postgres://postgres@127.0.0.1:5432")
 DATABASE = "oocamp_load"
@@ -70,12 +72,7 @@ class Server:
         return f"http://127.0.0.1:{self.port}"
 
     def manage(self, *args: str) -> str:
-        result = subprocess.run(
-            [sys.executable, "manage.py", *args], cwd=ROOT, env=self.env,
-            capture_output=True, text=True, timeout=300,
-        )  # fmt: skip
-        assert result.returncode == 0, result.stderr[-3000:]
-        return result.stdout
+        return manage(self.env, *args)
 
     def create_database(self, *, seed: bool = True) -> None:
         with psycopg.connect(f"{POSTGRES}/postgres", autocommit=True) as c:

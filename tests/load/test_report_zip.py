@@ -24,7 +24,7 @@ from pathlib import Path, PurePosixPath
 
 import pytest
 
-from tests.load.cpu import figures_of_a_fresh_process
+from tests.processes import figures_of_a_fresh_process
 
 pytestmark = pytest.mark.load
 

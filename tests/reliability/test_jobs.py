@@ -15,38 +15,17 @@ import subprocess
 import sys
 import time
 from collections import Counter
-from pathlib import Path
 
 import pytest
 
-ROOT = Path(__file__).resolve().parents[2]
+from tests.processes import ROOT, manage, sqlite_env
+
 JOBS = 6
 
 
 @pytest.fixture
 def env(tmp_path) -> dict[str, str]:
-    env = {
-        **os.environ,
-        "DATABASE_URL": f"sqlite:///{tmp_path / 'jobs.sqlite3'}",
-        "MEDIA_ROOT": str(tmp_path / "media"),
-        "DEBUG": "1",
-        "PYTHONUNBUFFERED": "1",
-    }
-    manage(env, "migrate", "--no-input", "-v", "0")
-    return env
-
-
-def manage(env: dict[str, str], *args: str) -> str:
-    result = subprocess.run(
-        [sys.executable, "manage.py", *args],
-        cwd=ROOT,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=120,
-    )
-    assert result.returncode == 0, result.stderr[-3000:]
-    return result.stdout
+    return sqlite_env(tmp_path, "jobs")
 
 
 def statuses(env: dict[str, str]) -> Counter:

@@ -43,6 +43,7 @@ import psycopg
 import pytest
 import redis
 
+from tests.processes import manage
 from tests.scaleout.scenario import LIVE, MARK, SHOWN
 
 pytestmark = pytest.mark.scaleout
@@ -158,16 +159,7 @@ class Cluster:
         return self.procs[name]
 
     def manage(self, *args: str, timeout: float = 90) -> str:
-        result = subprocess.run(
-            [sys.executable, "manage.py", *args],
-            cwd=ROOT,
-            env=self.env,
-            capture_output=True,
-            text=True,
-            timeout=timeout,
-        )
-        assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-3000:]
-        return result.stdout
+        return manage(self.env, *args, timeout=timeout)
 
     def scenario(self, function: str) -> dict:
         code = f"from tests.scaleout import scenario; scenario.{function}()"

@@ -2,7 +2,7 @@
 will ever pick up.
 
 Why: Django streams an upload larger than FILE_UPLOAD_MAX_MEMORY_SIZE into a temporary file
-(`tmpXXXXXXXX.upload.<ext>` in FILE_UPLOAD_TEMP_DIR) and deletes it when the request ends. A
+(`tmp<random letters>.upload.<ext>` in FILE_UPLOAD_TEMP_DIR) and deletes it when the request ends. A
 worker killed in the middle of an upload (a restart, a timeout, the OOM killer) never gets
 there, and the half-received file stays until the disk is full. Run this hourly from cron; the
 default age leaves any upload still in progress alone."""
