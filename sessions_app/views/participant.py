@@ -93,13 +93,21 @@ def _pitch(event: Event) -> dict:
         return {}
     pitch_round = PitchRound.objects.filter(event=event).select_related("event").first()
     running = pitch_round is not None and pitch_round.state != PitchRound.State.READY
+    if not running:
+        # no token: the first check finds it "changed" and fetches the (empty) box once,
+        # which spares every page view of the board the state's queries
+        return {"pitch_live": True, "pitch_poll": 2, "pitch": None, "pitch_token": ""}
+    # a step between reading the round and its state would show the old pitch under the new
+    # state until the next step; a state that is not this round's is left out, so that the
+    # phone's next check fetches the box again
+    token = live.pitch_state(event.slug) or ""
+    if not token.startswith(f"{pitch_round.version}-{pitch_round.state}-"):
+        token = ""
     return {
         "pitch_live": True,
-        "pitch_poll": 1 if running else 2,
-        "pitch": pitching.stage(event, pitch_round) if running else None,
-        # before the round, no token: the first check finds it "changed" and fetches the
-        # (empty) box once, which spares every page view of the board the state's queries
-        "pitch_token": live.pitch_state(event.slug) if running else "",
+        "pitch_poll": 1,
+        "pitch": pitching.stage(event, pitch_round),
+        "pitch_token": token,
     }
 
 

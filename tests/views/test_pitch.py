@@ -3,12 +3,14 @@ the beamer, the state that the pages poll (ETag, 304, a new token after a step o
 proposal), the phones' "now pitching" with its vote button (and its twin in the list), the
 redirect to the grid once published, "Accept and publish", and who may do what."""
 
+import re
+
 import pytest
 from django.core.cache import cache
 from django.test import Client
 from django.urls import reverse
 
-from sessions_app import pitching
+from sessions_app import live, pitching
 from sessions_app.models import Event, GridProposal, PitchRound, Vote
 from tests.factories import (
     make_event,
@@ -172,6 +174,39 @@ def test_the_phone_shows_the_pitch_with_its_vote_button(moderator, phone, event)
     assert 'id="pitch-vote-' in page.text  # its own ids, beside the list's copy
     assert fragment.text.lstrip().startswith('<section id="pitch-now"')
     assert "Opvoeden in armoede" in fragment.text and "<html" not in fragment.text
+
+
+@pytest.mark.parametrize(
+    ("who", "name", "headers"),
+    [
+        ("phone", "participant:proposals", {"hx-request": "true", "hx-target": "pitch-now"}),
+        ("moderator", "organiser:pitch", {}),
+        ("moderator", "organiser:pitch-beamer", {"hx-request": "true"}),
+    ],
+)
+def test_a_step_while_a_page_is_read_makes_it_ask_again_instead_of_sticking(
+    request, moderator, monkeypatch, event, who, name, headers
+):
+    """The moderator's next step lands while a page is being put together, just before it
+    reads the round's state: the page may show the old pitch, but then not under the new
+    state, or the polling page would keep the old pitch until the step after."""
+    client = request.getfixturevalue(who)
+    step(moderator, event, "start")
+    read_state = live.pitch_state
+
+    def state_after_a_step(slug: str) -> str | None:
+        monkeypatch.setattr(live, "pitch_state", read_state)  # once
+        round_now = pitching.round_for(event)
+        pitching.advance(event=event, version=round_now.version)
+        return read_state(slug)
+
+    monkeypatch.setattr(live, "pitch_state", state_after_a_step)
+    page = client.get(url(name, event), headers=headers)
+
+    now_on = pitching.queue(event).current.title
+    shown_on = re.search(r'class="pitch-title">(?:<a [^>]*>)?([^<]*)<', page.text).group(1)
+    shown_version = re.search(r'data-version="([^"]*)"', page.text).group(1)
+    assert shown_on == now_on or shown_version != live.pitch_state(event.slug)
 
 
 def test_before_the_round_the_phone_page_waits_for_it_quietly(phone, event):

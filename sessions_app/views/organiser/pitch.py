@@ -36,6 +36,9 @@ STEPS: dict[str, Callable[..., PitchRound]] = {
 
 
 def _context(event: Event, feedback: str = "", error: bool = False) -> dict:
+    # the state before what it stands for: a step between the two reads makes the page ask
+    # once more, instead of showing the old step under the new state for good
+    token = live.pitch_state(event.slug)
     event.refresh_from_db(fields=["phase", "grid_version"])
     queue = pitching.queue(event)
     results = sorted(
@@ -44,7 +47,7 @@ def _context(event: Event, feedback: str = "", error: bool = False) -> dict:
     )
     return {
         "event": event,
-        "token": live.pitch_state(event.slug),
+        "token": token,
         "remaining": pitching.remaining(queue.round),
         "queue": queue,
         "round": queue.round,
@@ -120,12 +123,13 @@ def beamer(request: HtmxHttpRequest, event: Event) -> HttpResponse:
     if event.grid_published:
         now = reverse("public:now", args=[event.slug])
         return HttpResponseClientRedirect(now) if request.htmx else redirect(now)
+    token = live.pitch_state(event.slug)  # before the queue, as in _context
     queue = pitching.queue(event)
     context = {
         "event": event,
         "queue": queue,
         "round": queue.round,
-        "token": live.pitch_state(event.slug),
+        "token": token,
         "remaining": pitching.remaining(queue.round),
     }
     if request.htmx and not request.htmx.history_restore_request:
