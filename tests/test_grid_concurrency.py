@@ -10,6 +10,7 @@ from collections import Counter
 from collections.abc import Callable
 
 import pytest
+from django.conf import settings
 from django.db import IntegrityError, connection, transaction
 from django.db.models import Count
 from django.test import Client
@@ -196,7 +197,8 @@ def test_through_http_one_200_per_version_and_409_for_the_others(setup):
     clients = []
     for n in range(THREADS):
         person = make_participant(event, name=f"Organiser {n}", role=Participant.Role.ORGANISER)
-        client = Client(headers={"accept-language": "en"})
+        client = Client()
+        client.cookies[settings.LANGUAGE_COOKIE_NAME] = "nl" if n % 2 else "en"  # their choice
         client.force_login(person.user)
         clients.append(client)
     move_url = reverse("organiser:move", args=[event.slug])
@@ -213,8 +215,11 @@ def test_through_http_one_200_per_version_and_409_for_the_others(setup):
             data |= {"room": room.pk, "slot": slot.pk}
             response = clients[number].post(move_url, data, headers={"hx-request": "true"})
             statuses[response.status_code] += 1
-            if response.status_code == 409:
-                assert "Someone else changed the grid just now." in response.text
+            if response.status_code == 409:  # in the organiser's language
+                assert (
+                    "Iemand anders wijzigde net het rooster." if number % 2
+                    else "Someone else changed the grid just now."
+                ) in response.text  # fmt: skip
             read.wait(timeout=30)
         return statuses
 

@@ -18,6 +18,7 @@ from django.db import connection
 from django.test import Client
 from django.urls import reverse
 
+from sessions_app import actions
 from sessions_app.models import Event, Session, Vote
 from tests.factories import make_event, make_participant, make_session
 
@@ -27,7 +28,18 @@ THREADS, ROUNDS = 50, 5
 
 @pytest.mark.postgres
 @pytest.mark.django_db(transaction=True)
-def test_fifty_identical_votes_at_once_make_one_row():
+def test_fifty_identical_votes_at_once_make_one_row(monkeypatch):
+    created: list[int] = []  # the session of every vote the action reports as added
+    cast_vote = actions.cast_vote
+
+    def counted(*, participant, session) -> bool:
+        added = cast_vote(participant=participant, session=session)
+        if added:
+            with lock:
+                created.append(session.pk)
+        return added
+
+    monkeypatch.setattr(actions, "cast_vote", counted)
     event = make_event(phase=Event.Phase.VOTING)
     sessions = [make_session(event) for _ in range(ROUNDS)]
     voter = make_participant(event)
@@ -63,11 +75,14 @@ def test_fifty_identical_votes_at_once_make_one_row():
             thread.join()
 
     rows = [Vote.objects.filter(participant=voter, session=s).count() for s in sessions]
+    added = [created.count(s.pk) for s in sessions]
     print(f"same vote x {THREADS} at once, {ROUNDS} rounds: rows per round {rows}, "
-          f"answers {sorted(set(statuses))}, errors {len(errors)}")  # fmt: skip
+          f"'created' per round {added}, answers {sorted(set(statuses))}, "
+          f"errors {len(errors)}")  # fmt: skip
     assert errors == []
     assert statuses == [200] * THREADS * ROUNDS
     assert rows == [1] * ROUNDS
+    assert added == [1] * ROUNDS
 
 
 def test_no_vote_count_is_stored():

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from datetime import time
 
 import pytest
+from django.conf import settings
 from django.contrib.messages import get_messages
 from django.db import connection
 from django.test import Client
@@ -247,6 +248,23 @@ def test_stale_version_answers_409_with_the_message_and_the_fresh_grid(organiser
     )
     assert 'name="version" value="1"' in response.text  # the fresh grid's version
     assert f'data-session="{camp.data.pk}"' in response.text
+    assert where(camp.event) == {"Open data": ("Big", "11:00")}
+
+
+def test_a_dutch_organiser_on_a_stale_grid_reads_why_in_dutch(camp):
+    organiser = Client()
+    organiser.cookies[settings.LANGUAGE_COOKIE_NAME] = "nl"  # chose Dutch on an English event
+    organiser.force_login(camp.organiser.user)
+    stale = move_data(camp, camp.budget, camp.small, camp.noon)
+    organiser.post(url("move", camp.event), move_data(camp, camp.data, camp.big, camp.noon))
+
+    response = htmx(organiser, url("move", camp.event), stale)
+
+    assert response.status_code == 409
+    assert (
+        "Iemand anders wijzigde net het rooster. Hier is het nieuwe rooster; probeer opnieuw."
+        in response.text
+    )
     assert where(camp.event) == {"Open data": ("Big", "11:00")}
 
 
