@@ -7,6 +7,7 @@ from datetime import datetime
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.template.defaultfilters import filesizeformat
 from django.utils.text import slugify
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext_lazy
@@ -724,7 +725,21 @@ class AttachmentFileForm(forms.Form):
             raise ValidationError(_("This file is empty."), code="empty")
         if upload.size > uploads.max_upload_bytes():
             raise ValidationError(uploads_too_large_message(), code="too_large")
-        file_type = uploads.sniff(upload)
+        try:
+            file_type = uploads.sniff(upload)
+        except uploads.ZipBomb:
+            raise ValidationError(
+                _(
+                    "This file holds more than %(members)d parts or unpacks to more than "
+                    "%(size)s: that is not a presentation. Save the slides again, or as a PDF, "
+                    "and upload that."
+                )
+                % {
+                    "members": uploads.MAX_ZIP_MEMBERS,
+                    "size": filesizeformat(uploads.MAX_ZIP_UNPACKED),
+                },
+                code="type",
+            ) from None
         if file_type is None:
             raise ValidationError(
                 _(
@@ -758,8 +773,6 @@ class AttachmentReplaceForm(AttachmentFileForm):
 
 
 def uploads_too_large_message() -> str:
-    from django.template.defaultfilters import filesizeformat
-
     from sessions_app import uploads
 
     return _("This file is too large: the limit is %(limit)s per file.") % {

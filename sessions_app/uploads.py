@@ -36,8 +36,18 @@ logger = logging.getLogger(__name__)
 
 # Room for the form fields and the multipart boundaries around the file itself.
 MULTIPART_OVERHEAD = 64 * 1024
-# ZIP-based types: more members than this is not a presentation we want to keep.
-MAX_ZIP_MEMBERS = 10_000
+# ZIP-based types (PPTX, ODP, Keynote): a deck of a few hundred slides has hundreds of members
+# and unpacks to about its own size (its images are compressed already). More members, or more
+# than this unpacked (as the ZIP's directory declares it), is a ZIP bomb, not slides: whoever
+# opens it later (the event's ZIP, a PowerPoint) would unpack it.
+MAX_ZIP_MEMBERS = 2000
+MAX_ZIP_UNPACKED = 1024**3
+
+
+class ZipBomb(Exception):
+    """A ZIP-based file with too many members or too many bytes inside."""
+
+
 THUMBNAIL_WIDTH = 480
 
 
@@ -140,8 +150,9 @@ KNOWN_TYPES = {t.content_type: t for t in (PDF, PPTX, ODP, KEY, PNG, JPEG)}
 
 
 def sniff(file: IO[bytes]) -> FileType | None:
-    """The type of `file` from its content, or None if it is none we accept. Leaves the file
-    at position 0. Never looks at the name or at what the client said."""
+    """The type of `file` from its content, or None if it is none we accept (ZipBomb for a ZIP
+    over the limits above). Leaves the file at position 0. Never looks at the name or at what
+    the client said."""
     file.seek(0)
     head = file.read(16)
     file.seek(0)
@@ -165,8 +176,10 @@ def _sniff_zip(file: IO[bytes]) -> FileType | None:
     try:
         with zipfile.ZipFile(file) as archive:
             infos = archive.infolist()
-            if not infos or len(infos) > MAX_ZIP_MEMBERS:
+            if not infos:
                 return None
+            if len(infos) > MAX_ZIP_MEMBERS or sum(i.file_size for i in infos) > MAX_ZIP_UNPACKED:
+                raise ZipBomb(f"{len(infos)} members, {sum(i.file_size for i in infos)} bytes")
             names = {info.filename for info in infos}
             if "mimetype" in names:
                 with archive.open("mimetype") as member:

@@ -248,6 +248,45 @@ BAD_FILES = {
 }
 
 
+def zip_bomb_of_many_members() -> bytes:
+    """A PPTX by its members, with one more member than any deck needs."""
+    members = {f"ppt/slides/slide{n}.xml": b"<p:sld/>" for n in range(uploads.MAX_ZIP_MEMBERS)}
+    return zip_bytes({"[Content_Types].xml": b"<Types/>", **members})
+
+
+def zip_bomb_of_a_gigabyte() -> bytes:
+    """A PPTX by its members that unpacks to 1 GiB and a byte: 4.5 MB of zeros, deflated."""
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED, compresslevel=1) as archive:
+        archive.writestr("[Content_Types].xml", b"<Types/>")
+        with archive.open("ppt/media/image1.png", "w", force_zip64=True) as member:
+            chunk = bytes(16 * 1024 * 1024)
+            for _ in range(uploads.MAX_ZIP_UNPACKED // len(chunk)):
+                member.write(chunk)
+            member.write(b"\0")
+    return buffer.getvalue()
+
+
+@pytest.mark.parametrize("bomb", [zip_bomb_of_many_members, zip_bomb_of_a_gigabyte])
+def test_a_zip_bomb_as_slides_is_refused_unopened(host_client, session, media_root, bomb):
+    response = post_file(host_client, session, "deck.pptx", bomb(), title="Kept title")
+
+    assert response.status_code == 415
+    assert "that is not a presentation" in response.content.decode()
+    assert Attachment.objects.count() == 0
+    assert stored_files(media_root) == []
+
+
+def test_a_deck_just_within_the_zip_limits_is_kept(host_client, session, media_root):
+    members = {f"ppt/slides/slide{n}.xml": b"<p:sld/>" for n in range(uploads.MAX_ZIP_MEMBERS - 1)}
+    data = zip_bytes({"[Content_Types].xml": b"<Types/>", **members})
+
+    response = post_file(host_client, session, "deck.pptx", data)
+
+    assert response.status_code == 302
+    assert Attachment.objects.get().content_type == uploads.PPTX.content_type
+
+
 @pytest.mark.parametrize("case", list(BAD_FILES))
 def test_bad_files_are_refused_and_nothing_is_stored(host_client, session, media_root, case):
     name, data, message, status = BAD_FILES[case]
