@@ -17,9 +17,9 @@ The counter-check: the same machine against deliberately broken actions (a move 
 look at the target cell, a change that records no usable undo) must fail, and Hypothesis must
 shrink the failure to a counterexample of a few steps."""
 
-import itertools
 import os
 import time
+from dataclasses import dataclass
 
 import pytest
 from django.db import transaction
@@ -33,29 +33,58 @@ from hypothesis.stateful import (
 )
 
 from sessions_app import actions, grid
-from sessions_app.models import Event, GridChange, Participant, Placement
+from sessions_app.models import Event, GridChange, Participant, Placement, Room, Session, Slot
 from tests.factories import make_event, make_participant, make_room, make_session, make_slot
 
 SESSIONS, ROOMS, SLOTS = 6, 2, 3
-_events = itertools.count()
+
+
+@dataclass(frozen=True)
+class World:
+    """The event every sequence starts from: made once per test, not once per sequence."""
+
+    event: int
+    organiser: int
+    rooms: list[int]
+    slots: list[int]
+    sessions: list[int]
+
+
+@pytest.fixture
+def world() -> World:
+    event = make_event(slug="stateful", language="en", phase=Event.Phase.VOTING)
+    organiser = make_participant(event, "Olga", role=Participant.Role.ORGANISER)
+    rooms = [make_room(event, capacity=500) for _ in range(ROOMS)]
+    slots = [make_slot(event, f"{10 + n}:00", f"{10 + n}:45") for n in range(SLOTS)]
+    sessions = [make_session(event, [make_participant(event)]) for _ in range(SESSIONS)]
+    GridMachine.world = World(
+        event.pk,
+        organiser.pk,
+        [r.pk for r in rooms],
+        [s.pk for s in slots],
+        [s.pk for s in sessions],
+    )
+    return GridMachine.world
 
 
 class GridMachine(RuleBasedStateMachine):
+    world: World  # set by the `world` fixture
+
     def __init__(self) -> None:
         super().__init__()
-        # Each example in a savepoint, rolled back at teardown: the test's transaction does not
-        # grow with every example (hundreds when shrinking), so neither does an example's time.
+        # Each sequence in a savepoint, rolled back at teardown: every one starts from the same
+        # empty grid, and the test's transaction does not grow with every sequence (hundreds
+        # when shrinking). The objects are read afresh: an action may change those it is given.
         self.example = transaction.atomic()
         self.example.__enter__()
-        self.event = make_event(
-            slug=f"stateful-{next(_events)}", language="en", phase=Event.Phase.VOTING
-        )
-        self.organiser = make_participant(self.event, "Olga", role=Participant.Role.ORGANISER)
-        self.rooms = [make_room(self.event, capacity=500) for _ in range(ROOMS)]
-        self.slots = [make_slot(self.event, f"{10 + n}:00", f"{10 + n}:45") for n in range(SLOTS)]
-        self.sessions = [
-            make_session(self.event, [make_participant(self.event)]) for _ in range(SESSIONS)
-        ]
+        world = self.world
+        self.event = Event.objects.get(pk=world.event)
+        self.organiser = Participant.objects.get(pk=world.organiser)
+        rooms, slots = Room.objects.in_bulk(world.rooms), Slot.objects.in_bulk(world.slots)
+        sessions = Session.objects.in_bulk(world.sessions)
+        self.rooms = [rooms[pk] for pk in world.rooms]
+        self.slots = [slots[pk] for pk in world.slots]
+        self.sessions = [sessions[pk] for pk in world.sessions]
         # the model: session -> (room, slot), the grid's version, the changes to undo
         self.where: dict[int, tuple[int, int]] = {}
         self.expected_version = self.version()
@@ -132,12 +161,13 @@ class GridMachine(RuleBasedStateMachine):
 
 def sequences() -> tuple[int, int]:
     """How many sequences of how many changes: the plan's 300 x 40 where OOCAMP_STATEFUL says
-    so (.ci/run, on PostgreSQL), 60 x 20 in an everyday run."""
+    so (.ci/run, in its SQLite step), 60 x 20 in an everyday run."""
     examples, steps = os.environ.get("OOCAMP_STATEFUL", "60x20").split("x")
     return int(examples), int(steps)
 
 
 @pytest.mark.django_db
+@pytest.mark.usefixtures("world")
 def test_grid_invariants_hold_under_random_changes() -> None:
     examples, steps = sequences()
     started = time.monotonic()
@@ -189,6 +219,7 @@ BUGS = {
 
 
 @pytest.mark.django_db
+@pytest.mark.usefixtures("world")
 @pytest.mark.parametrize("bug", BUGS)
 def test_an_injected_bug_is_caught_with_a_small_counterexample(bug, monkeypatch) -> None:
     name, broken = BUGS[bug]
