@@ -166,17 +166,24 @@ def sequences() -> tuple[int, int]:
     return int(examples), int(steps)
 
 
+SHARDS = 2  # independent searches, one per xdist worker: the run's slowest test, halved
+
+
 @pytest.mark.django_db
 @pytest.mark.usefixtures("world")
-def test_grid_invariants_hold_under_random_changes() -> None:
+@pytest.mark.parametrize("shard", range(1, SHARDS + 1))
+def test_grid_invariants_hold_under_random_changes(shard: int) -> None:
     examples, steps = sequences()
     started = time.monotonic()
     run_state_machine_as_test(
         GridMachine,
-        settings=settings(max_examples=examples, stateful_step_count=steps, deadline=None),
+        settings=settings(
+            max_examples=examples // SHARDS, stateful_step_count=steps, deadline=None
+        ),
     )
     print(
-        f"grid state machine: {examples} sequences x up to {steps} changes, invariants held, "
+        f"grid state machine, search {shard} of {SHARDS}: {examples // SHARDS} sequences x up "
+        f"to {steps} changes ({examples} in all), invariants held, "
         f"{time.monotonic() - started:.1f} s"
     )
 
