@@ -26,7 +26,7 @@ from django.middleware.csrf import get_token
 from django.utils import translation
 from django.utils.safestring import SafeString, mark_safe
 
-from sessions_app.models import Event, Session
+from sessions_app.models import Event, PitchRound, Session
 
 GRID_CACHE_SECONDS = 24 * 60 * 60  # a version that is still current after a day is rendered again
 # Only ever filled with the token of the visitor who gets the page, wherever it appears.
@@ -104,9 +104,21 @@ def pitch_state(slug: str) -> str | None:
             Session.objects.filter(event_id=pk).visible().aggregate(n=Count("id"), newest=Max("id"))
         )
         newest = counted["newest"] or 0
-        return f"{version or 0}-{state or 'none'}-{phase}-{counted['n']}-{newest}"
+        return f"{_round_part(version or 0, state or 'none')}{phase}-{counted['n']}-{newest}"
 
     return _cached_token(f"oocamp:pitch-state:{slug}", pitch_seconds(), read)
+
+
+def _round_part(version: int, state: str) -> str:
+    return f"{version}-{state}-"
+
+
+def pitch_state_for(pitch_round: PitchRound) -> str:
+    """The state token if it still stands for `pitch_round` as the caller read it, else "".
+    A step between reading the round and its state would show the old pitch under the new
+    state until the step after; without a token, the page's next check fetches it again."""
+    token = pitch_state(pitch_round.event.slug) or ""
+    return token if token.startswith(_round_part(pitch_round.version, pitch_round.state)) else ""
 
 
 def forget_pitch_state(slug: str) -> None:

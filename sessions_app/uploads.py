@@ -178,8 +178,9 @@ def _sniff_zip(file: IO[bytes]) -> FileType | None:
             infos = archive.infolist()
             if not infos:
                 return None
-            if len(infos) > MAX_ZIP_MEMBERS or sum(i.file_size for i in infos) > MAX_ZIP_UNPACKED:
-                raise ZipBomb(f"{len(infos)} members, {sum(i.file_size for i in infos)} bytes")
+            unpacked = sum(info.file_size for info in infos)
+            if len(infos) > MAX_ZIP_MEMBERS or unpacked > MAX_ZIP_UNPACKED:
+                raise ZipBomb(f"{len(infos)} members, {unpacked} bytes")
             names = {info.filename for info in infos}
             if "mimetype" in names:
                 with archive.open("mimetype") as member:

@@ -248,10 +248,15 @@ BAD_FILES = {
 }
 
 
+def pptx_of(members: int) -> bytes:
+    """A PPTX by its members, with this many of them."""
+    slides = {f"ppt/slides/slide{n}.xml": b"<p:sld/>" for n in range(members - 1)}
+    return zip_bytes({"[Content_Types].xml": b"<Types/>", **slides})
+
+
 def zip_bomb_of_many_members() -> bytes:
-    """A PPTX by its members, with one more member than any deck needs."""
-    members = {f"ppt/slides/slide{n}.xml": b"<p:sld/>" for n in range(uploads.MAX_ZIP_MEMBERS)}
-    return zip_bytes({"[Content_Types].xml": b"<Types/>", **members})
+    """One more member than any deck needs."""
+    return pptx_of(uploads.MAX_ZIP_MEMBERS + 1)
 
 
 def zip_bomb_of_a_gigabyte() -> bytes:
@@ -278,10 +283,7 @@ def test_a_zip_bomb_as_slides_is_refused_unopened(host_client, session, media_ro
 
 
 def test_a_deck_just_within_the_zip_limits_is_kept(host_client, session, media_root):
-    members = {f"ppt/slides/slide{n}.xml": b"<p:sld/>" for n in range(uploads.MAX_ZIP_MEMBERS - 1)}
-    data = zip_bytes({"[Content_Types].xml": b"<Types/>", **members})
-
-    response = post_file(host_client, session, "deck.pptx", data)
+    response = post_file(host_client, session, "deck.pptx", pptx_of(uploads.MAX_ZIP_MEMBERS))
 
     assert response.status_code == 302
     assert Attachment.objects.get().content_type == uploads.PPTX.content_type

@@ -97,17 +97,11 @@ def _pitch(event: Event) -> dict:
         # no token: the first check finds it "changed" and fetches the (empty) box once,
         # which spares every page view of the board the state's queries
         return {"pitch_live": True, "pitch_poll": 2, "pitch": None, "pitch_token": ""}
-    # a step between reading the round and its state would show the old pitch under the new
-    # state until the next step; a state that is not this round's is left out, so that the
-    # phone's next check fetches the box again
-    token = live.pitch_state(event.slug) or ""
-    if not token.startswith(f"{pitch_round.version}-{pitch_round.state}-"):
-        token = ""
     return {
         "pitch_live": True,
         "pitch_poll": 1,
         "pitch": pitching.stage(event, pitch_round),
-        "pitch_token": token,
+        "pitch_token": live.pitch_state_for(pitch_round),  # only if it is this round's
     }
 
 

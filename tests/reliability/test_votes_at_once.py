@@ -30,6 +30,7 @@ THREADS, ROUNDS = 50, 5
 @pytest.mark.django_db(transaction=True)
 def test_fifty_identical_votes_at_once_make_one_row(monkeypatch):
     created: list[int] = []  # the session of every vote the action reports as added
+    lock = threading.Lock()
     cast_vote = actions.cast_vote
 
     def counted(*, participant, session) -> bool:
@@ -50,7 +51,6 @@ def test_fifty_identical_votes_at_once_make_one_row(monkeypatch):
         clients.append(client)
     statuses: list[int] = []
     errors: list[BaseException] = []
-    lock = threading.Lock()
 
     for session in sessions:
         url = reverse("participant:vote", args=[event.slug, session.pk])
