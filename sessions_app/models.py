@@ -293,6 +293,11 @@ class Participant(models.Model):
     role = models.CharField(
         _("role"), max_length=16, choices=Role.choices, default=Role.PARTICIPANT
     )
+    # The language this person reads OOcamp in (set when they pick one with the language switch);
+    # empty: the event's. Mails to them go out in it.
+    language = models.CharField(
+        _("language"), max_length=8, choices=EventLanguage.choices, blank=True
+    )
     joined_at = models.DateTimeField(auto_now_add=True)
     # FEEDS (issue 7): the secret of the personal calendar feed; a new one revokes the old URL.
     calendar_token = models.CharField(
@@ -1048,3 +1053,30 @@ class HostLink(models.Model):
     @property
     def usable(self) -> bool:
         return self.revoked_at is None
+
+
+class FormSubmission(models.Model):
+    """One submitted form that creates something, by the key the form carried (a hidden
+    `submission_key` field, new on every render). The row is written in the same transaction as
+    what the form created, so a double submit, or Back and submit again, finds it and leads to
+    what was made the first time instead of making it twice."""
+
+    key = models.UUIDField(unique=True)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="form_submissions",
+    )
+    # Where what the form made can be seen (a session page, the rooms page, ...).
+    url = models.CharField(max_length=500)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name = _("form submission")
+        verbose_name_plural = _("form submissions")
+
+    def __str__(self) -> str:
+        return f"{self.key} → {self.url}"

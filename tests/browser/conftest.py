@@ -4,9 +4,17 @@ Playwright cannot download its own browser on this machine, so `browser_type_lau
 points it at Debian's Chromium (`CHROMIUM_PATH`, default /usr/bin/chromium). Without that
 executable the tests skip, except in CI (`CI` set), where a missing browser is a failure.
 The accessibility tests need axe-core from npm (`npm ci --prefix tests/browser`), likewise.
+
+The tests look the way a person looks, in Dutch first (the demo's and the default language):
+the browser asks for Dutch, `read_qr` decodes a QR code from a screenshot with a real decoder
+(zxing-cpp), `assert_fits` checks a page for horizontal overflow at a phone's, a laptop's and a
+big screen's width, and `steps` keeps a screenshot of each step in test-artifacts/ (CI keeps
+that folder as an artifact).
 """
 
+import io
 import os
+import re
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
@@ -16,7 +24,8 @@ import pytest
 from django.conf import settings
 from django.contrib.auth.base_user import AbstractBaseUser
 from django.test import Client
-from playwright.sync_api import BrowserContext, Page, Request
+from PIL import Image
+from playwright.sync_api import BrowserContext, Locator, Page, Request
 from pytest_django.live_server_helper import LiveServer
 
 CHROMIUM_PATH = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
@@ -65,9 +74,19 @@ def base_url(live_server: LiveServer) -> str:
 
 @pytest.fixture(scope="session")
 def browser_context_args(browser_context_args: dict[str, Any]) -> dict[str, Any]:
-    """The browser asks for English, so a page that comes out in Dutch does so because of the
-    event, not because of the browser."""
-    return {**browser_context_args, "locale": "en-GB", "timezone_id": "Europe/Brussels"}
+    """The browser asks for Dutch, as the phones of a Flemish barcamp do; a test in English
+    picks English with the language switch or on an English event (`ENGLISH`)."""
+    return {**browser_context_args, "locale": "nl-BE", "timezone_id": "Europe/Brussels"}
+
+
+ENGLISH = {"locale": "en-GB", "timezone_id": "Europe/Brussels"}
+"""`browser.new_context(**ENGLISH)`: a browser that asks for English."""
+
+# The widths a page must fit: a phone, a laptop, a big screen (issue 14).
+PHONE = {"width": 390, "height": 844}
+LAPTOP = {"width": 1366, "height": 768}
+DESKTOP = {"width": 1920, "height": 1080}
+WIDTHS = (PHONE, LAPTOP, DESKTOP)
 
 
 @pytest.fixture
@@ -93,6 +112,77 @@ def artifacts_dir(pytestconfig: pytest.Config) -> Path:
     path = pytestconfig.rootpath / "test-artifacts"
     path.mkdir(exist_ok=True)
     return path
+
+
+def _slug(text: str) -> str:
+    return re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-")[:80]
+
+
+class Steps:
+    """`steps(page, "joined")`: a full-page screenshot named after the test and the step,
+    numbered in the order taken, in test-artifacts/<test>/ (kept by CI as an artifact)."""
+
+    def __init__(self, folder: Path) -> None:
+        self.folder = folder
+        self.taken: list[Path] = []
+
+    def __call__(self, page: Page, step: str, *, full_page: bool = True) -> Path:
+        self.folder.mkdir(parents=True, exist_ok=True)
+        path = self.folder / f"{len(self.taken) + 1:02d}-{_slug(step)}.png"
+        page.screenshot(path=path, full_page=full_page)
+        self.taken.append(path)
+        return path
+
+
+@pytest.fixture
+def steps(artifacts_dir: Path, request: pytest.FixtureRequest) -> Steps:
+    return Steps(artifacts_dir / _slug(request.node.name))
+
+
+def read_qr(target: Page | Locator) -> str:
+    """What a phone's camera reads from the QR code on the screen: a screenshot of `target`
+    (a page or one element of it) decoded by zxing-cpp. Fails when the screen shows none."""
+    import zxingcpp
+
+    image = Image.open(io.BytesIO(target.screenshot())).convert("L")
+    found = zxingcpp.read_barcodes(image, formats=zxingcpp.BarcodeFormat.QRCode)
+    assert found, "no QR code can be read from what the screen shows"
+    return found[0].text
+
+
+def overflow(page: Page) -> int:
+    """How many pixels the page is wider than the window (0: nothing to scroll sideways).
+    Chromium widens the layout viewport to fit content that overflows, so the document is
+    compared with the width asked for."""
+    scroll_width, inner_width = page.evaluate(
+        "[document.documentElement.scrollWidth, window.innerWidth]"
+    )
+    asked = page.viewport_size["width"] if page.viewport_size else inner_width
+    return max(0, scroll_width - min(inner_width, asked))
+
+
+def assert_fits(page: Page, url: str, widths: tuple[dict[str, int], ...] = WIDTHS) -> None:
+    """`url` opened at a phone's, a laptop's and a big screen's width has nothing to scroll
+    sideways (long titles and names must wrap or shrink, not push the page wider)."""
+    for size in widths:
+        page.set_viewport_size(size)
+        page.goto(url)
+        assert overflow(page) == 0, f"{url} overflows by {overflow(page)} px at {size['width']} px"
+
+
+def in_viewport(page: Page, locator: Locator) -> bool:
+    """The element is shown whole inside the window, without scrolling."""
+    box = locator.bounding_box()
+    size = page.viewport_size
+    assert size is not None
+    return bool(
+        box
+        and box["width"] > 0
+        and box["x"] >= 0
+        and box["y"] >= 0
+        and box["x"] + box["width"] <= size["width"] + 0.5
+        and box["y"] + box["height"] <= size["height"] + 0.5
+    )
 
 
 @pytest.fixture(scope="session")
