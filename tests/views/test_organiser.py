@@ -77,7 +77,10 @@ def test_join_qr_is_an_svg_image(organiser_client, event):
     assert response.status_code == 200
     assert response.headers["Content-Type"] == "image/svg+xml"
     svg = response.content.decode()
-    assert (svg.startswith("<svg "), svg.rstrip().endswith("</svg>")) == (True, True)
+    # a standalone SVG file: an <img> draws nothing without the SVG namespace
+    assert svg.startswith('<?xml version="1.0" encoding="utf-8"?>\n<svg ')
+    assert 'xmlns="http://www.w3.org/2000/svg"' in svg and 'viewBox="' in svg
+    assert svg.rstrip().endswith("</svg>")
 
 
 @pytest.mark.parametrize("name", ["organiser:poster", "organiser:join-qr", "organiser:team"])

@@ -1,6 +1,8 @@
 """Organisers' pages about people and proposals: the join poster, the team, merging and
 hiding proposals."""
 
+import io
+
 import segno
 from django.contrib import messages
 from django.http import HttpResponse
@@ -35,9 +37,12 @@ def poster(request: HtmxHttpRequest, event: Event) -> HttpResponse:
 @never_cache
 @organiser_required
 def join_qr(request: HtmxHttpRequest, event: Event) -> HttpResponse:
+    """The join link as a standalone SVG file (an `<img>` draws nothing without the SVG
+    namespace, which segno's `svg_inline` leaves out: that is for SVG inside HTML)."""
     qr = segno.make(join_url(request, event), error="m")
-    svg = qr.svg_inline(scale=10, border=2, dark="#000", light="#fff", omitsize=True)
-    return HttpResponse(svg, content_type="image/svg+xml")
+    svg = io.BytesIO()
+    qr.save(svg, kind="svg", scale=10, border=2, dark="#000", light="#fff", omitsize=True)
+    return HttpResponse(svg.getvalue(), content_type="image/svg+xml")
 
 
 @require_http_methods(["GET", "POST"])
