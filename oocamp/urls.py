@@ -1,13 +1,11 @@
 from django.contrib import admin
-from django.contrib.auth.decorators import login_not_required
 from django.urls import include, path
-from django.views.i18n import set_language
 
 from sessions_app.login_throttle import (
     ThrottledAdminAuthenticationForm,
     ThrottledAuthenticationForm,
 )
-from sessions_app.views import account
+from sessions_app.views import account, language
 
 # Password sign-in is throttled per username and address (sessions_app/login_throttle.py), and
 # asks accounts with an authenticator app for its code (sessions_app/second_factor.py).
@@ -24,7 +22,8 @@ urlpatterns = [
     ),
     path("accounts/login/code/", account.login_code, name="login-code"),
     path("accounts/two-step/", account.two_step, name="two-step"),
+    path("accounts/sign-out/", account.sign_out, name="sign-out"),  # warns who cannot return
     path("accounts/", include("django.contrib.auth.urls")),
-    path("i18n/setlang/", login_not_required(set_language), name="set_language"),
+    path("i18n/setlang/", language.switch_language, name="set_language"),
     path("", include("sessions_app.urls")),
 ]

@@ -31,6 +31,12 @@ def activate_event_language(request: HttpRequest, event: Event) -> None:
         request.LANGUAGE_CODE = event.language
 
 
+def picked_language(request: HttpRequest) -> str | None:
+    """The language the visitor picked with the language switch, if they did."""
+    picked = request.COOKIES.get(settings.LANGUAGE_COOKIE_NAME)
+    return picked if picked in {code for code, _name in settings.LANGUAGES} else None
+
+
 def _participations(request: HttpRequest) -> dict[int, Participant | None]:
     """The visitor's participations looked up during this request, by event id."""
     return request.__dict__.setdefault("_oocamp_participants", {})

@@ -16,7 +16,7 @@ from django.core.files.base import ContentFile
 from django.core.mail import send_mail
 from django.db import IntegrityError, connection, transaction
 from django.db.models import Exists, F, Max, OuterRef, Q
-from django.template.loader import render_to_string
+from django.template import Context, engines
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.http import urlencode
@@ -27,6 +27,7 @@ from sessions_app import grid, scheduling, uploads
 from sessions_app.models import (
     Attachment,
     Event,
+    EventLanguage,
     GridChange,
     Host,
     HostLink,
@@ -74,10 +75,17 @@ def _new_user(name: str, email: str = "") -> AbstractBaseUser:
 
 @transaction.atomic
 def join_event(
-    *, event: Event, name: str, organisation: str = "", email: str = "", user=None
+    *,
+    event: Event,
+    name: str,
+    organisation: str = "",
+    email: str = "",
+    user=None,
+    language: str = "",
 ) -> Participant:
     """Make someone a participant. A signed-in person keeps their account (one person, several
-    events); anyone else gets a new account without a password."""
+    events); anyone else gets a new account without a password. `language`: the one they joined
+    in; kept as their choice when it is not the event's (mails to them go out in it)."""
     if user is not None and user.is_authenticated:
         existing = event.participants.filter(user=user).first()
         if existing:
@@ -87,7 +95,14 @@ def join_event(
     try:
         with transaction.atomic():
             return Participant.objects.create(
-                event=event, user=user, name=name, organisation=organisation, email=email
+                event=event,
+                user=user,
+                name=name,
+                organisation=organisation,
+                email=email,
+                language=language
+                if language in EventLanguage.values and language != event.language
+                else "",
             )
     except IntegrityError:
         raise ActionRefused(
@@ -112,20 +127,34 @@ def _create_link(*, user, email: str, event: Event | None, ip: str | None) -> st
     return token
 
 
-def _send_sign_in_mail(*, to: str, token: str, participant: Participant) -> None:
+def render_mail(stem: str, context: dict, *, language: str) -> tuple[str, str]:
+    """The subject and body of the plain-text mail `emails/<stem>.txt`, in `language`. A mail
+    is not HTML: nothing is escaped (“D'Hondt & Zoon” reads as typed), and the subject is one
+    line. Every mail goes through here."""
+    engine = engines["django"].engine
+    with translation.override(language):
+        subject = engine.get_template(f"emails/{stem}_subject.txt").render(
+            Context(context, autoescape=False)
+        )
+        body = engine.get_template(f"emails/{stem}.txt").render(Context(context, autoescape=False))
+    return " ".join(subject.split()), body
+
+
+def _send_sign_in_mail(
+    *, to: str, token: str, participant: Participant, language: str | None = None
+) -> None:
+    """Mail a sign-in link in `language`, by default the participant's."""
     event = participant.event
-    with translation.override(event.language):
-        context = {
-            "name": participant.name,
-            "event": event,
-            "url": _absolute(reverse("public:sign-in", args=[token])),
-            "minutes": SIGN_IN_LINK_MINUTES,
-            "again_url": _absolute(
-                f"{reverse('public:sign-in-request')}?{urlencode({'event': event.slug})}"
-            ),
-        }
-        subject = render_to_string("emails/sign_in_subject.txt", context).strip()
-        body = render_to_string("emails/sign_in.txt", context)
+    context = {
+        "name": participant.name,
+        "event": event,
+        "url": _absolute(reverse("public:sign-in", args=[token])),
+        "minutes": SIGN_IN_LINK_MINUTES,
+        "again_url": _absolute(
+            f"{reverse('public:sign-in-request')}?{urlencode({'event': event.slug})}"
+        ),
+    }
+    subject, body = render_mail("sign_in", context, language=language or participant.reads_in)
     send_mail(subject, body, None, [to])
 
 
@@ -140,10 +169,14 @@ def send_sign_in_link(*, participant: Participant, ip: str | None = None) -> Non
     _send_sign_in_mail(to=participant.email, token=token, participant=participant)
 
 
-def request_sign_in_links(*, email: str, ip: str | None, event: Event | None = None) -> int:
+def request_sign_in_links(
+    *, email: str, ip: str | None, event: Event | None = None, language: str | None = None
+) -> int:
     """Mail a sign-in link to every account that uses `email` (one per account). Refuses when
     the address or the requesting IP asked too often; known and unknown addresses are counted
-    and answered alike, so nobody learns who takes part. Returns the number of links sent."""
+    and answered alike, so nobody learns who takes part. Returns the number of links sent.
+    `language`: the one the person asking picked with the language switch (the mail goes to
+    them, so it speaks what they just read); without it, each participant's own."""
     email = email.strip()
     recent = SignInRequest.objects.recent(minutes=SIGN_IN_WINDOW_MINUTES)
     if recent.filter(email__iexact=email).count() >= SIGN_IN_LIMIT_PER_EMAIL or (
@@ -166,7 +199,7 @@ def request_sign_in_links(*, email: str, ip: str | None, event: Event | None = N
             by_user[participant.user_id] = participant  # the event the person is on wins
     for participant in by_user.values():
         token = _create_link(user=participant.user, email=email, event=participant.event, ip=ip)
-        _send_sign_in_mail(to=email, token=token, participant=participant)
+        _send_sign_in_mail(to=email, token=token, participant=participant, language=language)
     return len(by_user)
 
 
@@ -195,6 +228,14 @@ def find_sign_in_link(token: str) -> SignInLink | None:
         .first()
     )
     return link if link and link.usable else None
+
+
+def choose_language(*, user, language: str) -> int:
+    """Remember the language a signed-in person picked with the language switch on all their
+    participations, so mails to them go out in it. Returns the number of participations."""
+    if language not in EventLanguage.values:
+        return 0
+    return Participant.objects.filter(user=user).update(language=language)
 
 
 def owns_address(user, email: str) -> bool:
@@ -1018,7 +1059,7 @@ def _held_sessions(event: Event):
 
 
 def _mail_host_link(*, session: Session, participant: Participant, reminder: bool) -> None:
-    """Create a fresh link for one host of one session and mail it in the event's language."""
+    """Create a fresh link for one host of one session and mail it in the host's language."""
     token = secrets.token_urlsafe(32)
     HostLink.objects.create(
         session=session,
@@ -1028,16 +1069,15 @@ def _mail_host_link(*, session: Session, participant: Participant, reminder: boo
         reminder=reminder,
     )
     event = session.event
-    with translation.override(event.language):
-        context = {
-            "name": participant.name,
-            "event": event,
-            "session": session,
-            "reminder": reminder,
-            "url": _absolute(reverse("participant:host-link", args=[event.slug, token])),
-        }
-        subject = render_to_string("emails/host_link_subject.txt", context).strip()
-        body = render_to_string("emails/host_link.txt", context)
+    participant.event = event  # saves a query for the host's language
+    context = {
+        "name": participant.name,
+        "event": event,
+        "session": session,
+        "reminder": reminder,
+        "url": _absolute(reverse("participant:host-link", args=[event.slug, token])),
+    }
+    subject, body = render_mail("host_link", context, language=participant.reads_in)
     send_mail(subject, body, None, [participant.email])
 
 

@@ -329,6 +329,11 @@ class Participant(models.Model):
     def is_organiser(self) -> bool:
         return self.role == self.Role.ORGANISER
 
+    @property
+    def reads_in(self) -> str:
+        """The language to write to this person in: the one they chose, or the event's."""
+        return self.language or self.event.language
+
 
 class Theme(models.Model):
     event = models.ForeignKey(Event, on_delete=models.CASCADE, related_name="themes")

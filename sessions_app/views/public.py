@@ -9,7 +9,7 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.cache import get_conditional_response
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.safestring import SafeString, mark_safe
@@ -26,6 +26,7 @@ from sessions_app.access import (
     is_organiser,
     may_create_events,
     participant_for,
+    picked_language,
 )
 from sessions_app.forms import JoinCodeForm, JoinForm, SignInRequestForm
 from sessions_app.grid import grid_view
@@ -127,6 +128,7 @@ def join(request: HtmxHttpRequest, event: Event) -> HttpResponse:
                 login(request, participant.user, backend=MODEL_BACKEND)
             if participant.email:
                 actions.send_sign_in_link(participant=participant, ip=client_ip(request))
+                language=translation.get_language(),
                 messages.success(
                     request,
                     _("Welcome, %(name)s! We mailed you a link to come back on another device.")
@@ -149,7 +151,10 @@ def sign_in_request(request: HtmxHttpRequest) -> HttpResponse:
         event = Event.objects.filter(slug=request.GET.get("event", "")).first()
         try:
             actions.request_sign_in_links(
-                email=form.cleaned_data["email"], ip=client_ip(request), event=event
+                email=form.cleaned_data["email"],
+                ip=client_ip(request),
+                event=event,
+                language=picked_language(request),
             )
         except actions.RateLimited as refusal:
             form.add_error(None, str(refusal))
