@@ -120,6 +120,7 @@ def join(request: HtmxHttpRequest, event: Event) -> HttpResponse:
                 organisation=data["organisation"],
                 email=data["email"],
                 user=request.user,
+                language=translation.get_language(),
             )
         except actions.ActionRefused as refusal:
             form.add_error("email", str(refusal))
@@ -128,7 +129,6 @@ def join(request: HtmxHttpRequest, event: Event) -> HttpResponse:
                 login(request, participant.user, backend=MODEL_BACKEND)
             if participant.email:
                 actions.send_sign_in_link(participant=participant, ip=client_ip(request))
-                language=translation.get_language(),
                 messages.success(
                     request,
                     _("Welcome, %(name)s! We mailed you a link to come back on another device.")
