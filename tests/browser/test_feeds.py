@@ -1,16 +1,19 @@
-"""The feeds in a real browser: from the grid page to the feeds page with its QR codes, the feeds
-it links to answer, it fits a phone, and a participant renews their personal calendar link."""
+"""The feeds in a real browser, in Dutch (the default language): from the grid page to the feeds
+page with its QR codes, which a phone's camera reads (decoded from the screen) to the feeds'
+own addresses; the feeds it links to answer; it fits a phone; and a participant renews their
+personal calendar link. The way from the grid to the feeds is repeated in English."""
 
-from pathlib import Path
+import re
 
 import pytest
 from django.core.cache import cache
 from django.urls import reverse
 from playwright.sync_api import Browser, Page, expect
 
-from sessions_app.models import Participant
+from sessions_app.models import Event, Participant
+from tests.browser.conftest import ENGLISH, Steps, overflow, read_qr
 from tests.browser.test_accessibility import assert_accessible
-from tests.factories import make_participant
+from tests.factories import make_event, make_participant
 from tests.test_feeds_frab import assert_valid_json, assert_valid_xml
 from tests.views.test_public_grid import build_grid, published
 
@@ -24,37 +27,47 @@ def empty_cache() -> None:
     cache.clear()
 
 
-def test_grid_page_leads_to_the_feeds_with_qr_codes(page: Page, artifacts_dir: Path) -> None:
-    event = published(slug="feeds-camp")
+def dutch(slug: str) -> Event:
+    """A published event in the default language (Dutch)."""
+    return make_event(slug=slug, phase=Event.Phase.PUBLISHED)
+
+
+def test_grid_page_leads_to_the_feeds_with_qr_codes(page: Page, steps: Steps) -> None:
+    event = dutch("feeds-camp")
     build_grid(event, rooms=3, slots=4)
     page.goto(reverse("public:grid", args=[event.slug]))
+    steps(page, "rooster")
 
-    teaser = page.get_by_role("region", name="Take the programme with you")
+    teaser = page.get_by_role("region", name="Neem het programma mee")
     expect(teaser).to_be_visible()
-    teaser.get_by_role("link", name="Add to your calendar").click()
+    teaser.get_by_role("link", name="Zet het in je agenda").click()
 
     expect(page).to_have_url(f"{page.url.split('#')[0]}#calendar")
-    expect(page.get_by_role("heading", name="Add to your calendar")).to_be_visible()
-    expect(page.get_by_role("heading", name="Open in your schedule app")).to_be_visible()
-    subscribe = page.get_by_role("link", name="Subscribe in my calendar app")
+    expect(page.get_by_role("heading", name="Zet het in je agenda")).to_be_visible()
+    expect(page.get_by_role("heading", name="Open in je programma-app")).to_be_visible()
+    subscribe = page.get_by_role("link", name="Abonneren in mijn agenda-app")
     assert subscribe.get_attribute("href").startswith("webcal://")
     assert subscribe.get_attribute("href").endswith("/feeds-camp/schedule.ics")
-    xml_url = page.get_by_label("Schedule for apps (schedule.xml)").input_value()
+    xml_url = page.get_by_label("Programma voor apps (schedule.xml)").input_value()
     assert xml_url.endswith("/feeds-camp/schedule.xml")
     qr_codes = page.locator(".feed-qr svg")
     expect(qr_codes).to_have_count(2)
     box = qr_codes.first.bounding_box()
     assert box and box["width"] >= 100 and box["height"] >= 100
-    page.screenshot(path=artifacts_dir / "feeds-desktop.png", full_page=True)
+    calendar_qr = page.locator("figure.feed-qr", has_text="Scan om je met je smartphone")
+    apps_qr = page.locator("figure.feed-qr", has_text="Scan met je programma-app")
+    assert read_qr(calendar_qr.locator("svg")) == subscribe.get_attribute("href")
+    assert read_qr(apps_qr.locator("svg")) == xml_url
+    steps(page, "feeds met qr-codes")
 
     xml = page.request.get(xml_url)
     data = page.request.get(page.get_by_role("link", name="schedule.json").get_attribute("href"))
     ics = page.request.get(
-        page.get_by_role("link", name="Download the calendar file (.ics)").get_attribute("href")
+        page.get_by_role("link", name="Download het agendabestand (.ics)").get_attribute("href")
     )
     csv = page.request.get(
         page.locator("#spreadsheets")
-        .get_by_role("link", name="Sessions", exact=True)
+        .get_by_role("link", name="Sessies", exact=True)
         .get_attribute("href")
     )
     assert [r.status for r in (xml, data, ics, csv)] == [200, 200, 200, 200]
@@ -64,38 +77,64 @@ def test_grid_page_leads_to_the_feeds_with_qr_codes(page: Page, artifacts_dir: P
     assert xml.headers["access-control-allow-origin"] == "*"
 
 
-def test_feeds_page_fits_a_phone(browser: Browser, live_server, artifacts_dir: Path) -> None:
-    event = published(slug="feeds-phone")
+def test_in_english_the_grid_page_leads_to_the_feeds(
+    browser: Browser, live_server, steps: Steps
+) -> None:
+    event = published(slug="feeds-english")
+    build_grid(event, rooms=3, slots=4)
+    context = browser.new_context(base_url=live_server.url, **ENGLISH)
+    page = context.new_page()
+    page.goto(reverse("public:grid", args=[event.slug]))
+
+    page.get_by_role("region", name="Take the programme with you").get_by_role(
+        "link", name="Add to your calendar"
+    ).click()
+
+    expect(page.get_by_role("heading", name="Open in your schedule app")).to_be_visible()
+    subscribe = page.get_by_role("link", name="Subscribe in my calendar app")
+    assert read_qr(page.locator(".feed-qr svg").first) == subscribe.get_attribute("href")
+    expect(page.get_by_label("Schedule for apps (schedule.xml)")).to_have_value(
+        re.compile(r"/feeds-english/schedule\.xml$")
+    )
+    steps(page, "feeds in English")
+    context.close()
+
+
+def test_feeds_page_fits_a_phone(browser: Browser, live_server, steps: Steps) -> None:
+    event = dutch("feeds-phone")
     build_grid(event, rooms=2, slots=4)
-    context = browser.new_context(base_url=live_server.url, **PHONE)
+    context = browser.new_context(base_url=live_server.url, locale="nl-BE", **PHONE)
     page = context.new_page()
 
     page.goto(reverse("public:feeds", args=[event.slug]))
 
+    expect(page.get_by_role("heading", level=1)).to_have_text("Neem het programma mee")
     expect(page.locator(".feed-qr svg").first).to_be_visible()
-    assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
-    page.screenshot(path=artifacts_dir / "feeds-phone.png", full_page=True)
+    assert read_qr(page.locator(".feed-qr svg").first).endswith("/feeds-phone/schedule.ics")
+    assert overflow(page) == 0
+    steps(page, "feeds op een smartphone")
     context.close()
 
 
 def test_participant_renews_the_personal_calendar_link(
-    browser: Browser, live_server, sign_in, artifacts_dir: Path, axe_source: str
+    browser: Browser, live_server, sign_in, steps: Steps, axe_source: str
 ) -> None:
-    event = published(slug="feeds-mine")
+    event = dutch("feeds-mine")
     build_grid(event, rooms=2, slots=4)
     ann = make_participant(event, name="Ann")
-    context = browser.new_context(base_url=live_server.url)
+    context = browser.new_context(base_url=live_server.url, locale="nl-BE")
     sign_in(context, ann.user)
     page = context.new_page()
     page.goto(reverse("participant:my-page", args=[event.slug]))
 
-    address = page.get_by_label("Or copy this address into your calendar's “add by URL”:")
+    address = page.get_by_label("Of kopieer dit adres in je agenda bij “toevoegen via URL”:")
     old = address.input_value()
     assert page.request.get(old).status == 200
-    page.locator("#my-calendar").screenshot(path=artifacts_dir / "feeds-my-calendar.png")
-    page.get_by_role("button", name="Make a new link").click()
+    steps(page, "mijn pagina met agendalink")
+    page.get_by_role("button", name="Maak een nieuwe link").click()
 
-    expect(page.get_by_text("Your calendar link is new")).to_be_visible()
+    expect(page.get_by_text("Je agendalink is nieuw")).to_be_visible()
+    steps(page, "nieuwe agendalink")
     new = address.input_value()
     assert new != old
     assert new == "http://" + live_server.url.split("://")[1] + reverse(
@@ -116,7 +155,7 @@ def test_participant_renews_the_personal_calendar_link(
 def test_feeds_page_has_no_serious_accessibility_violations(
     browser: Browser, live_server, axe_source: str
 ) -> None:
-    event = published(slug="feeds-axe")
+    event = dutch("feeds-axe")
     build_grid(event, rooms=2, slots=4)
     context = browser.new_context(base_url=live_server.url, bypass_csp=True)  # axe is inline
     page = context.new_page()
