@@ -195,7 +195,7 @@ class ProposalForm(forms.Form):
         label=_("Co-hosts"),
         queryset=None,
         required=False,
-        widget=forms.SelectMultiple(attrs={"size": 6}),
+        widget=PeoplePicker,
         help_text=_("Participants who host it with you."),
     )
     invite = forms.CharField(
@@ -211,6 +211,36 @@ class ProposalForm(forms.Form):
         required=False,
         widget=forms.CheckboxSelectMultiple,
     )
+class PeoplePicker(forms.SelectMultiple):
+    """A choice of several people (co-hosts, note-takers): a plain `<select multiple>`, which
+    static/js/picker.js turns into a type-to-search box with removable chips. The select stays
+    the form field, so the form posts the same with or without JavaScript; without it, the
+    hint `{id}_hint` (includes/field.html) says how to pick several in the plain select.
+    The picker's words come from here, in the page's language."""
+
+    def __init__(self, attrs=None) -> None:
+        texts = {
+            "data-picker": "",
+            "data-picker-placeholder": _("Type a name or organisation"),
+            "data-picker-chosen": _("Chosen"),
+            "data-picker-remove": _("Remove %s"),
+            "data-picker-added": _("%s added"),
+            "data-picker-removed": _("%s removed"),
+            "data-picker-found": _("Found: %s. Arrow keys to move, Enter to pick."),
+            "data-picker-none": _("Nobody found"),
+            "size": 8,
+        }
+        super().__init__(texts | (attrs or {}))
+
+    def get_context(self, name, value, attrs):
+        context = super().get_context(name, value, attrs)
+        widget_attrs = context["widget"]["attrs"]
+        if widget_attrs.get("id"):
+            described = widget_attrs.get("aria-describedby", "")
+            widget_attrs["aria-describedby"] = f"{described} {widget_attrs['id']}_hint".strip()
+        return context
+
+
 
     def __init__(self, *args, event: Event, by: Participant | None, **kwargs) -> None:
         super().__init__(*args, **kwargs)
@@ -857,8 +887,8 @@ class NoteTakersForm(forms.Form):
         label=_("Note-takers"),
         queryset=Participant.objects.none(),
         required=False,
-        help_text=_("They may write this report too. Hold Ctrl (⌘ on a Mac) to pick several."),
-        widget=forms.SelectMultiple(attrs={"size": 8}),
+        help_text=_("They may write this report too."),
+        widget=PeoplePicker,
     )
 
     def __init__(self, *args, session: Session, **kwargs) -> None:
