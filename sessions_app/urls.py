@@ -4,7 +4,7 @@ from django.urls import include, path
 
 from sessions_app.views import event_report as event_report_views
 from sessions_app.views import feeds, health, material, participant, public, report
-from sessions_app.views.organiser import event, grid, paper, people, pitch, themes
+from sessions_app.views.organiser import desk, event, grid, paper, people, pitch, themes
 from sessions_app.views.organiser import material as material_board
 
 public_patterns = [
@@ -30,6 +30,7 @@ participant_patterns = [
     path("<slug:slug>/propose/", participant.propose, name="propose"),
     path("<slug:slug>/preview/", participant.preview, name="preview"),
     path("<slug:slug>/me/", participant.my_page, name="my-page"),
+    path("<slug:slug>/me/email/", participant.my_email, name="my-email"),
     path("<slug:slug>/sessions/<int:pk>/edit/", participant.edit_session, name="edit-session"),
     path(
         "<slug:slug>/sessions/<int:pk>/withdraw/",
@@ -44,6 +45,7 @@ participant_patterns = [
 
 organiser_patterns = [
     *people.patterns,
+    *desk.patterns,
     *grid.patterns,
     *pitch.patterns,
     *event.patterns,

@@ -2,12 +2,14 @@
 one up (sessions_app/second_factor.py). The pages live beside Django's own under /accounts/
 and use its `registration/` template folder."""
 
+from django.conf import settings
 from django.contrib import admin, messages
+from django.contrib.auth import logout
 from django.contrib.auth.decorators import login_not_required
 from django.contrib.auth.views import LoginView
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import redirect, render, resolve_url
 from django.urls import reverse
 from django.utils.decorators import method_decorator
 from django.utils.http import urlencode
@@ -20,6 +22,7 @@ from django.views.decorators.http import require_http_methods
 from sessions_app import second_factor
 from sessions_app.forms import AuthenticatorCodeForm
 from sessions_app.login_throttle import ThrottledAdminAuthenticationForm
+from sessions_app.models import Participant
 from sessions_app.views.public import safe_next
 
 
@@ -126,3 +129,27 @@ def two_step(request: HttpRequest) -> HttpResponse:
     if context["setting_up"]:
         context |= second_factor.setup_details(request)
     return render(request, "registration/two_step.html", context)
+
+
+def stranded_participations(user) -> list[Participant]:
+    """The participations `user` could not get back to after signing out: all of them when the
+    account has no password and none of its participations has an address to mail a sign-in
+    link to (one address is enough: the link signs in the person, for every event)."""
+    if user.has_usable_password():
+        return []
+    participations = list(Participant.objects.filter(user=user).select_related("event"))
+    if any(p.email for p in participations):
+        return []
+    return participations
+
+
+@require_http_methods(["GET", "POST"])
+@never_cache
+def sign_out(request: HttpRequest) -> HttpResponse:
+    """The header's "Sign out". Someone who could not come back (no password, no address) is
+    warned first and offered to add an address; "sign out anyway" (`anyway`) signs out."""
+    stranded = stranded_participations(request.user)
+    if request.method == "POST" and (not stranded or "anyway" in request.POST):
+        logout(request)
+        return redirect(resolve_url(settings.LOGOUT_REDIRECT_URL))
+    return render(request, "registration/sign_out.html", {"stranded": stranded})

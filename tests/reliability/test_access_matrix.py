@@ -82,6 +82,9 @@ MATRIX: dict[str, tuple[str, str]] = {
                                         "login 403   403   403   200   200   200"),
     "logout":                          ("login 405   405   405   405   405   405",
                                         "login 302   302   302   302   302   302"),
+    # the header's "Sign out": who could not come back (no password, no address) is warned first
+    "sign-out":                        ("login 200   200   200   200   200   200",
+                                        "login 200   200   302   200   200   302"),
     "password_change":                 ("login 200   200   200   200   200   200",
                                         "login 200   200   200   200   200   200"),
     "password_change_done":            ("login 200   200   200   200   200   200",
@@ -152,6 +155,8 @@ MATRIX: dict[str, tuple[str, str]] = {
                                         "join  join  302   302   join  302   join"),
     "participant:my-page":             ("join  join  200   200   join  200   join",
                                         "405   405   405   405   405   405   405"),
+    "participant:my-email":            ("405   405   405   405   405   405   405",
+                                        "join  join  302   302   join  302   join"),
     "participant:edit-session":        ("join  join  404   302   join  200   join",
                                         "join  join  404   302   join  200   join"),
     "participant:withdraw-session":    ("405   405   405   405   405   405   405",
@@ -186,6 +191,13 @@ MATRIX: dict[str, tuple[str, str]] = {
                                         "login 405   405   405   405   405   405"),
     "organiser:team":                  ("login 403   403   403   403   200   200",
                                         "login 403   403   403   403   200   200"),
+    # the info desk: a sign-in link (and QR code) for any participant, shown or printed
+    "organiser:desk":                  ("login 403   403   403   403   200   200",
+                                        "login 405   405   405   405   405   405"),
+    "organiser:desk-link":             ("login 403   403   403   403   200   200",
+                                        "login 403   403   403   403   302   302"),
+    "organiser:desk-print":            ("login 403   403   403   403   302   302",
+                                        "login 405   405   405   405   405   405"),
     "organiser:merge":                 ("login 403   403   403   403   200   200",
                                         "login 403   403   403   403   200   200"),
     "organiser:hide":                  ("login 405   405   405   405   405   405",
@@ -216,6 +228,8 @@ MATRIX: dict[str, tuple[str, str]] = {
                                         "login 403   403   403   403   400   400"),
     "organiser:pitch-seconds":         ("login 405   405   405   405   405   405",
                                         "login 403   403   403   403   302   302"),
+    "organiser:pitch-requeue":         ("login 405   405   405   405   405   405",
+                                        "login 403   403   403   403   400   400"),
     "organiser:pitch-beamer":          ("login 403   403   403   403   302   302",
                                         "login 405   405   405   405   405   405"),
     "organiser:create-event":          ("login 403   403   403   200   200   200",
@@ -435,6 +449,8 @@ def kwargs_for(route: Route, world: World, objects: str) -> dict[str, object]:
                 values[name] = pk(side and side.attachment)
             elif "themes/" in r:
                 values[name] = pk(side and side.theme)
+            elif "desk/" in r:  # the info desk: a participant
+                values[name] = pk(side and side.participant)
             else:  # sessions/<pk>, material/<pk>, organise/sessions/<pk>
                 values[name] = pk(side and side.session)
         elif name == "attachment_pk":
