@@ -1001,6 +1001,14 @@ class PitchStepForm(forms.Form):
 
     version = forms.IntegerField(min_value=0, widget=forms.HiddenInput)
     step = forms.ChoiceField(choices=[(step, step) for step in STEPS])
+    anyway = forms.BooleanField(required=False)  # "end" with pitches still waiting: confirmed
+
+
+class PitchRequeueForm(forms.Form):
+    """A skipped pitch back in the queue, on the round version it was asked on."""
+
+    version = forms.IntegerField(min_value=0, widget=forms.HiddenInput)
+    session = forms.IntegerField(min_value=1, widget=forms.HiddenInput)
 
 
 class PitchSecondsForm(forms.Form):

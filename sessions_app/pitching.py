@@ -17,6 +17,7 @@ from django.db import transaction
 from django.db.models import Count
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from sessions_app import actions, live
 from sessions_app.models import Event, PitchRound, Session
@@ -26,6 +27,21 @@ State = PitchRound.State
 
 class StaleRound(actions.ActionRefused):
     """The round moved on since the moderator's page was shown."""
+
+
+class PitchesWaiting(actions.ActionRefused):
+    """Ending the round would leave `waiting` proposals unpitched: the moderator confirms."""
+
+    def __init__(self, waiting: int) -> None:
+        self.waiting = waiting
+        super().__init__(
+            ngettext(
+                "%(n)s pitch is still waiting. End the round anyway?",
+                "%(n)s pitches are still waiting. End the round anyway?",
+                waiting,
+            )
+            % {"n": waiting}
+        )
 
 
 def proposals(event: Event):
@@ -182,10 +198,33 @@ def restart_clock(*, event: Event, version: int) -> PitchRound:
     return _save(pitch_round)
 
 
+def waiting(event: Event, pitch_round: PitchRound) -> int:
+    """How many proposals wait for their pitch (not the one on now, nor the skipped ones)."""
+    left_out = {*pitch_round.pitched, *pitch_round.skipped}
+    if pitch_round.current_id:
+        left_out.add(pitch_round.current_id)
+    return event.sessions.visible().exclude(pk__in=left_out).count()
+
+
 @transaction.atomic
-def end(*, event: Event, version: int) -> PitchRound:
-    """The round is over: what was pitched stays pitched; the votes are in."""
+def requeue(*, event: Event, version: int, session_id: int) -> PitchRound:
+    """A skipped pitch goes back in the queue (its host turned up): it waits at its place in
+    the order proposed, before the ones proposed after it, so usually it is next."""
+    pitch_round = _running(event, version)
+    if session_id not in pitch_round.skipped:
+        raise actions.ActionRefused(_("That proposal is not among the skipped ones."))
+    pitch_round.skipped.remove(session_id)
+    return _save(pitch_round)
+
+
+@transaction.atomic
+def end(*, event: Event, version: int, anyway: bool = False) -> PitchRound:
+    """The round is over: what was pitched stays pitched; the votes are in. With proposals
+    still waiting, only `anyway` (the moderator confirmed) ends it."""
     pitch_round = _locked(event, version)
+    count = waiting(event, pitch_round) if pitch_round.state == State.RUNNING else 0
+    if count and not anyway:
+        raise PitchesWaiting(count)
     pitch_round.state = State.ENDED
     pitch_round.ended_at = timezone.now()
     if pitch_round.current_id is not None:

@@ -145,3 +145,47 @@ def test_a_pitch_lasts_between_5_and_600_seconds(event, seconds):
         pitching.set_seconds(event=event, version=0, seconds=seconds)
 
     assert pitching.round_for(event).seconds == 30
+
+
+def test_ending_with_pitches_waiting_needs_the_moderator_to_confirm(event):
+    pitching.start(event=event, version=0)
+
+    with pytest.raises(pitching.PitchesWaiting) as asked:
+        pitching.end(event=event, version=1)
+
+    assert asked.value.waiting == 2
+    assert str(asked.value) == "2 pitches are still waiting. End the round anyway?"
+    assert pitching.round_for(event).state == State.RUNNING
+    pitching.end(event=event, version=1, anyway=True)
+    assert pitching.round_for(event).state == State.ENDED
+
+
+def test_a_skipped_pitch_goes_back_in_the_queue_at_its_place(event):
+    pitching.start(event=event, version=0)
+    pitching.advance(event=event, version=1, skip=True)  # "Opvoeden in armoede": host not there
+    assert titles(pitching.queue(event).skipped) == ["Opvoeden in armoede"]
+
+    pitch_round = pitching.requeue(event=event, version=2, session_id=pitch_round_skipped(event))
+
+    queue = pitching.queue(event)
+    assert pitch_round.version == 3 and queue.skipped == []
+    assert queue.current.title == "Buurtgerichte zorg"  # the pitch on now goes on
+    assert titles(queue.upcoming) == ["Opvoeden in armoede", "Vaders in beeld"]  # it is next
+    pitching.advance(event=event, version=3)
+    assert pitching.queue(event).current.title == "Opvoeden in armoede"
+
+
+def test_only_a_skipped_pitch_can_go_back_in_the_queue(event):
+    pitching.start(event=event, version=0)
+    current = pitching.queue(event).current
+
+    with pytest.raises(actions.ActionRefused):
+        pitching.requeue(event=event, version=1, session_id=current.pk)
+    with pytest.raises(pitching.StaleRound):
+        pitching.requeue(event=event, version=0, session_id=current.pk)
+
+    assert version(event) == 1
+
+
+def pitch_round_skipped(event: Event) -> int:
+    return pitching.round_for(event).skipped[0]

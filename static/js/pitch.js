@@ -19,6 +19,25 @@
   tick();
   setInterval(tick, 250);
 
+  // Ending the round while pitches still wait asks first (the button says how many). Without
+  // this script, the server asks the same on a page of its own.
+  document.addEventListener(
+    "click",
+    (event) => {
+      const button = event.target.closest && event.target.closest("button[data-confirm]");
+      if (!button) return;
+      if (!window.confirm(button.dataset.confirm)) {
+        event.preventDefault();
+        event.stopPropagation();
+        return;
+      }
+      const anyway = document.createElement("input");
+      Object.assign(anyway, { type: "hidden", name: "anyway", value: "on" });
+      button.form.append(anyway);
+    },
+    true,
+  );
+
   // Shortcuts: → or Space next, ← back, S skip, R restart the clock, E end; not while typing.
   document.addEventListener("keydown", (event) => {
     if (event.altKey || event.ctrlKey || event.metaKey) return;

@@ -60,11 +60,13 @@ def url(name: str, event: Event) -> str:
     return reverse(name, args=[event.slug])
 
 
-def step(client: Client, event: Event, name: str, htmx: bool = False):
+def step(client: Client, event: Event, name: str, htmx: bool = False, **data):
     version = pitching.round_for(event).version
     headers = {"hx-request": "true"} if htmx else {}
     return client.post(
-        url("organiser:pitch-step", event), {"step": name, "version": version}, headers=headers
+        url("organiser:pitch-step", event),
+        {"step": name, "version": version, **data},
+        headers=headers,
     )
 
 
@@ -251,7 +253,7 @@ def test_after_the_round_the_votes_lead_to_a_grid_accepted_and_published_in_one_
     step(moderator, event, "start")
     current = pitching.queue(event).current
     phone.post(reverse("participant:vote", args=[event.slug, current.pk]), {"vote": "1"})
-    step(moderator, event, "end")
+    step(moderator, event, "end", anyway="on")  # the other two were not pitched: confirmed
     ended = moderator.get(url("organiser:pitch", event))
     assert "The round is over: the votes" in ended.text
 
@@ -301,3 +303,109 @@ def test_with_dot_voting_the_budget_holds_during_the_round(moderator, phone, eve
 
     assert 'role="alert"' in refused.text and f'id="pitch-vote-{second.pk}"' in refused.text
     assert list(Vote.objects.values_list("session_id", flat=True)) == [first.pk]
+
+
+# ---- ending with pitches waiting, and a skipped pitch back in the queue (issue 14) -----------
+
+
+@pytest.mark.parametrize("htmx", [False, True], ids=["without-js", "htmx"])
+def test_ending_the_round_with_pitches_waiting_asks_first_and_says_how_many(moderator, event, htmx):
+    step(moderator, event, "start")
+
+    asked = step(moderator, event, "end", htmx=htmx)
+
+    assert asked.status_code == 200
+    assert "2 pitches are still waiting. End the round anyway?" in asked.text
+    assert pitching.round_for(event).state == PitchRound.State.RUNNING
+    # the page asks with a form of its own, which works without JavaScript
+    assert 'name="anyway" value="on"' in asked.text
+    assert "End the round anyway" in asked.text
+
+    step(moderator, event, "end", htmx=htmx, anyway="on")
+
+    pitch_round = pitching.round_for(event)
+    assert pitch_round.state == PitchRound.State.ENDED
+    assert len(pitch_round.pitched) == 1
+
+
+def test_ending_the_round_in_dutch_asks_in_dutch(event):
+    dutch = Client(headers={"accept-language": "nl"})
+    dutch.force_login(make_participant(event, name="Mo", role="organiser").user)
+    event.language = "nl"
+    event.save(update_fields=["language"])
+    step(dutch, event, "start")
+
+    asked = step(dutch, event, "end")
+
+    assert "2 pitches wachten nog. Toch de ronde beëindigen?" in asked.text
+    assert "Ronde toch beëindigen" in asked.text
+
+
+def test_the_end_button_tells_the_script_how_many_pitches_wait(moderator, event):
+    step(moderator, event, "start")
+
+    page = moderator.get(url("organiser:pitch", event))
+
+    assert 'data-confirm="2 pitches are still waiting. End the round anyway?"' in page.text
+
+
+def test_at_the_end_of_the_queue_the_round_ends_without_asking(moderator, event):
+    for name in ["start", "next", "next", "next"]:
+        step(moderator, event, name)
+    page = moderator.get(url("organiser:pitch", event))
+    assert "data-confirm" not in page.text
+
+    step(moderator, event, "end")
+
+    assert pitching.round_for(event).state == PitchRound.State.ENDED
+
+
+@pytest.mark.parametrize("htmx", [False, True], ids=["without-js", "htmx"])
+def test_a_skipped_pitch_goes_back_in_the_queue(moderator, event, htmx):
+    step(moderator, event, "start")
+    step(moderator, event, "skip")  # the host of "Opvoeden in armoede" is not there yet
+    skipped = pitching.queue(event).skipped[0]
+    page = moderator.get(url("organiser:pitch", event))
+    assert "Back in the queue" in page.text
+
+    answer = moderator.post(
+        url("organiser:pitch-requeue", event),
+        {"version": pitching.round_for(event).version, "session": skipped.pk},
+        headers={"hx-request": "true"} if htmx else {},
+    )
+
+    assert answer.status_code == (200 if htmx else 302)
+    queue = pitching.queue(event)
+    assert queue.skipped == [] and queue.upcoming[0] == skipped
+    assert queue.current.title == "Buurtgerichte zorg"  # the pitch on now goes on
+
+
+def test_putting_back_what_was_not_skipped_is_refused_with_a_message(moderator, event):
+    step(moderator, event, "start")
+    current = pitching.queue(event).current
+
+    answer = moderator.post(
+        url("organiser:pitch-requeue", event),
+        {"version": pitching.round_for(event).version, "session": current.pk},
+        headers={"hx-request": "true"},
+    )
+
+    assert answer.status_code == 422
+    assert "That proposal is not among the skipped ones." in answer.text
+    assert pitching.queue(event).current == current
+
+
+def test_in_dutch_the_clock_gets_its_seconds_with_a_decimal_point(event):
+    """The script reads data-remaining as a number: "27,4" (Dutch) would be "Tijd!" at once."""
+    event.language = "nl"
+    event.save(update_fields=["language"])
+    dutch = Client(headers={"accept-language": "nl"})
+    dutch.force_login(make_participant(event, name="Mo", role="organiser").user)
+    step(dutch, event, "start")
+    PitchRound.objects.update(seconds=30)
+
+    for page in ["organiser:pitch", "organiser:pitch-beamer"]:
+        text = dutch.get(url(page, event)).text
+        remaining = re.search(r'data-remaining="([^"]*)"', text).group(1)
+        assert re.fullmatch(r"\d+(\.\d+)?", remaining), remaining
+        assert 25 < float(remaining) <= 30

@@ -21,7 +21,7 @@ from django_htmx.http import HttpResponseClientRedirect
 
 from sessions_app import actions, live, pitching
 from sessions_app.access import organiser_required
-from sessions_app.forms import PitchSecondsForm, PitchStepForm
+from sessions_app.forms import PitchRequeueForm, PitchSecondsForm, PitchStepForm
 from sessions_app.models import Event, PitchRound
 from sessions_app.views import HtmxHttpRequest
 
@@ -31,11 +31,10 @@ STEPS: dict[str, Callable[..., PitchRound]] = {
     "skip": lambda **kwargs: pitching.advance(skip=True, **kwargs),
     "back": pitching.back,
     "restart": pitching.restart_clock,
-    "end": pitching.end,
-}
+}  # "end" is called on its own: it may ask to confirm
 
 
-def _context(event: Event, feedback: str = "", error: bool = False) -> dict:
+def _context(event: Event, feedback: str = "", error: bool = False, confirm_end: int = 0) -> dict:
     # the state before what it stands for: a step between the two reads makes the page ask
     # once more, instead of showing the old step under the new state for good
     token = live.pitch_state(event.slug)
@@ -54,6 +53,7 @@ def _context(event: Event, feedback: str = "", error: bool = False) -> dict:
         "results": results,
         "feedback": feedback,
         "error": error,
+        "confirm_end": confirm_end,  # pitches waiting, when ending the round asks to confirm
         "live": live,
         "seconds_form": PitchSecondsForm(
             initial={"version": queue.round.version, "seconds": queue.round.seconds}
@@ -82,17 +82,50 @@ def step(request: HtmxHttpRequest, event: Event) -> HttpResponse:
     form = PitchStepForm(request.POST)
     if not form.is_valid():
         return HttpResponseBadRequest(_("This form was not filled in right; reload the page."))
+    status, error, feedback, confirm_end = 200, False, "", 0
+    step_name, version = form.cleaned_data["step"], form.cleaned_data["version"]
+    try:
+        if step_name == "end":
+            pitching.end(event=event, version=version, anyway=form.cleaned_data["anyway"])
+        else:
+            STEPS[step_name](event=event, version=version)
+    except pitching.PitchesWaiting as question:
+        # not ended: the page asks to confirm (a section of the page, so it works without JS)
+        confirm_end = question.waiting
+    except pitching.StaleRound as refusal:
+        status, error, feedback = 409, True, str(refusal)
+    except actions.ActionRefused as refusal:
+        status, error, feedback = 422, True, str(refusal)
+    if confirm_end or request.htmx:
+        context = _context(event, feedback, error, confirm_end)
+        return _page(request, event, context, status=status)
+    if feedback:
+        (messages.error if error else messages.success)(request, feedback)
+    return redirect("organiser:pitch", slug=event.slug)
+
+
+@require_POST
+@organiser_required
+def requeue(request: HtmxHttpRequest, event: Event) -> HttpResponse:
+    """A skipped pitch back in the queue (its host turned up)."""
+    form = PitchRequeueForm(request.POST)
+    if not form.is_valid():
+        return HttpResponseBadRequest(_("This form was not filled in right; reload the page."))
     status, error, feedback = 200, False, ""
     try:
-        STEPS[form.cleaned_data["step"]](event=event, version=form.cleaned_data["version"])
+        pitching.requeue(
+            event=event,
+            version=form.cleaned_data["version"],
+            session_id=form.cleaned_data["session"],
+        )
+        feedback = _("Back in the queue.")
     except pitching.StaleRound as refusal:
         status, error, feedback = 409, True, str(refusal)
     except actions.ActionRefused as refusal:
         status, error, feedback = 422, True, str(refusal)
     if request.htmx:
         return _page(request, event, _context(event, feedback, error), status=status)
-    if feedback:
-        (messages.error if error else messages.success)(request, feedback)
+    (messages.error if error else messages.success)(request, feedback)
     return redirect("organiser:pitch", slug=event.slug)
 
 
@@ -141,5 +174,6 @@ patterns = [
     path("<slug:slug>/organise/pitch/", moderator, name="pitch"),
     path("<slug:slug>/organise/pitch/step/", step, name="pitch-step"),
     path("<slug:slug>/organise/pitch/seconds/", seconds, name="pitch-seconds"),
+    path("<slug:slug>/organise/pitch/requeue/", requeue, name="pitch-requeue"),
     path("<slug:slug>/organise/pitch/beamer/", beamer, name="pitch-beamer"),
 ]
