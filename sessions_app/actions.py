@@ -5,9 +5,11 @@ from __future__ import annotations
 
 import secrets
 import uuid
+from collections.abc import Callable
 from contextlib import nullcontext
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import Any, TypeVar
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
@@ -28,6 +30,7 @@ from sessions_app.models import (
     Attachment,
     Event,
     EventLanguage,
+    FormSubmission,
     GridChange,
     Host,
     HostLink,
@@ -59,6 +62,72 @@ class ActionRefused(Exception):
 
 class RateLimited(ActionRefused):
     pass
+
+
+# ---- forms that create something, once ------------------------------------------------------
+
+T = TypeVar("T")
+
+
+class AlreadySubmitted(Exception):
+    """The form was sent before with this key by the same person: nothing new is made; `url`
+    shows what the first submit made and `user` is whom it was for."""
+
+    def __init__(self, submission: FormSubmission) -> None:
+        super().__init__(submission.url)
+        self.url = submission.url
+        self.user = submission.user
+
+
+def check_first_submit(*, key: uuid.UUID | None, user, anonymous_may_return: bool = False) -> None:
+    """Raise `AlreadySubmitted` if `user` sent a form with this key before (see `submit_once`);
+    for a form whose checks would refuse the second submit before it gets that far (the join
+    form: "this address is taken")."""
+    if key is None:
+        return
+    earlier = FormSubmission.objects.select_related("user").filter(key=key).first()
+    if earlier is None or not earlier.url:
+        return
+    me = user.pk if user is not None and user.is_authenticated else None
+    if earlier.user_id == me or (me is None and anonymous_may_return):
+        raise AlreadySubmitted(earlier)
+
+
+def submit_once(
+    *,
+    key: uuid.UUID | None,
+    user,
+    create: Callable[[], T],
+    url: Callable[[T], str],
+    owner: Callable[[T], Any] | None = None,
+    anonymous_may_return: bool = False,
+) -> T:
+    """Run `create` (an action) once per form key, in one transaction with the key's row.
+
+    The row goes in first: a second submit with the same key waits on the unique index until
+    the first one commits, then finds its row and raises `AlreadySubmitted` instead of making a
+    second copy; if the first one was refused, its row went with it and the second one goes
+    ahead. A key belongs to who sent it, or to `owner(made)` (the account a join made); someone
+    else's key makes the form a plain form again, so it never leads to what another person made.
+    `anonymous_may_return` lets a visitor who is not signed in come back to the owner's submit
+    (the join form: its CSRF token is bound to the browser and renewed by the sign-in it did).
+    Without a key (a page from an old cache) the form works as it always did."""
+    if key is None:
+        return create()
+    me = user if user is not None and user.is_authenticated else None
+    with transaction.atomic():
+        try:
+            with transaction.atomic():
+                submission = FormSubmission.objects.create(key=key, user=me, url="")
+        except IntegrityError:
+            check_first_submit(key=key, user=user, anonymous_may_return=anonymous_may_return)
+            return create()  # someone else's key
+        made = create()
+        submission.url = url(made)[: FormSubmission._meta.get_field("url").max_length]
+        if owner is not None:
+            submission.user = owner(made)
+        submission.save(update_fields=["url", "user"])
+        return made
 
 
 # ---- people -------------------------------------------------------------------------------
@@ -242,6 +311,31 @@ def owns_address(user, email: str) -> bool:
     """Whether `user` has shown that `email` is theirs: they used a sign-in link sent there.
     An address typed when joining proves nothing (anyone can type anyone's)."""
     return SignInLink.objects.filter(user=user, email__iexact=email, used_at__isnull=False).exists()
+
+
+def set_participant_email(*, participant: Participant, email: str) -> Participant:
+    """Add, change or remove (empty) the address a participant comes back with: one address
+    per person and event (`participant_email_unique_in_event`)."""
+    email = email.strip()
+    try:
+        with transaction.atomic():
+            Participant.objects.filter(pk=participant.pk).update(email=email)
+    except IntegrityError:
+        raise ActionRefused(
+            _(
+                "Someone in this event already uses this email address. Use another one, or "
+                "ask for a sign-in link if it is yours."
+            )
+        ) from None
+    participant.email = email
+    return participant
+
+
+def create_desk_sign_in_link(*, participant: Participant, ip: str | None = None) -> str:
+    """A sign-in link for an organiser to show or print at the info desk (for someone without
+    an address, or who cannot read their mail): the same one-time, short-lived link as a mailed
+    one. Its address is left empty: it proves no address is the person's (see `owns_address`)."""
+    return _create_link(user=participant.user, email="", event=participant.event, ip=ip)
 
 
 @transaction.atomic

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import uuid
 import zoneinfo
 from datetime import datetime
 
@@ -28,6 +29,57 @@ TITLE_MAX = 200
 DESCRIPTION_MAX = 10_000
 
 
+class SubmissionKeyInput(forms.HiddenInput):
+    """Without an id: several forms of one page carry a key, and nothing labels it."""
+
+    def get_context(self, name, value, attrs):
+        context = super().get_context(name, value, attrs)
+        context["widget"]["attrs"].pop("id", None)
+        return context
+
+
+class SubmissionKeyField(forms.CharField):
+    """A key that is new every time the form is shown. A missing or malformed key (a page from
+    an old cache, a fuzzer) is no error: the form then works as a plain form, without the
+    protection against a second submit."""
+
+    widget = SubmissionKeyInput
+
+    def __init__(self, **kwargs) -> None:
+        super().__init__(required=False, initial=uuid.uuid4, **kwargs)
+
+    def to_python(self, value) -> uuid.UUID | None:
+        try:
+            return uuid.UUID(str(value).strip())
+        except ValueError:
+            return None
+
+    def bound_data(self, data, initial):
+        """Shown again (with errors), the form keeps its key; a bad one is replaced."""
+        return data if self.to_python(data) is not None else initial
+
+    def has_changed(self, initial, data) -> bool:
+        return False
+
+
+class SubmittedOnce(forms.Form):
+    """For forms that create something: a hidden `submission_key`, so that a double submit, or
+    Back and submit again, leads to what the first submit made (`actions.submit_once`)."""
+
+    submission_key = SubmissionKeyField()
+
+    @property
+    def submission(self) -> uuid.UUID | None:
+        """The key this form was sent with, if it is one."""
+        return self.fields["submission_key"].to_python(
+            self["submission_key"].data if self.is_bound else None
+        )
+
+
+class SubmissionKeyForm(SubmittedOnce):
+    """The key alone, for a page whose form is a button or a pair of formsets."""
+
+
 def _clean_code(value: str) -> str:
     return "".join(value.split()).upper()
 
@@ -51,7 +103,7 @@ class JoinCodeForm(forms.Form):
         return event
 
 
-class JoinForm(forms.Form):
+class JoinForm(SubmittedOnce):
     name = forms.CharField(
         label=_("Your name"), max_length=150, widget=forms.TextInput(attrs={"autocomplete": "name"})
     )
@@ -111,6 +163,23 @@ class SignInRequestForm(forms.Form):
     )
 
 
+class MyEmailForm(forms.Form):
+    """My page: the address a participant comes back with (empty: none)."""
+
+    email = forms.EmailField(
+        label=_("Your email address"),
+        required=False,
+        help_text=_("We mail you a personal link to come back on another device. Nothing else."),
+        widget=forms.EmailInput(attrs={"autocomplete": "email"}),
+    )
+
+
+class DeskSearchForm(forms.Form):
+    """The info desk: find a participant by name, organisation or address."""
+
+    q = forms.CharField(label=_("Name"), max_length=150, required=False)
+
+
 class AuthenticatorCodeForm(forms.Form):
     """The 6 digits of an authenticator app (two-step sign-in); spaces are ignored."""
 
@@ -137,9 +206,39 @@ class AuthenticatorCodeForm(forms.Form):
         return code
 
 
-class InviteOrganiserForm(forms.Form):
+class InviteOrganiserForm(SubmittedOnce):
     name = forms.CharField(label=_("Name"), max_length=150)
     email = forms.EmailField(label=_("Email"))
+
+
+class PeoplePicker(forms.SelectMultiple):
+    """A choice of several people (co-hosts, note-takers): a plain `<select multiple>`, which
+    static/js/picker.js turns into a type-to-search box with removable chips. The select stays
+    the form field, so the form posts the same with or without JavaScript; without it, the
+    hint `{id}_hint` (includes/field.html) says how to pick several in the plain select.
+    The picker's words come from here, in the page's language."""
+
+    def __init__(self, attrs=None) -> None:
+        texts = {
+            "data-picker": "",
+            "data-picker-placeholder": _("Type a name or organisation"),
+            "data-picker-chosen": _("Chosen"),
+            "data-picker-remove": _("Remove %s"),
+            "data-picker-added": _("%s added"),
+            "data-picker-removed": _("%s removed"),
+            "data-picker-found": _("Found: %s. Arrow keys to move, Enter to pick."),
+            "data-picker-none": _("Nobody found"),
+            "size": 8,
+        }
+        super().__init__(texts | (attrs or {}))
+
+    def get_context(self, name, value, attrs):
+        context = super().get_context(name, value, attrs)
+        widget_attrs = context["widget"]["attrs"]
+        if widget_attrs.get("id"):
+            described = widget_attrs.get("aria-describedby", "")
+            widget_attrs["aria-describedby"] = f"{described} {widget_attrs['id']}_hint".strip()
+        return context
 
 
 class ChoicesOfEvent(forms.ModelMultipleChoiceField):
@@ -168,7 +267,7 @@ class SlotChoiceField(ChoicesOfEvent):
         return str(slot)
 
 
-class ProposalForm(forms.Form):
+class ProposalForm(SubmittedOnce):
     title = forms.CharField(
         label=_("Title"),
         max_length=TITLE_MAX,
@@ -211,36 +310,6 @@ class ProposalForm(forms.Form):
         required=False,
         widget=forms.CheckboxSelectMultiple,
     )
-class PeoplePicker(forms.SelectMultiple):
-    """A choice of several people (co-hosts, note-takers): a plain `<select multiple>`, which
-    static/js/picker.js turns into a type-to-search box with removable chips. The select stays
-    the form field, so the form posts the same with or without JavaScript; without it, the
-    hint `{id}_hint` (includes/field.html) says how to pick several in the plain select.
-    The picker's words come from here, in the page's language."""
-
-    def __init__(self, attrs=None) -> None:
-        texts = {
-            "data-picker": "",
-            "data-picker-placeholder": _("Type a name or organisation"),
-            "data-picker-chosen": _("Chosen"),
-            "data-picker-remove": _("Remove %s"),
-            "data-picker-added": _("%s added"),
-            "data-picker-removed": _("%s removed"),
-            "data-picker-found": _("Found: %s. Arrow keys to move, Enter to pick."),
-            "data-picker-none": _("Nobody found"),
-            "size": 8,
-        }
-        super().__init__(texts | (attrs or {}))
-
-    def get_context(self, name, value, attrs):
-        context = super().get_context(name, value, attrs)
-        widget_attrs = context["widget"]["attrs"]
-        if widget_attrs.get("id"):
-            described = widget_attrs.get("aria-describedby", "")
-            widget_attrs["aria-describedby"] = f"{described} {widget_attrs['id']}_hint".strip()
-        return context
-
-
 
     def __init__(self, *args, event: Event, by: Participant | None, **kwargs) -> None:
         super().__init__(*args, **kwargs)
@@ -452,7 +521,7 @@ VOTES_MAX = 100
 SLUG_MAX = 64
 
 
-class EventForm(forms.ModelForm):
+class EventForm(SubmittedOnce, forms.ModelForm):
     """A new event's settings. How people vote is a choice, +1 votes or dot voting, plus a
     number that only dot voting uses; an empty short name is made from the name."""
 
@@ -713,7 +782,7 @@ class EventChoiceField(forms.ModelChoiceField):
         return f"{event.name} ({event.date:%Y-%m-%d})"
 
 
-class CopyFrameForm(forms.Form):
+class CopyFrameForm(SubmittedOnce):
     source = EventChoiceField(label=_("Copy from"), queryset=Event.objects.none())
 
     def __init__(self, *args, events, **kwargs) -> None:
@@ -724,7 +793,7 @@ class CopyFrameForm(forms.Form):
 # ---- attachments: slides, files and links (issue 6) -------------------------------------------
 
 
-class AttachmentFileForm(forms.Form):
+class AttachmentFileForm(SubmittedOnce):
     """A file for a session. The type comes from the bytes (`uploads.sniff`), never the name;
     the size limit is enforced earlier, while the body streams in (`uploads.limited_upload`)."""
 
@@ -810,7 +879,7 @@ def uploads_too_large_message() -> str:
     }
 
 
-class AttachmentLinkForm(forms.Form):
+class AttachmentLinkForm(SubmittedOnce):
     """A link for a session: a video, a pad, an article. Only http(s) links."""
 
     KINDS = [("video", _("Video")), ("link", _("Link (pad, article, …)"))]
@@ -909,7 +978,7 @@ class HeldForm(forms.Form):
     )
 
 
-class ThemeForm(forms.ModelForm):
+class ThemeForm(SubmittedOnce, forms.ModelForm):
     class Meta:
         model = Theme
         fields = ["name"]

@@ -19,7 +19,7 @@ from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.urls import path
+from django.urls import path, reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
@@ -81,6 +81,15 @@ def list_or_redirect(request: HtmxHttpRequest, event: Event, session: Session, m
     return redirect("participant:slides", event.slug, session.pk)
 
 
+def slides_page(event: Event, session: Session) -> str:
+    return reverse("participant:slides", args=[event.slug, session.pk])
+
+
+def already_added() -> str:
+    """A form of this page sent twice (a double click, Back and send again): added once."""
+    return _("You had already sent this; it is added once, here below.")
+
+
 def refused(request, event, session, form, *, attachment=None) -> HttpResponse:
     """The form again with its errors; 413 too large, 415 not a type we take, 400 otherwise."""
     codes = {e.code for errors in form.errors.as_data().values() for e in errors}
@@ -124,12 +133,19 @@ def upload(request: HtmxHttpRequest, event: Event, session: Session) -> HttpResp
     form = bound_file_form(request, AttachmentFileForm)
     if form.is_valid():
         try:
-            actions.add_attachment_file(
-                session=session,
-                upload=form.cleaned_data["file"],
-                title=form.cleaned_data["title"],
-                by=access.deliverer_for(request, session),
+            actions.submit_once(
+                key=form.submission,
+                user=request.user,
+                create=lambda: actions.add_attachment_file(
+                    session=session,
+                    upload=form.cleaned_data["file"],
+                    title=form.cleaned_data["title"],
+                    by=access.deliverer_for(request, session),
+                ),
+                url=lambda _attachment: slides_page(event, session),
             )
+        except actions.AlreadySubmitted:
+            return list_or_redirect(request, event, session, already_added())
         except actions.ActionRefused as refusal:
             form.add_error("file", str(refusal))
     if not form.is_valid():
@@ -160,13 +176,20 @@ def add_link(request: HtmxHttpRequest, event: Event, session: Session) -> HttpRe
     form = AttachmentLinkForm(request.POST, prefix="link")
     if form.is_valid():
         try:
-            actions.add_attachment_link(
-                session=session,
-                title=form.cleaned_data["title"],
-                url=form.cleaned_data["url"],
-                kind=form.cleaned_data["kind"],
-                by=access.deliverer_for(request, session),
+            actions.submit_once(
+                key=form.submission,
+                user=request.user,
+                create=lambda: actions.add_attachment_link(
+                    session=session,
+                    title=form.cleaned_data["title"],
+                    url=form.cleaned_data["url"],
+                    kind=form.cleaned_data["kind"],
+                    by=access.deliverer_for(request, session),
+                ),
+                url=lambda _attachment: slides_page(event, session),
             )
+        except actions.AlreadySubmitted:
+            return list_or_redirect(request, event, session, already_added())
         except actions.ActionRefused as refusal:
             form.add_error("url", str(refusal))
     if not form.is_valid():

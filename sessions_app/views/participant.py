@@ -11,6 +11,7 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django.views.decorators.vary import vary_on_headers
 from django_htmx.http import HttpResponseClientRedirect
 
 from sessions_app import actions, live, pitching
@@ -22,11 +23,17 @@ from sessions_app.access import (
     participant_for,
     participant_required,
 )
-from sessions_app.forms import PreviewForm, ProposalFilterForm, ProposalForm, VoteForm
+from sessions_app.forms import (
+    MyEmailForm,
+    PreviewForm,
+    ProposalFilterForm,
+    ProposalForm,
+    VoteForm,
+)
 from sessions_app.markdown import render_markdown
 from sessions_app.models import Event, Host, Participant, PitchRound, Session, Vote
 from sessions_app.views import HtmxHttpRequest
-from sessions_app.views.public import safe_next
+from sessions_app.views.public import client_ip, safe_next
 
 PER_PAGE = 50
 
@@ -140,7 +147,18 @@ def propose(request: HtmxHttpRequest, event: Event, participant: Participant) ->
         if "preview" in request.POST:  # the no-JavaScript preview: show it, save nothing
             preview = render_markdown(form.cleaned_data["description"])
         else:
-            session = actions.propose_session(event=event, by=participant, proposal=form.proposal())
+            try:
+                session = actions.submit_once(
+                    key=form.submission,
+                    user=request.user,
+                    create=lambda: actions.propose_session(
+                        event=event, by=participant, proposal=form.proposal()
+                    ),
+                    url=lambda session: session.get_absolute_url(),
+                )
+            except actions.AlreadySubmitted as earlier:
+                messages.info(request, _("You already proposed this — you can edit it here."))
+                return redirect(earlier.url)
             messages.success(request, _("Your session is proposed. Thank you!"))
             return redirect(session.get_absolute_url())
     if request.method == "POST" and not form.is_valid():  # keep showing what they wrote
@@ -263,9 +281,7 @@ def preview(request: HtmxHttpRequest, event: Event, participant: Participant) ->
     return render(request, "participant/propose.html#preview", {"preview": render_markdown(text)})
 
 
-@require_GET
-@participant_required
-def my_page(request: HtmxHttpRequest, event: Event, participant: Participant) -> HttpResponse:
+def _my_page_context(event: Event, participant: Participant) -> dict:
     hosted = list(
         participant.hosted_sessions.select_related("event")
         .order_by("created_at")
@@ -293,7 +309,7 @@ def my_page(request: HtmxHttpRequest, event: Event, participant: Participant) ->
             .distinct()
             .order_by("placement__slot__start", "placement__room__order")
         )
-    context = {
+    return {
         "event": event,
         "participant": participant,
         "hosted": hosted,
@@ -301,5 +317,45 @@ def my_page(request: HtmxHttpRequest, event: Event, participant: Participant) ->
         "day": day,
         "hosted_ids": {s.pk for s in hosted},
         "votes_left": actions.votes_left(participant),
+        "token": live.state_token(event),  # static/js/live.js follows publication and moves
+        "live": live,
     }
+
+
+@require_GET
+@participant_required
+@vary_on_headers("HX-Request")
+def my_page(request: HtmxHttpRequest, event: Event, participant: Participant) -> HttpResponse:
+    context = _my_page_context(event, participant)
+    if request.htmx and request.htmx.target == "my-live":  # live.js: the grid changed
+        return render(request, "participant/my_page.html#my-live", context)
+    context["email_form"] = MyEmailForm(initial={"email": participant.email})
+    return render(request, "participant/my_page.html", context)
+
+
+@require_POST
+@participant_required
+def my_email(request: HtmxHttpRequest, event: Event, participant: Participant) -> HttpResponse:
+    """Add or change the address this participant comes back with (a sign-in link is mailed
+    to a new one, as after joining)."""
+    form = MyEmailForm(request.POST)
+    if form.is_valid():
+        before = participant.email
+        try:
+            actions.set_participant_email(participant=participant, email=form.cleaned_data["email"])
+        except actions.ActionRefused as refusal:
+            form.add_error("email", str(refusal))
+        else:
+            if participant.email and participant.email.lower() != before.lower():
+                actions.send_sign_in_link(participant=participant, ip=client_ip(request))
+                messages.success(
+                    request,
+                    _("Your email address is saved. We mailed you a link to come back."),
+                )
+            elif participant.email:
+                messages.success(request, _("Your email address is saved."))
+            else:
+                messages.success(request, _("Your email address is removed."))
+            return redirect(f"{reverse('participant:my-page', args=[event.slug])}#my-email")
+    context = _my_page_context(event, participant) | {"email_form": form}
     return render(request, "participant/my_page.html", context)

@@ -70,6 +70,7 @@ def home(request: HtmxHttpRequest) -> HttpResponse:
 
 @require_GET
 @login_not_required
+@vary_on_headers("HX-Request")
 @event_view
 def event(request: HtmxHttpRequest, event: Event) -> HttpResponse:
     counts = Event.objects.filter(pk=event.pk).aggregate(
@@ -87,7 +88,11 @@ def event(request: HtmxHttpRequest, event: Event) -> HttpResponse:
         "participant": participant,
         "is_organiser": is_organiser(request, event),
         "votes_left": actions.votes_left(participant) if participant else None,
+        "token": live.state_token(event),  # static/js/live.js follows publication and moves
+        "live": live,
     }
+    if request.htmx and request.htmx.target == "event-now":
+        return render(request, "public/event.html#event-now", context)
     return render(request, "public/event.html", context)
 
 
@@ -106,22 +111,40 @@ def join_with_code(request: HtmxHttpRequest) -> HttpResponse:
 @login_not_required
 @event_view
 def join(request: HtmxHttpRequest, event: Event) -> HttpResponse:
-    after = safe_next(request, event.get_absolute_url())
+    """Join, then back where one came from (`next`), or straight on to the proposal form for
+    whoever chose "Join and propose a session" (`then=propose`, or a link with
+    `?next=propose`): from the QR code to a proposal in three screens."""
+    after = join_next(request, event)
     if participant_for(request, event) is not None:
         messages.info(request, _("You are already taking part in %(event)s.") % {"event": event})
         return redirect(after)
     form = JoinForm(request.POST or None, event=event, initial={"code": request.GET.get("code")})
+    try:  # before the form's checks: the first submit took the address a second one gives
+        actions.check_first_submit(
+            key=form.submission, user=request.user, anonymous_may_return=True
+        )
+    except actions.AlreadySubmitted as earlier:
+        return joined_before(request, event, earlier)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
-            participant = actions.join_event(
-                event=event,
-                name=data["name"],
-                organisation=data["organisation"],
-                email=data["email"],
+            participant = actions.submit_once(
+                key=form.submission,
                 user=request.user,
-                language=translation.get_language(),
+                create=lambda: actions.join_event(
+                    event=event,
+                    name=data["name"],
+                    organisation=data["organisation"],
+                    email=data["email"],
+                    user=request.user,
+                    language=translation.get_language(),
+                ),
+                url=lambda participant: after,
+                owner=lambda participant: participant.user,
+                anonymous_may_return=True,
             )
+        except actions.AlreadySubmitted as earlier:
+            return joined_before(request, event, earlier)
         except actions.ActionRefused as refusal:
             form.add_error("email", str(refusal))
         else:
@@ -138,8 +161,35 @@ def join(request: HtmxHttpRequest, event: Event) -> HttpResponse:
                 messages.success(request, _("Welcome, %(name)s!") % {"name": participant.name})
             return redirect(after)
     code_known = request.GET.get("code", "").strip().upper() == event.join_code
-    context = {"event": event, "form": form, "code_known": code_known, "next": after}
+    context = {
+        "event": event,
+        "form": form,
+        "code_known": code_known,
+        "next": after,
+        "propose_first": after == reverse("participant:propose", args=[event.slug]),
+    }
     return render(request, "public/join.html", context)
+
+
+def join_next(request: HtmxHttpRequest, event: Event) -> str:
+    """Where joining leads: the proposal form for "Join and propose a session" (while proposing
+    is open), else `next`, else the event's page."""
+    wants_proposal = "propose" in (request.POST.get("then"), request.POST.get("next"))
+    wants_proposal = wants_proposal or request.GET.get("next") == "propose"
+    if wants_proposal and event.proposing_open:
+        return reverse("participant:propose", args=[event.slug])
+    return safe_next(request, event.get_absolute_url())
+
+
+def joined_before(
+    request: HtmxHttpRequest, event: Event, earlier: actions.AlreadySubmitted
+) -> HttpResponse:
+    """The join form sent twice (a double tap, whose first answer the phone dropped): one
+    participant, and this browser is signed in as them, as the first answer would have done."""
+    if not request.user.is_authenticated and earlier.user is not None:
+        login(request, earlier.user, backend=MODEL_BACKEND)
+    messages.info(request, _("You are already taking part in %(event)s.") % {"event": event})
+    return redirect(earlier.url)
 
 
 @require_http_methods(["GET", "POST"])
@@ -184,7 +234,12 @@ def sign_in(request: HtmxHttpRequest, token: str) -> HttpResponse:
             return render(request, "public/sign_in_request.html", context, status=410)
         login(request, link.user, backend=MODEL_BACKEND)
         messages.success(request, _("You are signed in."))
-        return redirect(link.event.get_absolute_url() if link.event else reverse("public:home"))
+        # `next`: where the link leads (the info desk's link: the person's My page)
+        return redirect(
+            safe_next(
+                request, link.event.get_absolute_url() if link.event else reverse("public:home")
+            )
+        )
     link = actions.find_sign_in_link(token)
     if link is None:
         context = {

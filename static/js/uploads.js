@@ -61,6 +61,14 @@
     return true;
   }
 
+  // The next file from this form is a new submit: it takes the key the fresh list brought
+  // (a key sent twice adds its file once, see actions.submit_once).
+  function renewKey(form) {
+    const key = form.querySelector('input[name="submission_key"]');
+    const list = document.getElementById("attachments");
+    if (key && list && list.dataset.submissionKey) key.value = list.dataset.submissionKey;
+  }
+
   function errorsFrom(html) {
     const doc = parse(html);
     return Array.from(doc.querySelectorAll("[data-upload-errors] li, .field-errors li"), (li) =>
@@ -96,6 +104,7 @@
       finish();
       if (xhr.status >= 200 && xhr.status < 300 && replaceList(xhr.responseText)) {
         form.reset();
+        renewKey(form);
         showErrors(form, []); // the fresh list says what was done
         return;
       }

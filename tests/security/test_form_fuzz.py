@@ -123,7 +123,9 @@ def _text_overrides(form_class) -> dict:
     """Char fields get attack strings as well as random text."""
     overrides = {}
     for name, field in form_class.base_fields.items():
-        if type(field) is django_forms.CharField:
+        if isinstance(field, app_forms.SubmissionKeyField):  # hidden; a bad one is never shown
+            overrides[name] = st.uuids().map(str)
+        elif type(field) is django_forms.CharField:
             max_length = field.max_length or 200
             overrides[name] = st.one_of(
                 st.sampled_from([p.text[:max_length] for p in PAYLOADS]),

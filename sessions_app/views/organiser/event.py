@@ -25,10 +25,12 @@ from sessions_app.forms import (
     EventForm,
     EventSettingsForm,
     PhaseForm,
+    SubmissionKeyForm,
     frame_formsets,
 )
 from sessions_app.models import Event, Participant, Placement, Session, Vote
 from sessions_app.views import HtmxHttpRequest
+from sessions_app.views.http import already_submitted
 
 Phase = Event.Phase
 
@@ -157,9 +159,22 @@ def create_event(request: HtmxHttpRequest) -> HttpResponse:
     if not may_create_events(request.user):
         raise PermissionDenied
     form = EventForm(request.POST or None)
+    try:  # before the form's check, which finds the short name the first submit took
+        actions.check_first_submit(key=form.submission, user=request.user)
+    except actions.AlreadySubmitted as earlier:
+        return already_submitted(request, earlier)
     if request.method == "POST" and form.is_valid():
         try:
-            event = actions.create_event(by_user=request.user, event=form.save(commit=False))
+            event = actions.submit_once(
+                key=form.submission,
+                user=request.user,
+                create=lambda: actions.create_event(
+                    by_user=request.user, event=form.save(commit=False)
+                ),
+                url=lambda event: reverse("organiser:dashboard", args=[event.slug]),
+            )
+        except actions.AlreadySubmitted as earlier:
+            return already_submitted(request, earlier)
         except actions.ActionRefused as refusal:
             form.add_error("slug", str(refusal))
         else:
@@ -188,7 +203,12 @@ def edit_event(request: HtmxHttpRequest, event: Event) -> HttpResponse:
 @organiser_required
 def frame(request: HtmxHttpRequest, event: Event) -> HttpResponse:
     rooms, slots = frame_formsets(event, request.POST if request.method == "POST" else None)
+    sent = SubmissionKeyForm(request.POST if request.method == "POST" else None)
     refusal = None
+    try:  # before the formsets' checks, which a second copy of new rows may fail
+        actions.check_first_submit(key=sent.submission, user=request.user)
+    except actions.AlreadySubmitted as earlier:
+        return already_submitted(request, earlier)
     if request.method == "POST" and all([rooms.is_valid(), slots.is_valid()]):
         changes = actions.FrameChanges(
             rooms=rooms.save(commit=False),
@@ -197,7 +217,14 @@ def frame(request: HtmxHttpRequest, event: Event) -> HttpResponse:
             deleted_slots=slots.deleted_objects,
         )
         try:
-            actions.save_frame(event=event, changes=changes)
+            actions.submit_once(
+                key=sent.submission,
+                user=request.user,
+                create=lambda: actions.save_frame(event=event, changes=changes),
+                url=lambda _nothing: reverse("organiser:frame", args=[event.slug]),
+            )
+        except actions.AlreadySubmitted as earlier:
+            return already_submitted(request, earlier)
         except actions.ActionRefused as error:
             refusal = str(error)
         else:
@@ -211,6 +238,7 @@ def frame(request: HtmxHttpRequest, event: Event) -> HttpResponse:
         "rooms": rooms,
         "slots": slots,
         "refusal": refusal,
+        "sent": sent,
         "copy_form": CopyFrameForm(events=sources) if empty else None,
         "grid_url": grid_url(event),
     }
@@ -227,7 +255,14 @@ def copy_frame(request: HtmxHttpRequest, event: Event) -> HttpResponse:
         return redirect("organiser:frame", slug=event.slug)
     source = form.cleaned_data["source"]
     try:
-        rooms, slots = actions.copy_frame(source=source, target=event)
+        rooms, slots = actions.submit_once(
+            key=form.submission,
+            user=request.user,
+            create=lambda: actions.copy_frame(source=source, target=event),
+            url=lambda _copied: reverse("organiser:frame", args=[event.slug]),
+        )
+    except actions.AlreadySubmitted as earlier:
+        return already_submitted(request, earlier)
     except actions.ActionRefused as refusal:
         messages.error(request, str(refusal))
     else:

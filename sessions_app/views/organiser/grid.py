@@ -31,10 +31,12 @@ from sessions_app.forms import (
     MoveForm,
     PinForm,
     RestoreGridForm,
+    SubmissionKeyForm,
     UndoForm,
 )
 from sessions_app.models import Event, GridChange, GridProposal, Participant, Session
 from sessions_app.views import HtmxHttpRequest
+from sessions_app.views.http import already_submitted
 
 HISTORY_LENGTH = 200
 
@@ -130,6 +132,7 @@ def editor_context(
         "tray_effect": tray_effect,
         "undoable": undoable,
         "feedback": feedback,
+        "start_form": SubmissionKeyForm(),
         "urls": {
             name: reverse(f"organiser:{name}", args=[event.slug])
             for name in ["grid", "move", "pin", "undo"]
@@ -285,7 +288,16 @@ def _compare_rows(view: grid.GridView, cells: dict, other: dict) -> list:
 def start_proposal(request: HtmxHttpRequest, event: Event) -> HttpResponse:
     """ "Propose a grid": plan now when the search is short, else queue it for the worker; both
     lead to the proposal page (which shows the progress until the proposal is there)."""
-    proposals.start(event=event, by=participant_for(request, event))
+    sent = SubmissionKeyForm(request.POST)
+    try:
+        actions.submit_once(
+            key=sent.submission,
+            user=request.user,
+            create=lambda: proposals.start(event=event, by=participant_for(request, event)),
+            url=lambda _proposal: reverse("organiser:propose-grid", args=[event.slug]),
+        )
+    except actions.AlreadySubmitted as earlier:
+        return already_submitted(request, earlier)
     return redirect("organiser:propose-grid", slug=event.slug)
 
 
@@ -299,7 +311,7 @@ def propose_grid(request: HtmxHttpRequest, event: Event) -> HttpResponse:
     proposal = event.grid_proposals.exclude(status=GridProposal.Status.DISCARDED).first()
     if proposal is not None:
         proposal = proposals.revive(proposal)
-    context: dict = {"event": event, "proposal": proposal}
+    context: dict = {"event": event, "proposal": proposal, "start_form": SubmissionKeyForm()}
     if proposal is not None and proposal.status == GridProposal.Status.DONE:
         context.update(_comparison(event, proposal))
     elif proposal is not None and proposal.status == GridProposal.Status.REFUSED:

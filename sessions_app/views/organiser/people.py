@@ -17,6 +17,7 @@ from sessions_app.access import organiser_required
 from sessions_app.forms import HideForm, InviteOrganiserForm, MergeForm
 from sessions_app.models import Event, Participant
 from sessions_app.views import HtmxHttpRequest
+from sessions_app.views.http import already_submitted
 from sessions_app.views.public import client_ip
 
 
@@ -51,12 +52,19 @@ def team(request: HtmxHttpRequest, event: Event) -> HttpResponse:
     form = InviteOrganiserForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            invited = actions.invite_organiser(
-                event=event,
-                name=form.cleaned_data["name"],
-                email=form.cleaned_data["email"],
-                ip=client_ip(request),
+            invited = actions.submit_once(
+                key=form.submission,
+                user=request.user,
+                create=lambda: actions.invite_organiser(
+                    event=event,
+                    name=form.cleaned_data["name"],
+                    email=form.cleaned_data["email"],
+                    ip=client_ip(request),
+                ),
+                url=lambda _invited: reverse("organiser:team", args=[event.slug]),
             )
+        except actions.AlreadySubmitted as earlier:
+            return already_submitted(request, earlier)
         except actions.ActionRefused as refusal:
             form.add_error("email", str(refusal))
         else:

@@ -11,11 +11,13 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from sessions_app import actions
 from sessions_app.access import organiser_required
 from sessions_app.forms import EventTextsForm, SessionThemeForm, SynthesisForm, ThemeForm
 from sessions_app.markdown import render_markdown
 from sessions_app.models import Event, Host, Theme, default_report_template
 from sessions_app.views import HtmxHttpRequest
+from sessions_app.views.http import already_submitted
 from sessions_app.views.organiser.material import with_event
 
 
@@ -24,8 +26,20 @@ from sessions_app.views.organiser.material import with_event
 def themes(request: HtmxHttpRequest, event: Event) -> HttpResponse:
     """The list of themes and the form to add one."""
     form = ThemeForm(request.POST or None, instance=Theme(event=event))
+    try:  # before the form's check, which finds the name the first submit added
+        actions.check_first_submit(key=form.submission, user=request.user)
+    except actions.AlreadySubmitted as earlier:
+        return already_submitted(request, earlier)
     if request.method == "POST" and form.is_valid():
-        form.save()
+        try:
+            actions.submit_once(
+                key=form.submission,
+                user=request.user,
+                create=form.save,
+                url=lambda _theme: reverse("organiser:themes", args=[event.slug]),
+            )
+        except actions.AlreadySubmitted as earlier:
+            return already_submitted(request, earlier)
         messages.success(request, _("Theme “%(name)s” added.") % {"name": form.instance.name})
         return redirect("organiser:themes", slug=event.slug)
     listed = event.themes.annotate(session_count=Count("sessions")).order_by("name")
