@@ -1,6 +1,8 @@
 """axe-core (the npm package pinned in tests/browser/package-lock.json) on every page of a
 participant's path, as a visitor and as a participant, on a phone and a desktop: no violation
-of impact "serious" or "critical" (contrast, names, labels, landmarks...), and no duplicate id."""
+of impact "serious" or "critical" (contrast, names, labels, landmarks...), and no duplicate id.
+In Dutch first (the demo's and the default language: the pages say lang="nl" and the tests
+find their controls by their Dutch names); one test repeats a participant's pages in English."""
 
 import re
 from collections.abc import Callable
@@ -13,7 +15,7 @@ from pytest_playwright.pytest_playwright import CreateContextCallback
 
 from sessions_app import pitching
 from sessions_app.models import Event, Participant, Session, Slot
-from tests.browser.conftest import inject_axe
+from tests.browser.conftest import LAPTOP, PHONE, inject_axe
 from tests.factories import (
     make_event,
     make_participant,
@@ -28,8 +30,8 @@ pytestmark = pytest.mark.django_db(transaction=True)
 SLUG = "oocamp-2026"
 CODE = "KMP234"
 SCREENS: dict[str, dict[str, Any]] = {
-    "phone": {"viewport": {"width": 390, "height": 844}, "is_mobile": True, "has_touch": True},
-    "desktop": {"viewport": {"width": 1280, "height": 800}},
+    "phone": {"viewport": PHONE, "is_mobile": True, "has_touch": True},
+    "desktop": {"viewport": LAPTOP},
 }
 BLOCKING = {"serious", "critical"}
 
@@ -160,6 +162,24 @@ def test_pages_for_participants_have_no_serious_violations(
 ) -> None:
     participant_page.goto(path)
     expect(participant_page).to_have_url(re.compile(rf"{re.escape(path)}$"))  # not sent to join
+    expect(participant_page.locator("html")).to_have_attribute("lang", "nl")
+    expect(participant_page.get_by_role("button", name="Afmelden")).to_be_visible()
+
+    assert_accessible(participant_page, axe_source)
+
+
+@pytest.mark.parametrize(
+    "path", [f"/{SLUG}/", f"/{SLUG}/propose/", f"/{SLUG}/proposals/", f"/{SLUG}/me/"]
+)
+def test_pages_in_english_have_no_serious_violations(
+    participant_page: Page, axe_source: str, voting_event: Event, path: str
+) -> None:
+    """The English pass: the same event in English reads in English, as accessible."""
+    voting_event.language = Event.Language.ENGLISH
+    voting_event.save(update_fields=["language"])
+    participant_page.goto(path)
+    expect(participant_page.locator("html")).to_have_attribute("lang", "en")
+    expect(participant_page.get_by_role("button", name="Sign out")).to_be_visible()
 
     assert_accessible(participant_page, axe_source)
 
@@ -189,11 +209,11 @@ def test_proposal_form_with_errors_has_no_serious_violations(
     participant_page: Page, axe_source: str
 ) -> None:
     participant_page.goto(f"/{SLUG}/propose/")
-    participant_page.locator("#id_description").fill("Zonder **titel**.")
+    participant_page.get_by_label("Beschrijving").fill("Zonder **titel**.")
     expect(participant_page.locator("#preview .prose strong")).to_have_text("titel")
-    participant_page.locator(".proposal-form button.primary").click()
+    participant_page.get_by_role("button", name="Voorstellen", exact=True).click()
     expect(participant_page.locator(".form-errors")).to_be_visible()
-    expect(participant_page.locator("#id_title")).to_have_attribute("aria-invalid", "true")
+    expect(participant_page.get_by_label("Titel")).to_have_attribute("aria-invalid", "true")
 
     assert_accessible(participant_page, axe_source)
 

@@ -1,6 +1,7 @@
-"""The public pages in a real browser: navigation, language, htmx/CSRF plumbing, keyboard use,
-landmarks and a phone-sized viewport. Each test makes its own data; the live server sees it
-because the tests run in transactional mode."""
+"""The public pages in a real browser, in Dutch first (the default language; the browser asks
+for Dutch): navigation, language, htmx/CSRF plumbing, keyboard use, landmarks and a phone's
+and a laptop's width; one test repeats the page in English. Each test makes its own data; the
+live server sees it because the tests run in transactional mode."""
 
 import datetime
 import json
@@ -14,11 +15,10 @@ from playwright.sync_api import BrowserContext, Page, Response, expect
 from pytest_playwright.pytest_playwright import CreateContextCallback
 
 from sessions_app.models import Event, Participant
+from tests.browser.conftest import LAPTOP, PHONE
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
-MOBILE = {"width": 375, "height": 740}
-DESKTOP = {"width": 1280, "height": 800}
 FORM_CONTROLS = "button, input:not([type=hidden]), select, textarea"
 ANY_TEXT = re.compile(r"\S")
 
@@ -75,6 +75,24 @@ def test_event_page_dutch_event_shows_dutch_words(page: Page) -> None:
     page.goto("/oocamp-2012/")
 
     expect(page.locator(".counts dt").first).to_have_text("Deelnemers")
+    expect(page.get_by_role("navigation", name="Hoofdmenu")).to_be_visible()
+    expect(page.get_by_role("link", name="Aanmelden")).to_be_visible()
+    expect(page.get_by_role("contentinfo")).to_contain_text("OOcamp begeleidt een barcamp")
+
+
+def test_event_page_english_event_shows_english_words(page: Page) -> None:
+    """The English pass: an English event reads in English, also for a Dutch browser."""
+    make_event(language=Event.Language.ENGLISH, description="**Welcome** to OOcamp.")
+    page.goto("/oocamp-2012/")
+
+    expect(page.locator("html")).to_have_attribute("lang", "en")
+    expect(page.locator(".counts dt").first).to_have_text("Participants")
+    expect(page.locator(".meta time")).to_have_text("June 8, 2012")
+    expect(page.get_by_role("navigation", name="Main")).to_be_visible()
+    expect(page.get_by_role("link", name="Sign in")).to_be_visible()
+    expect(page.get_by_role("button", name="Nederlands")).to_be_visible()
+    page.keyboard.press("Tab")
+    expect(page.get_by_role("link", name="Skip to content")).to_be_focused()
 
 
 def test_language_switch_reloads_same_page_and_sticks(page: Page) -> None:
@@ -143,7 +161,7 @@ def test_skip_link_is_first_tab_stop_and_moves_focus_to_main(page: Page) -> None
     page.goto("/oocamp-2012/")
 
     page.keyboard.press("Tab")
-    skip_link = page.locator("a.skip-link")
+    skip_link = page.get_by_role("link", name="Naar de inhoud")
     expect(skip_link).to_be_focused()
     expect(skip_link).to_be_in_viewport()
     page.keyboard.press("Enter")
@@ -158,7 +176,7 @@ def test_page_has_landmarks_and_named_controls(page: Page, path: str) -> None:
     page.goto(path)
 
     expect(page.get_by_role("banner")).to_have_count(1)
-    expect(page.get_by_role("navigation", name=ANY_TEXT)).to_have_count(1)
+    expect(page.get_by_role("navigation", name="Hoofdmenu")).to_have_count(1)
     expect(page.get_by_role("main")).to_have_count(1)
     expect(page.get_by_role("contentinfo")).to_have_count(1)
     controls = page.locator(FORM_CONTROLS)
@@ -167,7 +185,7 @@ def test_page_has_landmarks_and_named_controls(page: Page, path: str) -> None:
         expect(control).to_have_accessible_name(ANY_TEXT)
 
 
-@pytest.mark.parametrize("width", [320, MOBILE["width"]])
+@pytest.mark.parametrize("width", [320, PHONE["width"]])
 @pytest.mark.parametrize("path", ["/", "/oocamp-2012/"])
 def test_mobile_page_has_no_horizontal_scroll(
     new_context: CreateContextCallback, path: str, width: int
@@ -182,7 +200,7 @@ def test_mobile_page_has_no_horizontal_scroll(
     make_event(
         slug="lange-naam", name="Internationale Objectgeoriënteerde Ontwikkelaarsbijeenkomst"
     )
-    viewport = {"width": width, "height": MOBILE["height"]}
+    viewport = {"width": width, "height": PHONE["height"]}
     page = new_context(viewport=viewport, is_mobile=True, has_touch=True).new_page()
 
     page.goto(path)
@@ -196,7 +214,7 @@ def test_event_page_screenshots_mobile_and_desktop(
     event = make_event()
     make_participant(event)
 
-    for label, viewport in {"mobile": MOBILE, "desktop": DESKTOP}.items():
+    for label, viewport in {"mobile": PHONE, "desktop": LAPTOP}.items():
         page = new_context(viewport=viewport, is_mobile=label == "mobile").new_page()
         page.goto("/oocamp-2012/")
         path = artifacts_dir / f"event-{label}.png"
