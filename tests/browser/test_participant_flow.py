@@ -1,10 +1,11 @@
-"""A participant's evening in a real browser: join with the code from the beamer, propose a
-session, find it on the board and vote in place; dot voting, input kept after an error, Dutch
-and English, without JavaScript and with the keyboard alone. Every test runs on a phone-sized
-and on a desktop viewport.
+"""A participant's evening in a real browser, in Dutch (the event's and the browser's
+language): join with the code from the beamer, propose a session, find it on the board and vote
+in place; dot voting, input kept after an error, without JavaScript and with the keyboard alone;
+the join-and-propose flow once more in English. Every test runs on a phone-sized and on a desktop
+viewport.
 
-Selectors are ids, names, roles, classes and URLs, so the tests do not depend on the wording;
-text is asserted only where the wording is the point (the language tests) and for counts."""
+People find buttons and links by what they read, so the tests do too: by their Dutch names
+(`get_by_role(..., name=...)`), and they check the Dutch a person reads after each step."""
 
 import re
 from collections.abc import Callable
@@ -100,20 +101,29 @@ def card(page: Page, title: str) -> Locator:
 
 
 def vote_count(scope: Locator) -> int:
-    """The number in "3 votes" / "3 stemmen"."""
+    """The number in "3 stemmen"."""
     return int(scope.locator(".vote-count").inner_text().split()[0])
 
 
-def join(page: Page, name: str, code: str = "kmp 234") -> None:
-    """Type the code from the beamer (as people do: lower case, with a space), then a name."""
+def join(page: Page, name: str, code: str = "kmp 234", *, then_propose: bool = False) -> None:
+    """Type the code from the beamer (as people do: lower case, with a space), then a name;
+    "Doe mee" leads to the event's page, "Doe mee en stel een sessie voor" to the proposal
+    form."""
     page.goto("/join/")
-    page.locator("#id_code").fill(code)
-    page.locator("main form button[type=submit]").click()
+    page.get_by_label("Deelnamecode").fill(code)
+    page.get_by_role("button", name="Volgende").click()
     expect(page).to_have_url(re.compile(rf"/{SLUG}/join/\?code={CODE}$"))
     expect(page.locator("#id_code")).to_be_hidden()  # known code: not asked again
-    page.locator("#id_name").fill(name)
-    page.locator("main form button[type=submit]").click()
-    expect(page).to_have_url(re.compile(rf"/{SLUG}/$"))
+    page.get_by_label("Je naam").fill(name)
+    if then_propose:
+        page.get_by_role("button", name="Doe mee en stel een sessie voor").click()
+        expect(page).to_have_url(re.compile(rf"/{SLUG}/propose/$"))
+        expect(page.get_by_role("heading", level=1)).to_have_text("Stel een sessie voor")
+    else:
+        page.get_by_role("button", name="Doe mee", exact=True).click()
+        expect(page).to_have_url(re.compile(rf"/{SLUG}/$"))
+        expect(page.get_by_role("link", name="Stem voor sessies")).to_be_visible()
+    expect(page.locator(".messages")).to_contain_text(f"Welkom, {name}!")
 
 
 def fill_proposal(page: Page, *, title: str = TITLE, kind: str = "presentation") -> None:
@@ -121,6 +131,10 @@ def fill_proposal(page: Page, *, title: str = TITLE, kind: str = "presentation")
     page.locator(f"input[name=kind][value={kind}]").check()
     page.locator("#id_description").fill(DESCRIPTION)
     page.get_by_role("checkbox", name="Participatie", exact=True).check()
+
+
+def submit_proposal(page: Page) -> None:
+    page.get_by_role("button", name="Voorstellen", exact=True).click()
 
 
 def expect_session_page(page: Page, participant_name: str) -> Session:
@@ -140,19 +154,20 @@ def test_join_propose_then_second_participant_finds_it_and_votes_in_place(
 ) -> None:
     page = new_page()
 
-    join(page, "An Peeters")
+    join(page, "An Peeters", then_propose=True)  # straight on to the proposal form
     shoot(page, "1-joined")
-    page.goto(f"/{SLUG}/propose/")
     fill_proposal(page)
     expect(page.locator("#preview .prose strong")).to_have_text("vaders")  # live preview
     shoot(page, "2-proposal")
-    page.locator(".proposal-form button.primary").click()
+    submit_proposal(page)
     expect_session_page(page, "An Peeters")
+    expect(page.locator(".messages")).to_contain_text("Je sessie is voorgesteld. Dank je wel!")
     shoot(page, "3-session")
 
     other = new_page()
     join(other, "Bart Claes")
-    other.goto(f"/{SLUG}/proposals/")
+    other.get_by_role("link", name="Stem voor sessies").click()
+    expect(other.get_by_role("heading", level=1)).to_contain_text("Sessies")
     expect(other.locator("#proposal-list .session-card")).to_have_count(3)
     expect(other.locator("#votes-left")).to_be_hidden()  # unlimited votes: nothing to count
     other.locator("#id_q").fill("vaders")
@@ -167,7 +182,8 @@ def test_join_propose_then_second_participant_finds_it_and_votes_in_place(
     tap(button)
 
     expect(button).to_have_class(re.compile(r"\bvoted\b"))
-    expect(found.locator(".vote-count")).to_have_text(re.compile(r"^1 "))
+    expect(button).to_contain_text("Gestemd")
+    expect(found.locator(".vote-count")).to_have_text("1 stem")
     assert other.url == url
     assert other.evaluate("window.notReloaded") is True
     assert Vote.objects.filter(session__title=TITLE, participant__name="Bart Claes").count() == 1
@@ -176,7 +192,8 @@ def test_join_propose_then_second_participant_finds_it_and_votes_in_place(
     tap(button)
 
     expect(button).not_to_have_class(re.compile(r"\bvoted\b"))
-    expect(found.locator(".vote-count")).to_have_text(re.compile(r"^0 "))
+    expect(button).to_contain_text("Stem")
+    expect(found.locator(".vote-count")).to_have_text("0 stemmen")
     assert other.url == url
     assert other.evaluate("window.notReloaded") is True
     assert Vote.objects.filter(session__title=TITLE).count() == 0
@@ -204,7 +221,7 @@ def test_dot_voting_counts_down_and_refuses_one_vote_too_many(
 
     alert = third.get_by_role("alert")
     expect(alert).to_be_visible()
-    expect(alert).to_contain_text("2")  # "… all 2 votes …" / "… alle 2 stemmen …"
+    expect(alert).to_contain_text("2")  # "… alle 2 stemmen …"
     expect(third.locator("button.vote-button")).not_to_have_class(re.compile(r"\bvoted\b"))
     assert vote_count(third) == 0
     expect(votes_left).to_have_text(re.compile(r"\b0\b"))
@@ -221,7 +238,7 @@ def test_proposal_with_validation_error_keeps_what_was_typed(
     page.goto(f"/{SLUG}/propose/")
     fill_proposal(page, title="", kind="demo")
 
-    page.locator(".proposal-form button.primary").click()
+    submit_proposal(page)
 
     expect(page).to_have_url(re.compile(rf"/{SLUG}/propose/$"))
     expect(page.locator(".form-errors")).to_be_focused()  # app.js: errors are read out first
@@ -239,19 +256,32 @@ def test_proposal_with_validation_error_keeps_what_was_typed(
     shoot(page, "errors")
 
 
-@pytest.mark.parametrize(
-    ("language", "name_label", "title_label"),
-    [("nl", "Je naam", "Titel"), ("en", "Your name", "Title")],
-)
+# what a person reads on the way, in the event's Dutch and after picking English
+WORDING = {
+    "nl": {
+        "name": "Je naam",
+        "join": "Doe mee en stel een sessie voor",
+        "title": "Titel",
+        "propose": "Voorstellen",
+        "thanks": "Je sessie is voorgesteld. Dank je wel!",
+    },
+    "en": {
+        "name": "Your name",
+        "join": "Join and propose a session",
+        "title": "Title",
+        "propose": "Propose",
+        "thanks": "Your session is proposed. Thank you!",
+    },
+}
+
+
+@pytest.mark.parametrize("language", ["nl", "en"])
 def test_join_and_propose_in_dutch_or_english(
-    voting_event: Event,
-    new_page: NewPage,
-    shoot: Callable,
-    language: str,
-    name_label: str,
-    title_label: str,
+    voting_event: Event, new_page: NewPage, shoot: Callable, language: str
 ) -> None:
-    page = new_page()  # the browser asks for English (en-GB); the event speaks Dutch
+    """The short English flow: the same steps after the language switch."""
+    words = WORDING[language]
+    page = new_page()  # the browser asks for Dutch; the event speaks Dutch
     page.goto(f"/{SLUG}/join/?code={CODE}")
     expect(page.locator("html")).to_have_attribute("lang", "nl")
     if language == "en":
@@ -259,18 +289,18 @@ def test_join_and_propose_in_dutch_or_english(
         expect(page).to_have_url(re.compile(rf"/{SLUG}/join/\?code={CODE}$"))
 
     expect(page.locator("html")).to_have_attribute("lang", language)
-    expect(page.locator("label[for=id_name]")).to_have_text(re.compile(rf"^{name_label}\b"))
-    page.get_by_label(name_label).fill("Els Francken")
-    page.locator("main form button[type=submit]").click()
-    expect(page).to_have_url(re.compile(rf"/{SLUG}/$"))
-    page.goto(f"/{SLUG}/propose/")
+    expect(page.locator("label[for=id_name]")).to_have_text(re.compile(rf"^{words['name']}\b"))
+    page.get_by_label(words["name"]).fill("Els Francken")
+    page.get_by_role("button", name=words["join"]).click()
+    expect(page).to_have_url(re.compile(rf"/{SLUG}/propose/$"))
     expect(page.locator("html")).to_have_attribute("lang", language)
-    expect(page.locator("label[for=id_title]")).to_have_text(re.compile(rf"^{title_label}\b"))
+    expect(page.locator("label[for=id_title]")).to_have_text(re.compile(rf"^{words['title']}\b"))
     shoot(page, f"propose-{language}")
-    page.get_by_label(title_label).fill(TITLE)
+    page.get_by_label(words["title"]).fill(TITLE)
     fill_proposal(page)
-    page.locator(".proposal-form button.primary").click()
+    page.get_by_role("button", name=words["propose"], exact=True).click()
     expect_session_page(page, "Els Francken")
+    expect(page.locator(".messages")).to_contain_text(words["thanks"])
     expect(page.locator("html")).to_have_attribute("lang", language)
 
 
@@ -293,13 +323,13 @@ def test_without_javascript_join_vote_and_propose_with_preview_button(
     page.goto(f"/{SLUG}/propose/")
     fill_proposal(page)
     expect(page.locator("#preview .prose")).to_have_count(0)  # no live preview without JS
-    page.locator(".proposal-form button[name=preview]").click()
+    page.get_by_role("button", name="Toon een voorbeeld").click()
     expect(page.locator("#preview .prose strong")).to_have_text("vaders")
     expect(page.locator("#id_title")).to_have_value(TITLE)
     expect(page.locator("#id_description")).to_have_value(DESCRIPTION)
     shoot(page, "2-preview")
     assert Session.objects.filter(title=TITLE).count() == 0
-    page.locator(".proposal-form button.primary").click()
+    submit_proposal(page)
     expect_session_page(page, "Fien Goossens")
 
 

@@ -2,7 +2,7 @@
 signs in with the password, is sent to set up an authenticator app, reads the key off the page
 (the test computes the app's code from it, RFC 6238), confirms it, signs out, and signs in again
 with the password and a code. No JavaScript is needed for any of it: the same steps run with
-JavaScript off."""
+JavaScript off. In Dutch (the browser asks for it), once more in English."""
 
 import re
 import time
@@ -10,17 +10,41 @@ from pathlib import Path
 
 import pytest
 from django.contrib.auth import get_user_model
-from playwright.sync_api import Page, expect
-from pytest_playwright.pytest_playwright import CreateContextCallback
+from playwright.sync_api import Browser, Page, expect
+from pytest_django.live_server_helper import LiveServer
 
 from sessions_app.models import Participant
 from tests.authenticator import code
+from tests.browser.conftest import ENGLISH
 from tests.factories import make_event
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
 PHONE = {"viewport": {"width": 390, "height": 844}, "is_mobile": True, "has_touch": True}
 PASSWORD = "correct horse battery staple"
+# what a person reads, per language
+TEXT = {
+    "nl": {
+        "intro": "Organisatoren melden zich hier aan met een wachtwoord en",
+        "qr": "QR-code voor je authenticator-app",
+        "field": "Code uit je authenticator-app",
+        "turn on": "Aanmelden in twee stappen aanzetten",
+        "wrong": "Deze code klopt niet",
+        "on": "Aanmelden in twee stappen staat aan",
+        "sign out": "Afmelden",
+        "sign in": "Aanmelden",
+    },
+    "en": {
+        "intro": "Organisers sign in here with a password and",
+        "qr": "QR code for your authenticator app",
+        "field": "Code from your authenticator app",
+        "turn on": "Turn on two-step sign-in",
+        "wrong": "This code is not right",
+        "on": "Two-step sign-in is on",
+        "sign out": "Sign out",
+        "sign in": "Sign in",
+    },
+}
 
 
 @pytest.fixture(autouse=True)
@@ -40,48 +64,66 @@ def sign_in_with_password(page: Page, next_url: str) -> None:
     page.locator("main form button[type=submit]").click()
 
 
-@pytest.mark.parametrize("javascript", [True, False], ids=["js", "no-js"])
+@pytest.mark.parametrize(
+    ("javascript", "language"),
+    [(True, "nl"), (False, "nl"), (True, "en")],
+    ids=["js-nl", "no-js-nl", "js-en"],
+)
 def test_an_organiser_sets_up_an_authenticator_and_signs_in_with_it(
-    new_context: CreateContextCallback, artifacts_dir: Path, javascript: bool
+    browser: Browser,
+    live_server: LiveServer,
+    artifacts_dir: Path,
+    javascript: bool,
+    language: str,
 ) -> None:
-    event = make_event(slug="phone-camp", name="Phone camp", language="en")
+    text = TEXT[language]
+    event = make_event(slug="phone-camp", name="Phone camp", language=language)
     user = get_user_model().objects.create_user(username="olga", password=PASSWORD)
     Participant.objects.create(
         event=event, user=user, name="Olga Organiser", role=Participant.Role.ORGANISER
     )
     dashboard = "/phone-camp/organise/"
-    page = new_context(**PHONE, java_script_enabled=javascript).new_page()
+    browser_language = ENGLISH if language == "en" else {"locale": "nl-BE"}
+    context = browser.new_context(
+        base_url=live_server.url, **PHONE, **browser_language, java_script_enabled=javascript
+    )
+    page = context.new_page()
 
     sign_in_with_password(page, dashboard)
     expect(page).to_have_url(re.compile(r"/accounts/two-step/\?next="))
-    expect(page.locator("main")).to_contain_text("Organisers sign in here with a password and")
-    expect(page.get_by_role("img", name="QR code for your authenticator app")).to_be_visible()
+    expect(page.locator("html")).to_have_attribute("lang", language)
+    expect(page.locator("main")).to_contain_text(text["intro"])
+    expect(page.get_by_role("img", name=text["qr"])).to_be_visible()
     secret = page.locator("#two-step-secret").inner_text()
     fits(page)
-    page.screenshot(path=artifacts_dir / f"two-step-setup-{javascript}.png", full_page=True)
+    shot = f"{javascript}-{language}"
+    page.screenshot(path=artifacts_dir / f"two-step-setup-{shot}.png", full_page=True)
 
-    page.get_by_label("Code from your authenticator app").fill("000000")
-    page.get_by_role("button", name="Turn on two-step sign-in").click()
-    expect(page.locator(".field-errors")).to_contain_text("This code is not right")
-    page.get_by_label("Code from your authenticator app").fill(code(secret))
-    page.get_by_role("button", name="Turn on two-step sign-in").click()
+    page.get_by_label(text["field"]).fill("000000")
+    page.get_by_role("button", name=text["turn on"]).click()
+    expect(page.locator(".field-errors")).to_contain_text(text["wrong"])
+    page.get_by_label(text["field"]).fill(code(secret))
+    page.get_by_role("button", name=text["turn on"]).click()
     expect(page).to_have_url(re.compile(r"/phone-camp/organise/$"))
-    expect(page.locator(".messages")).to_contain_text("Two-step sign-in is on")
+    expect(page.locator(".messages")).to_contain_text(text["on"])
 
-    page.get_by_role("button", name="Sign out").click()
+    # an account with a password can always come back: signed out at once, no warning
+    page.get_by_role("button", name=text["sign out"], exact=True).click()
+    expect(page).to_have_url(re.compile(r"/$"))
     page.goto(dashboard)
     expect(page).to_have_url(re.compile(r"/accounts/login/"))
 
     sign_in_with_password(page, dashboard)
     expect(page).to_have_url(re.compile(r"/accounts/login/code/\?next="))
-    field = page.get_by_label("Code from your authenticator app")
+    field = page.get_by_label(text["field"])
     expect(field).to_have_attribute("inputmode", "numeric")
     expect(field).to_have_attribute("autocomplete", "one-time-code")
     fits(page)
-    page.screenshot(path=artifacts_dir / f"two-step-code-{javascript}.png", full_page=True)
+    page.screenshot(path=artifacts_dir / f"two-step-code-{shot}.png", full_page=True)
     # the code of the next 30 s step (one step early is accepted): the code that set the app up
     # cannot be used again, and a person would wait for the next one
     field.fill(code(secret, at=time.time() + 30))
-    page.get_by_role("button", name="Sign in").click()
+    page.locator("main").get_by_role("button", name=text["sign in"], exact=True).click()
     expect(page).to_have_url(re.compile(r"/phone-camp/organise/$"))
     expect(page.get_by_role("heading", level=1)).to_contain_text("Phone camp")
+    context.close()
