@@ -1,7 +1,10 @@
-"""The organisers' grid editor in a real browser: drag and drop (tray → cell, swap, back to the
-tray), undo, the same moves with the keyboard alone (Choose, then Place here), a move the rules
-refuse, two organisers on one grid (409 and the fresh grid), and a phone-sized screen, where
-the page never scrolls sideways (only the grid does, inside its own box).
+"""The organisers' grid editor in a real browser, in Dutch (the default language; the drag and
+drop flow is also checked in English): drag and drop (tray → cell, swap, back to the tray),
+undo, the same moves with the keyboard alone (Choose, then the arrow keys to a cell and Enter),
+a move the rules refuse, two organisers on one grid (409 and the fresh grid), a phone-sized
+screen, where the page never scrolls sideways (only the grid does, inside its own box), and the
+demo's 6 rooms on a laptop (1366 × 768): every room in sight, compact cells, warnings as marks
+whose sentence shows on focus, the four figures of `lost` explained, the proposal uncut.
 
 Selectors are ids, data attributes and roles; the grid's wording is asserted where it is the
 point (the refusal names the host and both sessions)."""
@@ -16,8 +19,9 @@ import pytest
 from playwright.sync_api import BrowserContext, Locator, Page, expect
 from pytest_playwright.pytest_playwright import CreateContextCallback
 
+from sessions_app.event_file import import_event, load_event_file
 from sessions_app.models import Event, Participant, Placement, Room, Session, Slot
-from tests.browser.conftest import inject_axe
+from tests.browser.conftest import LAPTOP, in_viewport, inject_axe, overflow
 from tests.factories import (
     make_event,
     make_participant,
@@ -33,6 +37,16 @@ pytestmark = pytest.mark.django_db(transaction=True)
 SLUG = "grid-camp"
 DESKTOP = {"viewport": {"width": 1280, "height": 900}}
 PHONE = {"viewport": {"width": 390, "height": 844}, "is_mobile": True, "has_touch": True}
+DEMO = Path(__file__).resolve().parents[2] / "demo" / "oocamp-2012.zip"
+DEMO_ROOMS = [
+    "Grote Zaal",
+    "Bovenzaal",
+    "Zaal Dansaert",
+    "Zaal Graanmarkt",
+    "Vergaderzaal Zenne",
+    "Leeshoek",
+]
+CHOOSE = re.compile("^Kies")
 
 
 @dataclass
@@ -51,8 +65,11 @@ class Camp:
 
 
 @pytest.fixture
-def camp() -> Camp:
-    event = make_event(slug=SLUG, name="Grid Camp", language="en", phase=Event.Phase.VOTING)
+def camp(request: pytest.FixtureRequest) -> Camp:
+    """An event in the default language (Dutch); `@pytest.mark.parametrize("camp", ["en"],
+    indirect=True)` makes it English."""
+    language = {"language": request.param} if getattr(request, "param", None) else {}
+    event = make_event(slug=SLUG, name="Grid Camp", phase=Event.Phase.VOTING, **language)
     ann = make_participant(event, name="Ann Hosting")
     bob = make_participant(event, name="Bob Hosting")
     cas = make_participant(event, name="Cas Hosting")
@@ -64,10 +81,10 @@ def camp() -> Camp:
         kelder=make_room(event, name="Kelder", capacity=3),
         ten=make_slot(event, "10:00", "10:45"),
         eleven=make_slot(event, "11:00", "11:45"),
-        data=make_session(event, [ann], title="Open data in the council"),
-        budget=make_session(event, [bob], title="Participatory budgets"),
-        access=make_session(event, [ann], title="Accessible forms"),
-        forms=make_session(event, [cas], title="Plain language letters"),
+        data=make_session(event, [ann], title="Open data in de gemeenteraad"),
+        budget=make_session(event, [bob], title="Participatieve begrotingen"),
+        access=make_session(event, [ann], title="Toegankelijke formulieren"),
+        forms=make_session(event, [cas], title="Brieven in klare taal"),
     )
     make_slot(event, "12:00", "13:00", kind=Slot.Kind.BREAK, label="Lunch")
     make_slot(event, "13:00", "13:45")
@@ -145,7 +162,14 @@ def tab_to(page: Page, target: Locator, limit: int = 200) -> None:
 # ---- the mouse -----------------------------------------------------------------------------
 
 
-def test_drag_place_swap_unplace_then_undo_twice(open_editor, camp, shoot):
+@pytest.mark.parametrize(
+    ("camp", "back_to_tray"),
+    [(None, "terug naar de bak"), ("en", "back to the tray")],
+    ids=["nl", "en"],
+    indirect=["camp"],
+)
+def test_drag_place_swap_unplace_then_undo_twice(open_editor, camp, shoot, back_to_tray):
+    """Also the English pass of this file (an event in English)."""
     page = open_editor()
     shoot(page, "1-start")
 
@@ -167,7 +191,7 @@ def test_drag_place_swap_unplace_then_undo_twice(open_editor, camp, shoot):
     drag(page, camp.budget, tray(page))
     expect(tray(page)).to_contain_text(camp.budget.title)
     assert where(camp.event) == {camp.data.title: ("Zaal B", "11:00")}
-    expect(page.locator(".grid-feedback")).to_contain_text("back to the tray")
+    expect(page.locator(".grid-feedback")).to_contain_text(back_to_tray)
     shoot(page, "4-unplaced")
 
     page.locator("#undo-button").click()
@@ -190,8 +214,8 @@ def test_refused_move_shows_the_conflict_and_changes_nothing(open_editor, camp, 
 
     feedback = page.locator(".grid-feedback")
     expect(feedback).to_have_text(
-        "Ann Hosting would host two sessions at once: “Open data in the council” / "
-        "“Accessible forms”."
+        "Ann Hosting zou twee sessies tegelijk begeleiden: “Open data in de gemeenteraad” / "
+        "“Toegankelijke formulieren”."
     )
     expect(feedback).to_have_attribute("role", "alert")
     expect(tray(page)).to_contain_text(camp.access.title)
@@ -204,35 +228,67 @@ def test_choosing_shows_effects_and_warnings(open_editor, camp, shoot):
     make_placement(camp.budget, camp.aula, camp.ten)  # shares its 6 voters with Open data
     page = open_editor()
 
-    expect(cell(page, camp.kelder, camp.ten).locator(".warning")).to_have_text(
+    warnings = cell(page, camp.kelder, camp.ten).locator(".warning")
+    expect(warnings.locator(".warning-mark")).to_have_text(["⚠ +5", "⇄ 100 %"])
+    expect(warnings.locator(".warning-text")).to_have_text(
         [
-            "Room too small: 5 votes more than seats",
-            "Shares 100 % of its voters with “Participatory budgets”, at the same time",
+            "Zaal te klein: 5 stemmen meer dan plaatsen",
+            "Deelt 100 % van haar stemmers met “Participatieve begrotingen”, op hetzelfde moment",
         ]
     )
-    item(page, camp.access).get_by_role("link", name=re.compile("^Choose")).click()
+    item(page, camp.access).get_by_role("link", name=CHOOSE).click()
 
     expect(page.locator("#selection-title")).to_be_focused()
-    expect(cell(page, camp.zaal, camp.eleven).locator(".effect")).to_have_text("−4 unplaced")
-    expect(cell(page, camp.zaal, camp.ten).locator(".place")).to_contain_text("Not possible")
+    expect(cell(page, camp.zaal, camp.eleven).locator(".effect")).to_have_text("−4 zonder plaats")
+    expect(cell(page, camp.zaal, camp.ten).locator(".place")).to_contain_text("Niet mogelijk")
     shoot(page, "choosing")
 
     page.keyboard.press("Escape")
     expect(page.locator("#selection-title")).to_have_count(0)
-    expect(item(page, camp.access).get_by_role("link", name=re.compile("^Choose"))).to_be_focused()
+    expect(item(page, camp.access).get_by_role("link", name=CHOOSE)).to_be_focused()
 
 
 # ---- the keyboard alone --------------------------------------------------------------------
 
 
+GRID_POSITION = """([target]) => {
+    const rows = [...document.querySelectorAll("#grid .grid-table tbody tr")]
+        .map((tr) => [...tr.querySelectorAll(":scope > td.cell")])
+        .filter((cells) => cells.length);
+    const at = (td) => {
+        const r = rows.findIndex((cells) => cells.includes(td));
+        return [r, r < 0 ? -1 : rows[r].indexOf(td)];
+    };
+    const here = document.activeElement && document.activeElement.closest("td.cell");
+    return [at(here), at(document.getElementById(target))];
+}"""
+
+
+def arrow_to(page: Page, target: Locator) -> int:
+    """Press the arrow keys, from the cell that has the focus, until the focus is on `target`'s
+    "Place here" button (columns first, then rows); returns how many keys were pressed."""
+    target_id = target.get_attribute("id")
+    for pressed in range(100):
+        (row, col), (to_row, to_col) = page.evaluate(GRID_POSITION, [target_id])
+        assert row >= 0, "the focus is not in a cell"
+        if (row, col) == (to_row, to_col):
+            expect(target.locator("button.place")).to_be_focused()
+            return pressed
+        if col != to_col:
+            page.keyboard.press("ArrowRight" if to_col > col else "ArrowLeft")
+        else:
+            page.keyboard.press("ArrowDown" if to_row > row else "ArrowUp")
+    raise AssertionError(f"the arrow keys never reached {target_id}")
+
+
 def choose_and_place(page: Page, session: Session, target: Locator) -> None:
-    choose = item(page, session).get_by_role("link", name=re.compile("^Choose"))
+    choose = item(page, session).get_by_role("link", name=CHOOSE)
     tab_to(page, choose)
     page.keyboard.press("Enter")
     expect(page.locator("#selection-title")).to_be_focused()
-    place = target.locator("button.place")
-    tab_to(page, place)
-    assert focused(page).startswith("Place here")
+    page.keyboard.press("ArrowDown")  # from the "Choose a cell" bar into the grid
+    arrow_to(page, target)
+    assert focused(page).startswith("Hier plaatsen")
     page.keyboard.press("Enter")
     expect(page.locator(".grid-feedback")).to_be_focused()
 
@@ -248,7 +304,7 @@ def test_the_same_moves_by_keyboard_only(open_editor, camp, shoot):
     expect(cell(page, camp.aula, camp.ten)).to_contain_text(camp.budget.title)
     shoot(page, "1-swapped")
 
-    choose = item(page, camp.budget).get_by_role("link", name=re.compile("^Choose"))
+    choose = item(page, camp.budget).get_by_role("link", name=CHOOSE)
     tab_to(page, choose)
     page.keyboard.press("Enter")
     tab_to(page, page.locator("#to-tray-button"))
@@ -264,7 +320,7 @@ def test_the_same_moves_by_keyboard_only(open_editor, camp, shoot):
         # each undo makes a new grid version; the feedback alone still reads "Undone" from
         # the first undo while the second is on its way
         expect(version).not_to_have_value(before)
-        expect(page.locator(".grid-feedback")).to_contain_text("Undone")
+        expect(page.locator(".grid-feedback")).to_contain_text("Ongedaan")
         # htmx focuses the new feedback ([autofocus]) when the swap settles, a moment after the
         # grid is in; a keyboard user hears it first, so wait for it before tabbing on
         expect(page.locator(".grid-feedback")).to_be_focused()
@@ -288,7 +344,7 @@ def test_a_change_on_a_stale_grid_is_refused_and_the_fresh_grid_shown(open_edito
     drag(mine, camp.data, cell(mine, camp.zaal, camp.eleven))
 
     expect(mine.locator(".grid-feedback")).to_have_text(
-        "Someone else changed the grid just now. Here is the fresh grid; try again."
+        "Iemand anders wijzigde net het rooster. Hier is het nieuwe rooster; probeer opnieuw."
     )
     expect(cell(mine, camp.aula, camp.ten)).to_contain_text(camp.budget.title)
     assert where(camp.event) == {camp.budget.title: ("Aula", "10:00")}
@@ -311,7 +367,7 @@ def test_phone_tap_choose_and_place_without_sideways_page_scroll(open_editor, ca
     assert page_width(page) == [390, 390]
     shoot(page, "1-grid")
 
-    item(page, camp.data).get_by_role("link", name=re.compile("^Choose")).tap()
+    item(page, camp.data).get_by_role("link", name=CHOOSE).tap()
     expect(page.locator("#selection-title")).to_be_visible()
     assert page_width(page) == [390, 390]
     shoot(page, "2-choosing")
@@ -326,11 +382,11 @@ def test_phone_tap_choose_and_place_without_sideways_page_scroll(open_editor, ca
 
 def test_phone_proposal_and_history_fit(open_editor, camp, shoot):
     page = open_editor(PHONE)
-    page.get_by_role("button", name="Propose a grid").tap()
-    expect(page.get_by_role("button", name="Accept this grid")).to_be_visible()
+    page.get_by_role("button", name="Stel een rooster voor").tap()
+    expect(page.get_by_role("button", name="Dit rooster aanvaarden")).to_be_visible()
     assert page_width(page) == [390, 390]
     shoot(page, "1-proposal")
-    page.get_by_role("button", name="Accept this grid").tap()
+    page.get_by_role("button", name="Dit rooster aanvaarden").tap()
     expect(page).to_have_url(re.compile(r"/organise/grid/$"))
     assert set(where(camp.event)) == {
         camp.data.title,
@@ -368,8 +424,10 @@ def test_editor_history_and_proposal_pass_axe(open_editor, camp, axe_source):
     page = open_editor()
     assert serious_violations(page, axe_source) == []
 
-    item(page, camp.access).get_by_role("link", name=re.compile("^Choose")).click()
+    item(page, camp.access).get_by_role("link", name=CHOOSE).click()
     expect(page.locator("#selection-title")).to_be_focused()
+    assert serious_violations(page, axe_source) == []
+    page.locator("#grid .warning").first.focus()  # its sentence shows
     assert serious_violations(page, axe_source) == []
 
     for path in ["organise/history/", "organise/grid/propose/"]:
@@ -411,25 +469,191 @@ def test_propose_a_grid_watch_it_being_made_and_accept_it(
     make_placement(camp.access, camp.kelder, camp.ten, pinned=True)
     page = open_editor()
 
-    page.get_by_role("button", name="Propose a grid").click()
+    page.get_by_role("button", name="Stel een rooster voor").click()
     status = page.get_by_role("status")
-    expect(status).to_contain_text("Waiting for the background worker")
+    expect(status).to_contain_text("Wachten tot het achtergrondproces begint te zoeken")
     expect(page.locator("progress")).to_be_visible()
     shoot(page, "1-waiting")
 
     run_tasks()  # the worker (db_worker) takes the search; the page polls until it is there
 
-    accept = page.get_by_role("button", name="Accept this grid")
+    accept = page.get_by_role("button", name="Dit rooster aanvaarden")
     expect(accept).to_be_visible()
-    expect(page.get_by_role("heading", name="The grid now")).to_be_visible()
-    expect(page.get_by_role("heading", name="Proposal")).to_be_visible()
+    expect(page.get_by_role("heading", name="Het rooster nu")).to_be_visible()
+    expect(page.get_by_role("heading", name="Voorstel", exact=True)).to_be_visible()
     shoot(page, "2-proposal")
     assert where(camp.event) == {camp.access.title: ("Kelder", "10:00")}  # nothing written yet
 
     accept.click()
     expect(page.locator("#grid")).to_be_visible()
-    expect(page.get_by_text("Proposed grid accepted", exact=True)).to_be_visible()
+    expect(page.get_by_text("Voorgesteld rooster aanvaard", exact=True)).to_be_visible()
     placed = where(camp.event)
     assert placed[camp.access.title] == ("Kelder", "10:00")  # the pinned session stayed
     assert set(placed) == {s.title for s in (camp.data, camp.budget, camp.access, camp.forms)}
     shoot(page, "3-accepted")
+
+
+# ---- the demo's 6 rooms on a laptop (issue 14) ---------------------------------------------
+
+
+SCROLL_BOXES = """() => [...document.querySelectorAll("body *")].filter((el) => {
+    const style = getComputedStyle(el);
+    const y = /auto|scroll/.test(style.overflowY) && el.scrollHeight > el.clientHeight + 1;
+    const x = /auto|scroll/.test(style.overflowX) && el.scrollWidth > el.clientWidth + 1;
+    return x || y;
+}).map((el) => el.tagName + "." + el.className)"""
+"""Every element that has a scrollbar of its own (content hidden in a box)."""
+
+LOST_EXPLAINED = [
+    "Alles wat het rooster afneemt van wie stemde, in persoon-sessies: zonder plaats + "
+    "botsingen + overloop. Lager is beter; 0 is perfect.",
+    "Stemmen voor sessies die geen plaats in het rooster hebben.",
+    "Per persoon en per tijdslot de sessies die die persoon wil (gestemd of zelf gegeven) "
+    "boven de eerste: niemand kan in twee zalen tegelijk zijn.",
+    "Per geplaatste sessie de stemmen boven het aantal plaatsen van haar zaal: de mensen die er "
+    "niet in passen.",
+]
+
+
+@pytest.fixture
+def demo() -> Event:
+    """The demo event (OOcamp 2012, in Dutch: 6 rooms, 9 session slots, 50 sessions placed)."""
+    with load_event_file(DEMO) as event_file:
+        return import_event(event_file)
+
+
+@pytest.fixture
+def open_demo_editor(new_context: CreateContextCallback, sign_in: Callable, demo: Event):
+    def open_demo_editor() -> Page:
+        context: BrowserContext = new_context(viewport=LAPTOP)
+        organiser = make_participant(demo, name="Olga", role=Participant.Role.ORGANISER)
+        sign_in(context, organiser.user)
+        page = context.new_page()
+        page.goto(f"/{demo.slug}/organise/grid/")
+        expect(page.locator("#grid")).to_be_visible()
+        return page
+
+    return open_demo_editor
+
+
+def test_demo_editor_fits_a_laptop_with_compact_cells(open_demo_editor, steps):
+    page = open_demo_editor()
+    steps(page, "roostereditor-1366", full_page=False)
+
+    rooms = page.locator("#grid .grid-table thead th")
+    expect(rooms).to_have_text([re.compile("^Tijd"), *(re.compile(f"^{r}") for r in DEMO_ROOMS)])
+    for room in rooms.all():
+        assert in_viewport(page, room), room.inner_text()
+    assert overflow(page) == 0
+    assert page.evaluate(SCROLL_BOXES) == []
+    heights = page.locator("#grid tbody tr:has(td.cell)").evaluate_all(
+        "rows => rows.map((row) => row.getBoundingClientRect().height)"
+    )
+    assert len(heights) == 9
+    assert max(heights) <= 200, heights  # a quarter of the screen at most (was 330 px and more)
+
+    # a warning is a mark; its sentence shows on focus and on hover, and Esc hides it again
+    warning = page.locator("#grid .warning").first
+    sentence = warning.locator(".warning-text")
+    assert sentence.bounding_box()["width"] <= 1
+    warning.focus()
+    expect(sentence).to_have_text(
+        re.compile(r"^Deelt \d+ % van haar stemmers met “.+”, op hetzelfde moment$")
+    )
+    assert sentence.bounding_box()["width"] > 150
+    assert in_viewport(page, sentence)
+    steps(page, "waarschuwing-met-focus", full_page=False)
+    page.keyboard.press("Escape")
+    assert sentence.bounding_box()["width"] <= 1
+    other = page.locator("#grid .warning").nth(1)
+    other.hover()
+    assert other.locator(".warning-text").bounding_box()["width"] > 150
+    # a screen reader reads the sentence, not the mark
+    snapshot = page.locator("#grid .warnings").first.aria_snapshot()
+    assert "Deelt" in snapshot and "⇄" not in snapshot, snapshot
+
+    # the four figures of `lost`, explained next to them
+    explained = page.locator(".lost-explained")
+    expect(explained.locator("dd").first).to_be_hidden()
+    explained.get_by_text("Wat betekenen deze cijfers?").click()
+    expect(explained.locator("dt")).to_have_text(
+        ["Verlies", "Zonder plaats", "Botsingen", "Overloop"]
+    )
+    expect(explained.locator("dd")).to_have_text(LOST_EXPLAINED)
+    assert overflow(page) == 0
+    steps(page, "verlies-uitgelegd", full_page=False)
+
+
+def test_demo_keyboard_move_with_the_arrow_keys(open_demo_editor, demo, steps):
+    """Choose a session with Tab and Enter, then the arrow keys to a free cell and Enter. The
+    keys pressed are counted (before: about 55 Tab presses to reach a cell)."""
+    moved = demo.sessions.get(title="Tieners en hun ouders: een vergeten doelgroep")
+    Placement.objects.filter(session=moved).delete()  # into the tray
+    leeshoek = demo.rooms.get(name="Leeshoek")
+    last = demo.slots.for_sessions().order_by("start").last()
+    assert not Placement.objects.filter(room=leeshoek, slot=last).exists()
+    page = open_demo_editor()
+    target = page.locator(f"#cell-{last.pk}-{leeshoek.pk}")
+
+    choose = item(page, moved).get_by_role("link", name=CHOOSE)
+    tabs = 0
+    while not choose.evaluate("el => el === document.activeElement"):
+        page.keyboard.press("Tab")
+        tabs += 1
+        assert tabs < 40, "Tab never reached the tray"
+    page.keyboard.press("Enter")
+    expect(page.locator("#selection-title")).to_be_focused()
+    expect(page.locator("#selection-title")).to_contain_text(
+        "Pijltjestoetsen: naar een ander vak; Enter: hier plaatsen; Esc: annuleren."
+    )
+    page.keyboard.press("ArrowDown")  # into the grid
+    expect(page.locator("#grid button.place").first).to_be_visible()
+    assert page.locator('#grid button.place[tabindex="0"]').count() == 1  # one tab stop
+    arrows = 1 + arrow_to(page, target)
+    assert focused(page).startswith("Hier plaatsen")
+    assert "Leeshoek, 17:40" in focused(page)
+    steps(page, "vak-gekozen-met-pijltjes", full_page=False)
+    page.keyboard.press("Enter")
+
+    expect(page.locator(".grid-feedback")).to_be_focused()
+    expect(target).to_contain_text(moved.title)
+    assert where(demo)[moved.title] == ("Leeshoek", "17:40")
+    presses = tabs + 1 + arrows + 1
+    print(f"keyboard move: {tabs} Tab + Enter + {arrows} arrow keys + Enter = {presses} keys")
+    assert presses <= 30, presses
+    steps(page, "geplaatst", full_page=False)
+
+    # Esc from a cell cancels "choose a cell" and gives the focus back to "Choose"
+    choose = item(page, moved).get_by_role("link", name=CHOOSE)
+    choose.focus()
+    page.keyboard.press("Enter")
+    expect(page.locator("#selection-title")).to_be_focused()
+    page.keyboard.press("ArrowRight")
+    expect(page.locator("#grid button.place:focus")).to_have_count(1)
+    page.keyboard.press("Escape")
+    expect(page.locator("#selection-title")).to_have_count(0)
+    expect(item(page, moved).get_by_role("link", name=CHOOSE)).to_be_focused()
+
+
+def test_demo_proposal_fits_a_laptop_and_explains_lost(open_demo_editor, steps):
+    page = open_demo_editor()
+    page.get_by_role("button", name="Stel een rooster voor").click()
+    expect(page.get_by_role("button", name="Dit rooster aanvaarden")).to_be_visible()
+    steps(page, "voorstel-1366")
+
+    assert overflow(page) == 0
+    assert page.evaluate(SCROLL_BOXES) == []
+    for grid in page.locator(".proposal-compare table").all():
+        expect(grid.locator("thead th")).to_have_count(7)
+        last_room = grid.locator("thead th").last
+        expect(last_room).to_contain_text("Leeshoek")
+        box = last_room.bounding_box()
+        assert box["x"] >= 0 and box["x"] + box["width"] <= LAPTOP["width"]  # not cut off
+
+    explained = page.locator(".proposal-compare .lost-explained")
+    expect(explained).to_have_count(2)  # the grid now and the proposal
+    for details in explained.all():
+        details.get_by_text("Wat betekenen deze cijfers?").click()
+        expect(details.locator("dd")).to_have_text(LOST_EXPLAINED)
+    assert overflow(page) == 0
+    steps(page, "voorstel-verlies-uitgelegd")
