@@ -1,12 +1,12 @@
-"""After the event, in a real browser: a host writes the session report with a live preview on
-a phone; a second writer's save that crossed the first gets the merge screen with both texts,
-merges and saves; an earlier version is restored; a host follows the mailed link in a fresh
-browser and may write that session's report only; an organiser marks sessions held, puts
-sessions in themes with one click each and writes a synthesis."""
+"""After the event, in a real browser, in Dutch (the default language): a host writes the
+session report with a live preview on a phone; a second writer's save that crossed the first
+gets the merge screen with both texts, merges and saves; an earlier version is restored; a host
+follows the mailed link in a fresh browser and may write that session's report only; an
+organiser marks sessions held, puts sessions in themes with one click each and writes a
+synthesis. Writing a report is repeated in English. Each step leaves a screenshot."""
 
 import re
 from collections.abc import Callable
-from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -17,6 +17,7 @@ from pytest_playwright.pytest_playwright import CreateContextCallback
 
 from sessions_app import actions
 from sessions_app.models import Event, Participant, Session, Theme
+from tests.browser.conftest import ENGLISH, Steps, overflow
 from tests.factories import (
     make_event,
     make_participant,
@@ -38,10 +39,9 @@ PHONE: dict[str, Any] = {
 DESKTOP: dict[str, Any] = {"viewport": {"width": 1280, "height": 800}}
 
 
-@pytest.fixture
-def over() -> Event:
-    """An English event that is over, with two placed sessions by two hosts, and an organiser."""
-    event = make_event(slug=SLUG, name="Open Overheid Camp", language="en", phase="archived")
+def camp_that_is_over(language: str = "nl") -> Event:
+    """An event that is over, with two placed sessions by two hosts, and an organiser."""
+    event = make_event(slug=SLUG, name="Open Overheid Camp", language=language, phase="archived")
     room = make_room(event, name="Zaal 1")
     slots = [make_slot(event, "10:00", "10:45"), make_slot(event, "11:00", "11:45")]
     hanna = make_participant(event, name="Hanna Host", email="hanna@example.org")
@@ -52,6 +52,12 @@ def over() -> Event:
     make_placement(second, room, slots[1])
     make_participant(event, name="Olga Organiser", role=Participant.Role.ORGANISER)
     return event
+
+
+@pytest.fixture
+def over() -> Event:
+    """A Dutch event (the default language) that is over."""
+    return camp_that_is_over()
 
 
 def person(event: Event, name: str) -> Participant:
@@ -80,13 +86,12 @@ def page_for(new_context: CreateContextCallback, sign_in: Callable) -> Callable[
 
 
 @pytest.fixture
-def shoot(artifacts_dir: Path, request: pytest.FixtureRequest) -> Callable[[Page, str], None]:
-    test = request.node.originalname.removeprefix("test_")
+def shoot(steps: Steps) -> Callable[[Page, str], None]:
+    """`shoot(page, step)`: the page does not scroll sideways; a screenshot of the step."""
 
     def shoot(page: Page, step: str) -> None:
-        width = page.viewport_size["width"]
-        assert page.evaluate("document.documentElement.scrollWidth") <= width, step
-        page.screenshot(path=artifacts_dir / f"reports-{test}-{step}.png", full_page=True)
+        assert overflow(page) == 0, step
+        steps(page, step)
 
     return shoot
 
@@ -96,24 +101,49 @@ def test_host_writes_a_report_on_a_phone(over: Event, page_for, shoot) -> None:
     page = page_for(person(over, "Hanna Host"), PHONE)
     page.goto(session.get_absolute_url())
 
-    page.locator(".report-link a").click()
+    page.get_by_role("link", name="Verslag schrijven").click()
 
     expect(page).to_have_url(re.compile(rf"{report_path(session)}$"))
+    expect(page.get_by_role("heading", level=1)).to_have_text("Sessieverslag")
     editor = page.locator("#id_text")
-    expect(editor).to_have_value(re.compile(r"^## Summary"))  # the standard structure
-    editor.fill("## Summary\n\nWe mapped **twelve** towns.\n\n- open budgets\n- maps")
-    expect(page.locator("#preview-text .prose strong")).to_have_text("twelve")  # live preview
-    shoot(page, "1-writing")
-    page.locator(".report-form button.primary").click()
+    expect(editor).to_have_value(re.compile(r"^## Samenvatting"))  # the standard structure
+    editor.fill(
+        "## Samenvatting\n\nWe brachten **twaalf** gemeenten in kaart.\n\n- open begrotingen"
+    )
+    expect(page.locator("#preview-text .prose strong")).to_have_text("twaalf")  # live preview
+    expect(page.locator("#preview-text .prose h2")).to_have_text("Samenvatting")
+    shoot(page, "schrijven")
+    page.get_by_role("button", name="Verslag bewaren").click()
 
-    expect(page.locator(".messages")).to_contain_text("The report is saved.")
+    expect(page.locator(".messages")).to_contain_text("Het verslag is bewaard.")
     expect(page.locator(".revision-list li")).to_have_count(1)
-    shoot(page, "2-saved")
+    shoot(page, "bewaard")
     page.goto(session.get_absolute_url())
-    expect(page.locator("#report + .prose strong")).to_have_text("twelve")
+    expect(page.locator("#report + .prose strong")).to_have_text("twaalf")
+    shoot(page, "sessiepagina")
     assert session_titled("Open data in small towns").report_revisions.get().author.name == (
         "Hanna Host"
     )
+
+
+def test_in_english_a_host_writes_a_report(browser, live_server, sign_in: Callable, shoot) -> None:
+    event = camp_that_is_over("en")
+    session = session_titled("Open data in small towns")
+    context = browser.new_context(base_url=live_server.url, **ENGLISH, **PHONE)
+    sign_in(context, person(event, "Hanna Host").user)
+    page = context.new_page()
+    page.goto(session.get_absolute_url())
+
+    page.get_by_role("link", name="Write the report").click()
+    editor = page.locator("#id_text")
+    expect(editor).to_have_value(re.compile(r"^## Summary"))
+    editor.fill("## Summary\n\nWe mapped **twelve** towns.")
+    expect(page.locator("#preview-text .prose strong")).to_have_text("twelve")
+    page.get_by_role("button", name="Save the report").click()
+
+    expect(page.locator(".messages")).to_contain_text("The report is saved.")
+    shoot(page, "saved in English")
+    context.close()
 
 
 def test_second_writer_gets_the_merge_screen_merges_and_restores(
@@ -126,33 +156,37 @@ def test_second_writer_gets_the_merge_screen_merges_and_restores(
     otto.goto(report_path(session))
 
     hanna.locator("#id_text").fill("Hanna's notes: maps matter.")
-    hanna.locator(".report-form button.primary").click()
-    expect(hanna.locator(".messages")).to_contain_text("The report is saved.")
+    hanna.get_by_role("button", name="Verslag bewaren").click()
+    expect(hanna.locator(".messages")).to_contain_text("Het verslag is bewaard.")
     otto.locator("#id_text").fill("Otto's notes: budgets matter.")
-    otto.locator(".report-form button.primary").click()
+    otto.get_by_role("button", name="Verslag bewaren").click()
 
     merge = otto.locator(".merge")
     expect(merge).to_be_visible()
+    expect(merge.get_by_role("heading", name="Hun tekst (bewaard)")).to_be_visible()
     expect(merge.locator(".merge-theirs")).to_have_value("Hanna's notes: maps matter.")
     expect(merge.locator(".merge-yours")).to_have_text("Otto's notes: budgets matter.")
     expect(otto.locator("#id_text")).to_have_value("Otto's notes: budgets matter.")
     assert session_titled(session.title).report == "Hanna's notes: maps matter."
-    shoot(otto, "1-merge")
+    shoot(otto, "samenvoegen")
 
     otto.locator("#id_text").fill("Hanna's notes: maps matter.\n\nOtto's notes: budgets matter.")
-    otto.locator(".report-form button.primary").click()
+    otto.get_by_role("button", name="Samengevoegde tekst bewaren").click()
 
-    expect(otto.locator(".messages")).to_contain_text("The report is saved.")
+    expect(otto.locator(".messages")).to_contain_text("Het verslag is bewaard.")
     expect(otto.locator(".merge")).to_have_count(0)
     assert session_titled(session.title).report == (
         "Hanna's notes: maps matter.\n\nOtto's notes: budgets matter."
     )
     expect(otto.locator(".revision-list li")).to_have_count(2)
-    shoot(otto, "2-merged")
+    shoot(otto, "samengevoegd")
 
-    otto.locator(".revision-list li").nth(1).get_by_role("button").click()
+    otto.locator(".revision-list li").nth(1).get_by_role(
+        "button", name="Deze versie terugzetten"
+    ).click()
 
-    expect(otto.locator(".messages")).to_contain_text("is the report again")
+    expect(otto.locator(".messages")).to_contain_text("is weer het verslag")
+    shoot(otto, "teruggezet")
     expect(otto.locator("#id_text")).to_have_value("Hanna's notes: maps matter.")
     assert [r.author.name for r in session.report_revisions.all()] == [
         "Otto Other",
@@ -161,7 +195,7 @@ def test_second_writer_gets_the_merge_screen_merges_and_restores(
     ]
 
 
-def test_host_link_opens_one_session_in_a_fresh_browser(over: Event, page_for) -> None:
+def test_host_link_opens_one_session_in_a_fresh_browser(over: Event, page_for, shoot) -> None:
     session = session_titled("Participation budgets")
     other = session_titled("Open data in small towns")
     actions.send_host_links(event=over)
@@ -174,9 +208,11 @@ def test_host_link_opens_one_session_in_a_fresh_browser(over: Event, page_for) -
     page.goto(urlsplit(link).path)  # the mail's host is the configured one, not the test server
 
     expect(page).to_have_url(re.compile(rf"{report_path(session)}$"))
+    expect(page.get_by_role("heading", level=1)).to_have_text("Sessieverslag")
+    shoot(page, "via de link uit de mail")
     page.locator("#id_text").fill("Written from the mail.")
-    page.locator(".report-form button.primary").click()
-    expect(page.locator(".messages")).to_contain_text("The report is saved.")
+    page.get_by_role("button", name="Verslag bewaren").click()
+    expect(page.locator(".messages")).to_contain_text("Het verslag is bewaard.")
     assert session_titled(session.title).report == "Written from the mail."
     response = page.goto(report_path(other))
     assert response is not None and response.status == 404
@@ -195,17 +231,17 @@ def test_organiser_marks_held_assigns_themes_and_writes_a_synthesis(
     page = page_for(person(over, "Olga Organiser"))
     page.goto(f"/{SLUG}/organise/")
 
-    page.get_by_role("link", name="Slides and reports").click()
-    expect(page.locator(".summary-line")).to_contain_text("0 of 2 held sessions have slides")
+    page.get_by_role("link", name="Slides en verslagen").click()
+    expect(page.locator(".summary-line")).to_contain_text("0 van 2 gehouden sessies hebben slides")
     row = page.locator("tr", has_text="Never placed")
-    row.get_by_role("button", name=re.compile(r"^Held")).click()
-    expect(page.locator(".summary-line")).to_contain_text("0 of 3 held sessions have slides")
+    row.get_by_role("button", name=re.compile(r"^Gehouden")).click()
+    expect(page.locator(".summary-line")).to_contain_text("0 van 3 gehouden sessies hebben slides")
     assert session_titled("Never placed").held is True
-    shoot(page, "1-board")
+    shoot(page, "bord")
 
     page.goto(f"/{SLUG}/organise/")
-    page.get_by_role("link", name="Themes and synthesis").click()
-    page.get_by_role("link", name="Put sessions in themes").click()
+    page.get_by_role("link", name="Thema’s en synthese").click()
+    page.get_by_role("link", name="Sessies indelen in thema’s").click()
     box = page.get_by_role("button", name="“Participation budgets” in Participation")
     page.evaluate("window.notReloaded = true")
     box.click()
@@ -220,19 +256,19 @@ def test_organiser_marks_held_assigns_themes_and_writes_a_synthesis(
     assert page.evaluate("window.notReloaded") is True
     participation = Theme.objects.get(name="Participation")
     assert [s.title for s in participation.sessions.all()] == ["Participation budgets"]
-    shoot(page, "2-assign")
+    shoot(page, "indelen")
 
-    page.get_by_role("link", name="Back to the themes").click()
+    page.get_by_role("link", name="Terug naar de thema’s").click()
     page.get_by_role("link", name="Participation", exact=True).click()
     page.locator("#id_synthesis").fill("Budgets work when **citizens** decide.")
     expect(page.locator("#preview-synthesis .prose strong")).to_have_text("citizens")
-    page.locator("form button.primary").click()
+    page.get_by_role("button", name="Synthese bewaren").click()
 
-    expect(page.locator(".messages")).to_contain_text("is saved")
+    expect(page.locator(".messages")).to_contain_text("De synthese van “Participation” is bewaard.")
     assert Theme.objects.get(name="Participation").synthesis == (
         "Budgets work when **citizens** decide."
     )
-    shoot(page, "3-synthesis")
+    shoot(page, "synthese")
 
 
 def test_theme_boxes_work_without_javascript(over: Event, new_context, sign_in) -> None:
