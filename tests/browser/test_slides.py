@@ -1,6 +1,7 @@
-"""Slides in a real browser (issue 6): a host on a phone uploads a PDF and a PPTX and sees the
-PDF's thumbnail; drag and drop; a refused file gets its message in place; a cancelled upload
-leaves nothing behind; and the plain form works with JavaScript off."""
+"""Slides in a real browser (issue 6), in Dutch (the default language): a host on a phone uploads
+a PDF and a PPTX and sees the PDF's thumbnail; drag and drop; a refused file gets its message
+in place; a cancelled upload leaves nothing behind; and the plain form works with JavaScript
+off. Uploading is repeated in English. The steps leave screenshots in test-artifacts/."""
 
 import base64
 import re
@@ -13,6 +14,7 @@ from playwright.sync_api import BrowserContext, Page, expect
 from pytest_playwright.pytest_playwright import CreateContextCallback
 
 from sessions_app.models import Attachment, Event, Participant, Session
+from tests.browser.conftest import ENGLISH, Steps, overflow
 from tests.factories import make_event, make_participant, make_session
 from tests.test_slides import EXE, pdf_bytes, pptx_bytes, stored_files
 
@@ -26,12 +28,16 @@ PHONE: dict[str, Any] = {
 }
 
 
-@pytest.fixture
-def camp() -> tuple[Event, Participant, Session]:
-    event = make_event(slug=SLUG, name="Open Overheid Camp 2026", language="en")
+def make_camp(language: str = "nl") -> tuple[Event, Participant, Session]:
+    event = make_event(slug=SLUG, name="Open Overheid Camp 2026", language=language)
     host = make_participant(event, name="Hanne Host")
     session = make_session(event, [host], title="Open data in de gemeenteraad")
     return event, host, session
+
+
+@pytest.fixture
+def camp() -> tuple[Event, Participant, Session]:
+    return make_camp()
 
 
 @pytest.fixture
@@ -52,11 +58,10 @@ def slides_path(session: Session) -> str:
     return f"/{SLUG}/sessions/{session.pk}/slides/"
 
 
-def shoot(page: Page, artifacts_dir: Path, step: str) -> None:
+def shoot(page: Page, steps: Steps, step: str) -> None:
     """A full-page screenshot, after checking the page does not scroll sideways on a phone."""
-    width = page.viewport_size["width"] if page.viewport_size else 0
-    assert page.evaluate("document.documentElement.scrollWidth") == width, step
-    page.screenshot(path=artifacts_dir / f"slides-{step}.png", full_page=True)
+    assert overflow(page) == 0, step
+    steps(page, step)
 
 
 def choose(page: Page, name: str, data: bytes, mime: str = "application/octet-stream") -> None:
@@ -73,31 +78,31 @@ def expect_thumbnail_loaded(page: Page, title: str) -> None:
 
 
 def test_host_on_a_phone_uploads_a_pdf_and_a_pptx_and_sees_the_thumbnail(
-    camp, host_page, artifacts_dir: Path, media_root: Path
+    camp, host_page, steps: Steps, media_root: Path
 ) -> None:
     event, host, session = camp
     page = host_page()
     page.goto(session.get_absolute_url())
-    page.get_by_role("link", name="Add slides").click()
+    page.get_by_role("link", name="Slides toevoegen").click()
     expect(page).to_have_url(re.compile(rf"{slides_path(session)}$"))
-    shoot(page, artifacts_dir, "1-empty")
+    shoot(page, steps, "leeg")
 
     page.locator("#id_title").fill("Raadsdata in één oogopslag")
     choose(page, "raad.pdf", pdf_bytes(), "application/pdf")
-    page.get_by_role("button", name="Upload").click()
+    page.get_by_role("button", name="Uploaden").click()
 
-    expect(page.locator("#attachments .message-success")).to_have_text("The file is uploaded.")
+    expect(page.locator("#attachments .message-success")).to_have_text("Het bestand is geüpload.")
     expect_thumbnail_loaded(page, "Raadsdata in één oogopslag")
     expect(page.locator("#id_title")).to_have_value("")  # the form is ready for the next one
 
     choose(page, "Besluiten.pptx", pptx_bytes())
-    page.get_by_role("button", name="Upload").click()
+    page.get_by_role("button", name="Uploaden").click()
 
     expect(page.locator(".attachment")).to_have_count(2)
     deck = page.locator(".attachment").filter(has_text="Besluiten")
     expect(deck.locator("img.attachment-icon")).to_be_visible()
     expect(deck.locator(".attachment-meta")).to_contain_text("PowerPoint")
-    shoot(page, artifacts_dir, "2-uploaded")
+    shoot(page, steps, "geupload")
     assert list(session.attachments.values_list("title", "content_type")) == [
         ("Raadsdata in één oogopslag", "application/pdf"),
         ("Besluiten", "application/vnd.openxmlformats-officedocument.presentationml.presentation"),
@@ -108,10 +113,30 @@ def test_host_on_a_phone_uploads_a_pdf_and_a_pptx_and_sees_the_thumbnail(
     with page.expect_download() as download_info:
         page.locator(".session-material .attachment-title", has_text="Besluiten").click()
     assert download_info.value.suggested_filename == "Besluiten.pptx"
-    shoot(page, artifacts_dir, "3-session-page")
+    shoot(page, steps, "sessiepagina")
 
 
-def test_drag_and_drop_shows_progress_and_uploads(camp, host_page) -> None:
+def test_in_english_a_host_uploads_slides(
+    browser, live_server, sign_in, steps: Steps, media_root: Path
+) -> None:
+    event, host, session = make_camp("en")
+    context = browser.new_context(base_url=live_server.url, **ENGLISH, **PHONE)
+    sign_in(context, host.user)
+    page = context.new_page()
+    page.goto(session.get_absolute_url())
+
+    page.get_by_role("link", name="Add slides").click()
+    page.locator("#id_title").fill("Council data")
+    choose(page, "council.pdf", pdf_bytes(), "application/pdf")
+    page.get_by_role("button", name="Upload").click()
+
+    expect(page.locator("#attachments .message-success")).to_have_text("The file is uploaded.")
+    expect_thumbnail_loaded(page, "Council data")
+    shoot(page, steps, "uploaded in English")
+    context.close()
+
+
+def test_drag_and_drop_shows_progress_and_uploads(camp, host_page, steps: Steps) -> None:
     event, host, session = camp
     page = host_page()
     page.goto(slides_path(session))
@@ -128,32 +153,35 @@ def test_drag_and_drop_shows_progress_and_uploads(camp, host_page) -> None:
 
     page.locator("[data-drop-zone]").dispatch_event("drop", {"dataTransfer": transfer})
 
-    expect(page.locator("[data-drop-hint]")).to_have_text("Chosen: dropped.pdf")
+    expect(page.locator("[data-drop-hint]")).to_have_text("Gekozen: dropped.pdf")
+    steps(page, "gekozen")
     page.evaluate(
         """() => { window.progressSeen = false;
         new MutationObserver(() => { window.progressSeen = true; })
           .observe(document.querySelector("#upload-form [data-progress]"),
                    {attributes: true, attributeFilter: ["hidden"]}); }"""
     )
-    page.get_by_role("button", name="Upload").click()
+    page.get_by_role("button", name="Uploaden").click()
     expect_thumbnail_loaded(page, "dropped")
+    steps(page, "geupload")
     assert page.evaluate("window.progressSeen") is True
     assert Attachment.objects.get().title == "dropped"
 
 
 def test_a_refused_file_gets_its_message_and_nothing_is_stored(
-    camp, host_page, media_root: Path
+    camp, host_page, steps: Steps, media_root: Path
 ) -> None:
     event, host, session = camp
     page = host_page()
     page.goto(slides_path(session))
 
     choose(page, "setup.pdf", EXE, "application/pdf")
-    page.get_by_role("button", name="Upload").click()
+    page.get_by_role("button", name="Uploaden").click()
 
     expect(page.locator("#upload-form [data-upload-errors]")).to_contain_text(
-        "This is not a file we accept"
+        "Dit bestand aanvaarden we niet"
     )
+    steps(page, "geweigerd")
     expect(page.locator(".attachment")).to_have_count(0)
     assert Attachment.objects.count() == 0
     assert stored_files(media_root) == []
@@ -170,14 +198,16 @@ def test_a_file_over_the_limit_is_refused_before_it_is_sent(
     page.on("request", lambda request: sent.append(request.method))
 
     choose(page, "big.pdf", pdf_bytes() + b"x" * 20_000, "application/pdf")
-    page.get_by_role("button", name="Upload").click()
+    page.get_by_role("button", name="Uploaden").click()
 
-    expect(page.locator("#upload-form [data-upload-errors]")).to_contain_text("too large")
+    expect(page.locator("#upload-form [data-upload-errors]")).to_contain_text("te groot")
     assert "POST" not in sent
     assert Attachment.objects.count() == 0
 
 
-def test_a_cancelled_upload_leaves_nothing_behind(camp, host_page, media_root: Path) -> None:
+def test_a_cancelled_upload_leaves_nothing_behind(
+    camp, host_page, steps: Steps, media_root: Path
+) -> None:
     event, host, session = camp
     page = host_page()
     page.goto(slides_path(session))
@@ -189,16 +219,29 @@ def test_a_cancelled_upload_leaves_nothing_behind(camp, host_page, media_root: P
     )
 
     choose(page, "slow.pdf", pdf_bytes() + b"%" + b"x" * 2_000_000, "application/pdf")
-    page.get_by_role("button", name="Upload").click()
+    page.get_by_role("button", name="Uploaden").click()
     progress = page.locator("#upload-form [data-progress]")
     expect(progress).to_be_visible()
-    page.get_by_role("button", name="Cancel").click()
+    steps(page, "bezig")
+    page.get_by_role("button", name="Annuleren").click()
 
-    expect(page.locator("#upload-form [data-upload-errors]")).to_contain_text("cancelled")
+    expect(page.locator("#upload-form [data-upload-errors]")).to_contain_text("geannuleerd")
     expect(progress).to_be_hidden()
-    page.wait_for_timeout(500)  # give the server time to notice the broken upload
-    assert Attachment.objects.count() == 0
-    assert stored_files(media_root) == []
+    steps(page, "geannuleerd")
+    # The host tries again at full speed: only that file is there, on the screen and stored.
+    cdp.send(
+        "Network.emulateNetworkConditions",
+        {"offline": False, "latency": 0, "downloadThroughput": -1, "uploadThroughput": -1},
+    )
+    choose(page, "again.pdf", pdf_bytes(), "application/pdf")
+    page.get_by_role("button", name="Uploaden").click()
+    expect_thumbnail_loaded(page, "again")
+    expect(page.locator(".attachment")).to_have_count(1)
+    assert list(Attachment.objects.values_list("title", flat=True)) == ["again"]
+    again = Attachment.objects.get()
+    assert stored_files(media_root) == sorted(
+        name for name in [again.file.name, again.thumbnail.name] if name
+    )
 
 
 def test_without_javascript_the_plain_form_uploads_replaces_and_deletes(
@@ -209,9 +252,9 @@ def test_without_javascript_the_plain_form_uploads_replaces_and_deletes(
     page.goto(slides_path(session))
 
     choose(page, "deck.pdf", pdf_bytes(), "application/pdf")
-    page.get_by_role("button", name="Upload").click()
+    page.get_by_role("button", name="Uploaden").click()
 
-    expect(page.locator(".message-success")).to_have_text("The file is uploaded.")
+    expect(page.locator(".message-success")).to_have_text("Het bestand is geüpload.")
     expect(page.locator("img.attachment-thumbnail")).to_be_visible()
     attachment = Attachment.objects.get()
 
@@ -221,12 +264,12 @@ def test_without_javascript_the_plain_form_uploads_replaces_and_deletes(
     )
     page.locator(".replace-form button[type=submit]").click()
 
-    expect(page.locator(".message-success")).to_have_text("The file is replaced.")
+    expect(page.locator(".message-success")).to_have_text("Het bestand is vervangen.")
     expect(page.locator("img.attachment-icon")).to_be_visible()
 
-    page.get_by_role("button", name="Delete").click()
+    page.get_by_role("button", name="Verwijderen").click()
 
-    expect(page.locator(".message-success")).to_contain_text("is deleted")
+    expect(page.locator(".message-success")).to_contain_text("is verwijderd")
     expect(page.locator(".attachment")).to_have_count(0)
     assert Attachment.objects.count() == 0
     assert stored_files(media_root) == []
@@ -239,7 +282,7 @@ def test_with_javascript_replace_and_delete_refresh_the_list_in_place(
     page = host_page()
     page.goto(slides_path(session))
     choose(page, "v1.pdf", pdf_bytes(), "application/pdf")
-    page.get_by_role("button", name="Upload").click()
+    page.get_by_role("button", name="Uploaden").click()
     expect_thumbnail_loaded(page, "v1")
     page.evaluate("window.notReloaded = true")
 
@@ -249,12 +292,12 @@ def test_with_javascript_replace_and_delete_refresh_the_list_in_place(
     )
     page.locator(".replace-form button[type=submit]").click()
 
-    expect(page.locator("#attachments .message-success")).to_have_text("The file is replaced.")
+    expect(page.locator("#attachments .message-success")).to_have_text("Het bestand is vervangen.")
     expect(page.locator("img.attachment-icon")).to_be_visible()
     page.on("dialog", lambda dialog: dialog.accept())
     page.locator("#attachments button.danger").click()
 
-    expect(page.locator("#attachments .message-success")).to_contain_text("is deleted")
+    expect(page.locator("#attachments .message-success")).to_contain_text("is verwijderd")
     expect(page.locator(".attachment")).to_have_count(0)
     assert page.evaluate("window.notReloaded") is True
     assert Attachment.objects.count() == 0
@@ -268,13 +311,13 @@ def test_slides_and_session_pages_have_no_serious_accessibility_violations(
     page = host_page(bypass_csp=True)  # axe is injected as an inline script
     page.goto(slides_path(session))
     choose(page, "deck.pdf", pdf_bytes(), "application/pdf")
-    page.get_by_role("button", name="Upload").click()
+    page.get_by_role("button", name="Uploaden").click()
     expect_thumbnail_loaded(page, "deck")
     choose(page, "deck.pptx", pptx_bytes())
-    page.get_by_role("button", name="Upload").click()
+    page.get_by_role("button", name="Uploaden").click()
     expect(page.locator(".attachment")).to_have_count(2)
     choose(page, "empty.pdf", b"")  # refused by the script before sending: a message shows
-    page.get_by_role("button", name="Upload").click()
+    page.get_by_role("button", name="Uploaden").click()
     expect(page.locator("#upload-form [data-upload-errors] li")).to_have_count(1)
 
     for path in [slides_path(session), session.get_absolute_url()]:
