@@ -46,7 +46,8 @@ def test_a_short_search_is_planned_at_once_and_shown_next_to_the_grid(organiser_
     response = organiser_client.post(url("start-proposal", camp.event), follow=True)
 
     text = response.text
-    assert text.count('<dl class="lost">') == 2
+    assert text.count('<dl class="lost"') == 2  # the grid now and the proposal, each explained
+    assert text.count('<details class="lost-explained">') == 2
     assert "Accept this grid" in text and "Discard" in text
     assert "hx-trigger" not in text  # finished: nothing to poll
     proposal = GridProposal.objects.get()
