@@ -164,12 +164,10 @@ def test_the_info_desk_is_for_the_events_organisers_only(event, organiser, parti
     other = make_event(slug="elders")
     stranger = make_participant(other, name="Stranger")
     desk = client_for(organiser)
-    assert desk.post(reverse("organiser:desk-link", args=[event.slug, stranger.pk])).status_code == (
-        404
-    )
-    assert client_for(participant).get(reverse("organiser:desk", args=[event.slug])).status_code == (
-        403
-    )
+    other_link = reverse("organiser:desk-link", args=[event.slug, stranger.pk])
+    assert desk.post(other_link).status_code == 404
+    as_participant = client_for(participant)
+    assert as_participant.get(reverse("organiser:desk", args=[event.slug])).status_code == 403
     assert SignInLink.objects.count() == 0
 
 
