@@ -6,7 +6,10 @@ to test-artifacts/ (smoke-*.png).
 
 The phase changes between the steps are made directly (the dashboard's phase buttons have
 their own tests); everything a person does goes through the browser. The worker runs in the
-test's thread, as in tests/browser/test_event_report.py."""
+test's thread, as in tests/browser/test_event_report.py.
+
+It runs in Dutch (the default language), reading the Dutch a person reads, and once more in
+English. Screenshots of each step go to test-artifacts/<test>/."""
 
 import re
 import zipfile
@@ -19,11 +22,14 @@ from playwright.sync_api import expect
 
 from sessions_app.models import Attachment, Event, Participant, Placement, Session, Vote
 from tests.browser.conftest import (  # noqa: F401 - the browser fixtures, outside tests/browser
+    ENGLISH,
+    Steps,
     artifacts_dir,
     base_url,
     browser_context_args,
     browser_type_launch_args,
     sign_in,
+    steps,
 )
 from tests.browser.test_event_report import QuietPolls
 from tests.factories import make_event, make_participant, make_room, make_slot
@@ -31,37 +37,76 @@ from tests.test_slides import pdf_bytes
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 TITLE = "Open data in the council"
+# What a person reads, in the event's language (Dutch from the catalogue).
+WORDS = {
+    "nl": {
+        "propose": "Voorstellen",
+        "vote": "+1 Stem",
+        "voted": "✓ Gestemd",
+        "choose": "Kies",
+        "place": "Hier plaatsen",
+        "upload": "Uploaden",
+        "uploaded": "Het bestand is geüpload.",
+        "build": "Verslag maken",
+        "waiting": "Wacht op het achtergrondproces",
+        "pdf": "Download de PDF",
+        "zip": "Download de ZIP",
+    },
+    "en": {
+        "propose": "Propose",
+        "vote": "+1 Vote",
+        "voted": "✓ Voted",
+        "choose": "Choose",
+        "place": "Place here",
+        "upload": "Upload",
+        "uploaded": "The file is uploaded.",
+        "build": "Build the report",
+        "waiting": "Waiting for the background worker",
+        "pdf": "Download the PDF",
+        "zip": "Download the ZIP",
+    },
+}
 
 
+@pytest.mark.parametrize("language", ["nl", "en"])
 def test_propose_vote_place_upload_and_download_the_report(
-    new_context,
+    browser,
+    live_server,
     sign_in,  # noqa: F811 - the fixture imported above
-    artifacts_dir: Path,  # noqa: F811
+    steps: Steps,  # noqa: F811
     tmp_path: Path,
+    language: str,
 ) -> None:
-    event = make_event(slug="smoke-camp", name="Smoke camp", language="en")
+    words = WORDS[language]
+    event = make_event(slug="smoke-camp", name="Smoke camp", language=language)
     organiser = make_participant(event, "Olga", role=Participant.Role.ORGANISER)
     host = make_participant(event, "Hanne Host")
     voter = make_participant(event, "Vera Voter")
     room = make_room(event, name="Aula", capacity=40)
     slot = make_slot(event, "10:00", "10:45")
 
+    asks_for = ENGLISH if language == "en" else {"locale": "nl-BE"}
+
     def page_of(person: Participant):
-        context = new_context(viewport={"width": 1280, "height": 900}, accept_downloads=True)
+        context = browser.new_context(
+            base_url=live_server.url,
+            viewport={"width": 1280, "height": 900},
+            accept_downloads=True,
+            **asks_for,
+        )
         sign_in(context, person.user)
         return context.new_page()
 
-    def shoot(page, step: str) -> None:
-        page.screenshot(path=artifacts_dir / f"smoke-{step}.png", full_page=True)
+    shoot = steps
 
     # 1. the host proposes
     hosting = page_of(host)
     hosting.goto(f"/{event.slug}/propose/")
     hosting.locator("#id_title").fill(TITLE)
     hosting.locator("#id_description").fill("What the council decides, as **open data**.")
-    hosting.locator(".proposal-form button.primary").click()
+    hosting.locator(".proposal-form").get_by_role("button", name=words["propose"]).click()
     expect(hosting.get_by_role("heading", level=1)).to_have_text(TITLE)
-    shoot(hosting, "1-proposed")
+    shoot(hosting, "proposed")
     session = Session.objects.get(title=TITLE)
 
     # 2. a participant votes
@@ -69,21 +114,22 @@ def test_propose_vote_place_upload_and_download_the_report(
     voting = page_of(voter)
     voting.goto(f"/{event.slug}/proposals/")
     card = voting.locator(".session-card").filter(has_text=TITLE)
-    card.locator("button.vote-button").click()
+    card.get_by_role("button", name=words["vote"]).click()
     expect(card.locator("button.vote-button")).to_have_class(re.compile(r"\bvoted\b"))
-    shoot(voting, "2-voted")
+    expect(card.locator("button.vote-button")).to_contain_text(words["voted"])
+    shoot(voting, "voted")
     assert Vote.objects.filter(participant=voter, session=session).count() == 1
 
     # 3. the organiser places it in the grid
     organising = page_of(organiser)
     organising.goto(f"/{event.slug}/organise/grid/")
     organising.locator(f'#grid [data-session="{session.pk}"]').get_by_role(
-        "link", name=re.compile("^Choose")
+        "link", name=re.compile(f"^{words['choose']}")
     ).click()
     cell = organising.locator(f"#cell-{slot.pk}-{room.pk}")
-    cell.locator("button.place").click()
+    cell.get_by_role("button", name=re.compile(words["place"])).click()
     expect(cell).to_contain_text(TITLE)
-    shoot(organising, "3-placed")
+    shoot(organising, "placed")
     assert Placement.objects.filter(session=session, room=room, slot=slot).exists()
 
     # 4. after the session, the host uploads the slides
@@ -93,27 +139,27 @@ def test_propose_vote_place_upload_and_download_the_report(
     hosting.locator("#id_file").set_input_files(
         {"name": "council.pdf", "mimeType": "application/pdf", "buffer": pdf_bytes()}
     )
-    hosting.get_by_role("button", name="Upload").click()
-    expect(hosting.locator("#attachments .message-success")).to_have_text("The file is uploaded.")
-    shoot(hosting, "4-uploaded")
+    hosting.get_by_role("button", name=words["upload"]).click()
+    expect(hosting.locator("#attachments .message-success")).to_have_text(words["uploaded"])
+    shoot(hosting, "uploaded")
     assert Attachment.objects.filter(session=session).count() == 1
 
     # 5. the organiser builds the report and downloads the PDF and the ZIP
     polls = QuietPolls(organising)
     organising.goto(f"/{event.slug}/report/")
-    organising.get_by_role("button", name="Build the report").click()
+    organising.get_by_role("button", name=words["build"]).click()
     panel = organising.locator("#build-panel")
-    expect(panel.get_by_role("status")).to_contain_text("Waiting for the background worker")
+    expect(panel.get_by_role("status")).to_contain_text(words["waiting"])
     polls.run_one_task()
     polls.run_one_task()
-    download_pdf = panel.get_by_role("link", name=re.compile("Download the PDF"))
+    download_pdf = panel.get_by_role("link", name=re.compile(words["pdf"]))
     expect(download_pdf).to_be_visible(timeout=10_000)
-    shoot(organising, "5-built")
+    shoot(organising, "built")
     with organising.expect_download() as pdf_download:
         download_pdf.click()
     pdf_download.value.save_as(tmp_path / "report.pdf")
     with organising.expect_download() as zip_download:
-        panel.get_by_role("link", name=re.compile("Download the ZIP")).click()
+        panel.get_by_role("link", name=re.compile(words["zip"])).click()
     zip_download.value.save_as(tmp_path / "report.zip")
 
     document = pypdfium2.PdfDocument(tmp_path / "report.pdf")
