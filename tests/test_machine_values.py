@@ -268,8 +268,8 @@ def pages(world: World) -> list[str]:
     return [path_for(route, world) for route in APP_ROUTES if not route.route.startswith("i18n/")]
 
 
-def scan(client: Client, path: str) -> list[str]:
-    response = client.get(path)
+def scan(client: Client, path: str, **headers) -> list[str]:
+    response = client.get(path, headers=headers)
     if response.streaming:
         b"".join(response.streaming_content)  # read to the end: the file is closed then
         return []
@@ -293,6 +293,9 @@ def test_every_page_writes_machine_values_the_same_in_dutch(world) -> None:
         for path in pages(world):
             wrong += scan(client, path)
             scanned += 1
+    organiser = dutch(a.organiser.user)
+    for path in pages(world):  # the fragments htmx swaps in
+        wrong += [f"(htmx) {problem}" for problem in scan(organiser, path, hx_request="true")]
     assert scanned > 100
     assert not wrong, "\n".join(sorted(set(wrong)))
 
