@@ -29,8 +29,16 @@ TITLE_MAX = 200
 DESCRIPTION_MAX = 10_000
 
 
-class SubmissionKeyInput(forms.HiddenInput):
-    """Without an id: several forms of one page carry a key, and nothing labels it."""
+class SubmissionKeyInput(forms.TextInput):
+    """A text field that is never shown: the browser puts a text field's value back when Back
+    shows the page again (static/js/app.js marks it as changed), which it does not do for a
+    hidden field, so the form sent again has the key it had the first time. No id: several
+    forms of one page carry a key, and nothing labels it."""
+
+    is_hidden = True
+
+    def __init__(self, attrs=None) -> None:
+        super().__init__({"hidden": True} | (attrs or {}))
 
     def get_context(self, name, value, attrs):
         context = super().get_context(name, value, attrs)

@@ -53,7 +53,7 @@ def dutch_client(user=None) -> Client:
 def key_in(response, name: str = "submission_key") -> str:
     """The key the page's form carries, as a browser would send it back."""
     html = response.content.decode()
-    found = re.findall(rf'<input type="hidden" name="{name}" value="([0-9a-f-]{{36}})"', html)
+    found = re.findall(rf'<input type="text" name="{name}" value="([0-9a-f-]{{36}})" hidden>', html)
     assert len(found) == 1, found
     return found[0]
 
@@ -420,3 +420,51 @@ def _pdf():
     from django.core.files.uploadedfile import SimpleUploadedFile
 
     return SimpleUploadedFile("deck.pdf", pdf_bytes(), content_type="application/pdf")
+
+
+# ---- at the same moment (PostgreSQL) ----------------------------------------------------------
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_two_submits_of_one_proposal_at_the_same_moment_make_one_session():
+    """The second insert of the key waits on the unique index until the first transaction
+    commits, then finds its row: one session, and both answers lead to it."""
+    from tests.test_concurrency import run_together
+
+    event = make_event(join_code="K7P2QX")
+    participant = make_participant(event)
+    clients = [dutch_client(participant.user) for _ in range(2)]
+    key = key_in(clients[0].get(propose_url(event)))
+
+    results, errors = run_together(
+        [lambda c=c: c.post(propose_url(event), proposal(key)) for c in clients]
+    )
+
+    assert errors == []
+    session = Session.objects.get()
+    assert [(r.status_code, r.url) for r in results] == [(302, session.get_absolute_url())] * 2
+    assert FormSubmission.objects.count() == 1
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_two_submits_of_one_join_form_at_the_same_moment_make_one_participant():
+    from tests.test_concurrency import run_together
+
+    event = make_event(name="Open Overheid Camp", join_code="K7P2QX")
+    key = key_in(dutch_client().get(join_url(event)))
+    phones = [dutch_client() for _ in range(2)]
+
+    results, errors = run_together(
+        [
+            lambda p=p: p.post(join_url(event), join_data(key, email="ann@example.org"))
+            for p in phones
+        ]
+    )
+
+    assert errors == []
+    ann = Participant.objects.get()
+    assert (Participant.objects.count(), User.objects.count()) == (1, 1)
+    assert [r.status_code for r in results] == [302, 302]
+    assert [p.session["_auth_user_id"] for p in phones] == [str(ann.user_id)] * 2

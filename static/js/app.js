@@ -13,3 +13,13 @@ document.addEventListener("htmx:configRequest", (event) => {
   const box = event.detail.elt.closest && event.detail.elt.closest(".vote[data-twin]");
   if (box && document.getElementById(box.dataset.twin)) event.detail.parameters.twin = "1";
 });
+
+// A form that creates something carries a key (actions.submit_once) in a field that is never
+// shown. Browsers put a field's value back after Back only if it differs from the page's: made
+// so, the form that Back shows again with what was typed also has its first key, and sending it
+// again leads to what the first send made instead of making it twice.
+for (const key of document.querySelectorAll('input[name$="submission_key"]')) {
+  const value = key.value;
+  key.defaultValue = "";
+  key.value = value;
+}
