@@ -254,12 +254,12 @@ NEW_EVENT = {
 }
 
 
-def test_creating_an_event_twice_with_one_key_makes_one_event(organiser_client, event):
+@pytest.mark.parametrize("slug", ["", "ooc-2027"])  # made from the name, or taken by the first
+def test_creating_an_event_twice_with_one_key_makes_one_event(organiser_client, event, slug):
     key = key_in(organiser_client.get(reverse("organiser:create-event")))
+    data = NEW_EVENT | {"slug": slug, "submission_key": key}
 
-    first, second = twice(
-        organiser_client, reverse("organiser:create-event"), NEW_EVENT | {"submission_key": key}
-    )
+    first, second = twice(organiser_client, reverse("organiser:create-event"), data)
 
     made = Event.objects.exclude(pk=event.pk).get()
     dashboard = reverse("organiser:dashboard", args=[made.slug])

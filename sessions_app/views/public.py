@@ -119,12 +119,6 @@ def join(request: HtmxHttpRequest, event: Event) -> HttpResponse:
         messages.info(request, _("You are already taking part in %(event)s.") % {"event": event})
         return redirect(after)
     form = JoinForm(request.POST or None, event=event, initial={"code": request.GET.get("code")})
-    try:  # before the form's checks: the first submit took the address a second one gives
-        actions.check_first_submit(
-            key=form.submission, user=request.user, anonymous_may_return=True
-        )
-    except actions.AlreadySubmitted as earlier:
-        return joined_before(request, event, earlier)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
@@ -160,6 +154,13 @@ def join(request: HtmxHttpRequest, event: Event) -> HttpResponse:
             else:
                 messages.success(request, _("Welcome, %(name)s!") % {"name": participant.name})
             return redirect(after)
+    try:  # refused, maybe for the address that the first submit of this form took
+        if form.errors:
+            actions.check_first_submit(
+                key=form.submission, user=request.user, anonymous_may_return=True
+            )
+    except actions.AlreadySubmitted as earlier:
+        return joined_before(request, event, earlier)
     code_known = request.GET.get("code", "").strip().upper() == event.join_code
     context = {
         "event": event,

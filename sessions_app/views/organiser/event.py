@@ -159,10 +159,6 @@ def create_event(request: HtmxHttpRequest) -> HttpResponse:
     if not may_create_events(request.user):
         raise PermissionDenied
     form = EventForm(request.POST or None)
-    try:  # before the form's check, which finds the short name the first submit took
-        actions.check_first_submit(key=form.submission, user=request.user)
-    except actions.AlreadySubmitted as earlier:
-        return already_submitted(request, earlier)
     if request.method == "POST" and form.is_valid():
         try:
             event = actions.submit_once(
@@ -183,6 +179,11 @@ def create_event(request: HtmxHttpRequest) -> HttpResponse:
                 _("%(event)s is ready. Next: its rooms and slots.") % {"event": event.name},
             )
             return redirect("organiser:dashboard", slug=event.slug)
+    try:  # refused, maybe for the short name that the first submit of this form took
+        if form.errors:
+            actions.check_first_submit(key=form.submission, user=request.user)
+    except actions.AlreadySubmitted as earlier:
+        return already_submitted(request, earlier)
     return render(request, "organiser/event_form.html", {"form": form, "event": None})
 
 
@@ -205,10 +206,6 @@ def frame(request: HtmxHttpRequest, event: Event) -> HttpResponse:
     rooms, slots = frame_formsets(event, request.POST if request.method == "POST" else None)
     sent = SubmissionKeyForm(request.POST if request.method == "POST" else None)
     refusal = None
-    try:  # before the formsets' checks, which a second copy of new rows may fail
-        actions.check_first_submit(key=sent.submission, user=request.user)
-    except actions.AlreadySubmitted as earlier:
-        return already_submitted(request, earlier)
     if request.method == "POST" and all([rooms.is_valid(), slots.is_valid()]):
         changes = actions.FrameChanges(
             rooms=rooms.save(commit=False),
@@ -230,6 +227,11 @@ def frame(request: HtmxHttpRequest, event: Event) -> HttpResponse:
         else:
             messages.success(request, _("The rooms and slots are saved."))
             return redirect("organiser:frame", slug=event.slug)
+    try:  # refused, maybe for rows that the first submit of this form added
+        if refusal or rooms.total_error_count() or slots.total_error_count():
+            actions.check_first_submit(key=sent.submission, user=request.user)
+    except actions.AlreadySubmitted as earlier:
+        return already_submitted(request, earlier)
     empty = not rooms.initial_form_count() and not slots.initial_form_count()
     sources = organised_events(request.user).exclude(pk=event.pk).order_by("-date", "name")
     context = {

@@ -26,10 +26,6 @@ from sessions_app.views.organiser.material import with_event
 def themes(request: HtmxHttpRequest, event: Event) -> HttpResponse:
     """The list of themes and the form to add one."""
     form = ThemeForm(request.POST or None, instance=Theme(event=event))
-    try:  # before the form's check, which finds the name the first submit added
-        actions.check_first_submit(key=form.submission, user=request.user)
-    except actions.AlreadySubmitted as earlier:
-        return already_submitted(request, earlier)
     if request.method == "POST" and form.is_valid():
         try:
             actions.submit_once(
@@ -42,6 +38,11 @@ def themes(request: HtmxHttpRequest, event: Event) -> HttpResponse:
             return already_submitted(request, earlier)
         messages.success(request, _("Theme “%(name)s” added.") % {"name": form.instance.name})
         return redirect("organiser:themes", slug=event.slug)
+    try:  # refused, maybe for the name that the first submit of this form added
+        if form.errors:
+            actions.check_first_submit(key=form.submission, user=request.user)
+    except actions.AlreadySubmitted as earlier:
+        return already_submitted(request, earlier)
     listed = event.themes.annotate(session_count=Count("sessions")).order_by("name")
     context = {"event": event, "form": form, "themes": listed}
     return render(request, "organiser/themes.html", context)
