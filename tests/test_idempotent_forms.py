@@ -104,6 +104,19 @@ def test_proposing_twice_with_one_key_makes_one_session_and_leads_to_it(event, p
     assert ALREADY_PROPOSED in client.get(second.url).content.decode()
 
 
+def test_in_english_the_second_submit_says_so_in_english(participant):
+    event = make_event(language="en")
+    participant = make_participant(event)
+    client = Client(headers={"accept-language": "en"})
+    client.force_login(participant.user)
+    key = key_in(client.get(propose_url(event)))
+
+    _first, second = twice(client, propose_url(event), proposal(key))
+
+    assert messages_of(second) == ["You already proposed this — you can edit it here."]
+    assert Session.objects.filter(event=event).count() == 1
+
+
 def test_every_showing_of_the_form_has_a_new_key(event, participant):
     client = dutch_client(participant.user)
     keys = [key_in(client.get(propose_url(event))) for _ in range(2)]
