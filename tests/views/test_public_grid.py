@@ -7,6 +7,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from urllib.parse import urlsplit
 
 import pytest
 from django.core.cache import cache
@@ -624,7 +625,11 @@ def two_grids() -> tuple[Event, Event, Participant, Participant]:
         ("participant", "?mine=1", 10, 9),  # + my sessions; my day is never cached
     ],
 )
-def test_grid_needs_the_same_queries_for_6x9_and_20x16(client, who, query, cold, warm):
+def test_grid_needs_the_same_queries_for_6x9_and_20x16(client, settings, who, query, cold, warm):
+    # The second load comes within the event's cache period (2 s by default): on a busy
+    # machine rendering 20x16 for a signed-in visitor can take longer, and the event would be
+    # read again (one more query). The period is not what this test measures: hold it.
+    settings.OOCAMP_GRID_STATE_SECONDS = 60
     small, large, me_small, _me_large = two_grids()
     if who == "participant":
         client.force_login(me_small.user)
@@ -800,7 +805,10 @@ def test_event_page_hides_the_grid_link_before_publication(client):
 
     response = client.get(event.get_absolute_url())
 
-    assert grid_url(event) not in response.text
+    # the page follows publication live through /grid/version, which is no link to the grid
+    links = re.findall(r'<a\b[^>]*\bhref="([^"]*)"', response.text)
+    assert links, "the page has links at all"
+    assert [link for link in links if urlsplit(link).path.startswith(grid_url(event))] == []
 
 
 def test_event_page_links_organisers_to_the_unpublished_grid(client):
