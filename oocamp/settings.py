@@ -80,6 +80,8 @@ MIDDLEWARE = [
 ]
 
 ROOT_URLCONF = "oocamp.urls"
+# a refused form says what to do in the visitor's language, within the site (not Django's page)
+CSRF_FAILURE_VIEW = "sessions_app.views.errors.csrf_failure"
 
 TEMPLATES = [
     {

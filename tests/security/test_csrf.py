@@ -133,3 +133,24 @@ def test_get_requests_change_no_row(world) -> None:
     assert set(rounds[0]) <= GET_MAY_CREATE
     assert rounds[1] == {}  # a repeated GET creates nothing more
     assert event_after == event_before
+
+
+@pytest.mark.parametrize(
+    ("language", "title", "advice"),
+    [
+        ("nl", "Dit formulier is verlopen", "laad de pagina opnieuw"),
+        ("en", "This form has expired", "reload the page"),
+    ],
+)
+def test_a_refused_form_says_what_to_do_in_the_visitors_language(
+    db, language: str, title: str, advice: str
+) -> None:
+    client = Client(enforce_csrf_checks=True, headers={"accept-language": language})
+
+    response = client.post(reverse("public:join-with-code"), {"code": "ABC123"})
+
+    assert response.status_code == 403
+    page = response.content.decode()
+    assert f"<h1>{title}</h1>" in page
+    assert advice in page
+    assert "CSRF verification failed" not in page  # not Django's technical page
