@@ -69,6 +69,9 @@ class RateLimited(ActionRefused):
 T = TypeVar("T")
 
 
+ANONYMOUS_RETURN_WINDOW = timedelta(minutes=10)
+
+
 class AlreadySubmitted(Exception):
     """The form was sent before with this key by the same person: nothing new is made; `url`
     shows what the first submit made and `user` is whom it was for."""
@@ -89,7 +92,10 @@ def check_first_submit(*, key: uuid.UUID | None, user, anonymous_may_return: boo
     if earlier is None or not earlier.url:
         return
     me = user.pk if user is not None and user.is_authenticated else None
-    if earlier.user_id == me or (me is None and anonymous_may_return):
+    # A visitor who is not signed in comes back to the first submit only soon after it (the
+    # answer that signed them in was lost): the key is not a lasting way into an account.
+    fresh = earlier.created_at >= timezone.now() - ANONYMOUS_RETURN_WINDOW
+    if earlier.user_id == me or (me is None and anonymous_may_return and fresh):
         raise AlreadySubmitted(earlier)
 
 

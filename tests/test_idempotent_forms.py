@@ -6,13 +6,16 @@ shows what they made."""
 
 import re
 import uuid
+from datetime import timedelta
 
 import pytest
+import time_machine
 from django.contrib.auth import get_user_model
 from django.contrib.messages import get_messages
 from django.core import mail
 from django.test import Client
 from django.urls import reverse
+from django.utils import timezone
 
 from sessions_app import actions
 from sessions_app.models import (
@@ -220,6 +223,21 @@ def test_a_double_tap_on_join_makes_one_participant_and_signs_in_as_them(event, 
     assert second_try.session["_auth_user_id"] == str(ann.user_id)
     assert messages_of(second) == ["Je doet al mee aan Open Overheid Camp."]
     assert len(mail.outbox) == (1 if email else 0)
+
+
+def test_a_join_key_is_no_lasting_way_into_the_account(event):
+    """Only soon after the first submit does the same key sign a visitor in as its person: ten
+    minutes later (a form kept somewhere, a key that leaked) it joins as a new person."""
+    key = key_in(dutch_client().get(f"{join_url(event)}?code=K7P2QX"))
+    dutch_client().post(join_url(event), join_data(key))
+    later = dutch_client()
+
+    with time_machine.travel(timezone.now() + timedelta(minutes=11)):
+        later.post(join_url(event), join_data(key))
+
+    ann = Participant.objects.order_by("pk").first()
+    assert Participant.objects.count() == 2
+    assert later.session["_auth_user_id"] != str(ann.user_id)
 
 
 def test_a_browser_that_signed_out_cannot_sign_in_again_by_sending_the_join_form_again(event):
