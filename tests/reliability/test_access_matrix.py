@@ -230,8 +230,6 @@ MATRIX: dict[str, tuple[str, str]] = {
                                         "login 403   403   403   403   302   302"),
     "organiser:pitch-requeue":         ("login 405   405   405   405   405   405",
                                         "login 403   403   403   403   400   400"),
-    "organiser:pitch-requeue":         ("login 405   405   405   405   405   405",
-                                        "login 403   403   403   403   400   400"),
     "organiser:pitch-beamer":          ("login 403   403   403   403   302   302",
                                         "login 405   405   405   405   405   405"),
     "organiser:create-event":          ("login 403   403   403   200   200   200",
