@@ -78,12 +78,7 @@ TEXT = f"## Samenvatting\n\n{WORD}{WORD} en https://example.org/{WORD}/{WORD}\n\
 
 PHASES = ["voting", "published"]
 IN_PROGRESS = {  # reworked by others for issue 14; swept already, fixed there
-    "organiser:grid": "grid layout in progress",
-    "organiser:propose-grid": "grid layout in progress",
-    "public:grid": "grid layout in progress",
     "public:now": "now & next layout in progress",
-    "organiser:pitch-beamer": "beamer layout in progress",
-    "organiser:desk": "info desk page in progress",
 }
 NOT_PAGES = (".svg", ".pdf", ".ics", ".xml", ".json", ".csv", "version", "healthz")
 
