@@ -504,6 +504,10 @@ def test_two_instances_behind_nginx_share_everything_and_survive_a_kill(cluster,
     killed: dict[str, float] = {}
     acknowledged = [0]
     lock = threading.Lock()
+    # set once the kill is done and what was in flight then is over: the last vote of every
+    # client waits for it, so votes sent to the cluster with one instance dead are always
+    # checked (the whole load once ended within IN_FLIGHT_SECONDS of the kill)
+    settled_event = threading.Event()
 
     def cast(voter: int, session: int) -> None:
         start = time.monotonic()
@@ -521,10 +525,14 @@ def test_two_instances_behind_nginx_share_everything_and_survive_a_kill(cluster,
                     killed["at"] = time.monotonic()
                     cluster.kill("a")  # master and workers at once
                     killed["done"] = time.monotonic()
+                    threading.Timer(IN_FLIGHT_SECONDS + 0.05, settled_event.set).start()
 
     def voter_thread(index: int) -> None:
-        for voter, session in plan[index::LOAD_THREADS]:
+        *first, last = plan[index::LOAD_THREADS]
+        for voter, session in first:
             cast(voter, session)
+        settled_event.wait(BUDGET_SECONDS)
+        cast(*last)
 
     load_start = time.monotonic()
     with ThreadPoolExecutor(LOAD_THREADS) as pool:
