@@ -162,7 +162,9 @@
       const to = step(here, event.key);
       if (to) rove(to);
     } else if (here.closest("#grid .selection") && event.key in STEPS) {
-      const to = document.querySelector('#grid.selecting button.place[tabindex="0"]');
+      // the roving stop, or where it will be before htmx:afterSettle has set it up
+      const to =
+        document.querySelector('#grid.selecting button.place[tabindex="0"]') || startButton();
       if (to) {
         event.preventDefault();
         rove(to);

@@ -286,6 +286,9 @@ def choose_and_place(page: Page, session: Session, target: Locator) -> None:
     tab_to(page, choose)
     page.keyboard.press("Enter")
     expect(page.locator("#selection-title")).to_be_focused()
+    # the editor's script has made one "Place here" the grid's tab stop: the page is ready for
+    # the arrow keys (the focus can be on the bar before the script has run)
+    expect(page.locator('#grid.selecting button.place[tabindex="0"]')).to_have_count(1)
     page.keyboard.press("ArrowDown")  # from the "Choose a cell" bar into the grid
     arrow_to(page, target)
     assert focused(page).startswith("Hier plaatsen")
@@ -606,6 +609,8 @@ def test_demo_keyboard_move_with_the_arrow_keys(open_demo_editor, demo, steps):
     expect(page.locator("#selection-title")).to_contain_text(
         "Pijltjestoetsen: naar een ander vak; Enter: hier plaatsen; Esc: annuleren."
     )
+    # the editor's script has set up the grid's one tab stop (see choose_and_place)
+    expect(page.locator('#grid.selecting button.place[tabindex="0"]')).to_have_count(1)
     page.keyboard.press("ArrowDown")  # into the grid
     expect(page.locator("#grid button.place").first).to_be_visible()
     assert page.locator('#grid button.place[tabindex="0"]').count() == 1  # one tab stop
