@@ -98,7 +98,10 @@ def test_a_second_tap_while_the_first_answer_is_lost_makes_one_session(
         button.click()
     expect(page.get_by_label("Titel")).to_have_value(TITLE)
     steps(page, "first tap, no answer")
-    with page.expect_response(lambda r: r.request.method == "POST") as second:
+    # the proposal's own POST: the live Markdown preview posts too, and answers 200
+    with page.expect_response(
+        lambda r: r.request.method == "POST" and r.url.endswith("/oocamp-2026/propose/")
+    ) as second:
         button.click()
 
     expect(page.get_by_text(ALREADY)).to_be_visible()
