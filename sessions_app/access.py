@@ -24,17 +24,16 @@ from sessions_app import second_factor
 from sessions_app.models import Event, Participant, Session
 
 
-def activate_event_language(request: HttpRequest, event: Event) -> None:
-    supported = {code for code, _name in settings.LANGUAGES}
-    if request.COOKIES.get(settings.LANGUAGE_COOKIE_NAME) not in supported:
-        translation.activate(event.language)
-        request.LANGUAGE_CODE = event.language
-
-
 def picked_language(request: HttpRequest) -> str | None:
     """The language the visitor picked with the language switch, if they did."""
     picked = request.COOKIES.get(settings.LANGUAGE_COOKIE_NAME)
     return picked if picked in {code for code, _name in settings.LANGUAGES} else None
+
+
+def activate_event_language(request: HttpRequest, event: Event) -> None:
+    if picked_language(request) is None:
+        translation.activate(event.language)
+        request.LANGUAGE_CODE = event.language
 
 
 def _participations(request: HttpRequest) -> dict[int, Participant | None]:

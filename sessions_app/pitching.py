@@ -127,11 +127,16 @@ def _locked(event: Event, version: int) -> PitchRound:
     return pitch_round
 
 
-def _first_waiting(event: Event, pitch_round: PitchRound) -> Session | None:
+def _waiting(event: Event, pitch_round: PitchRound):
+    """The proposals that wait for their pitch: not pitched, not skipped, not on now."""
     left_out = {*pitch_round.pitched, *pitch_round.skipped}
     if pitch_round.current_id:
         left_out.add(pitch_round.current_id)
-    return event.sessions.visible().exclude(pk__in=left_out).order_by("created_at", "id").first()
+    return event.sessions.visible().exclude(pk__in=left_out)
+
+
+def _first_waiting(event: Event, pitch_round: PitchRound) -> Session | None:
+    return _waiting(event, pitch_round).order_by("created_at", "id").first()
 
 
 def _show(pitch_round: PitchRound, session: Session | None) -> None:
@@ -200,10 +205,7 @@ def restart_clock(*, event: Event, version: int) -> PitchRound:
 
 def waiting(event: Event, pitch_round: PitchRound) -> int:
     """How many proposals wait for their pitch (not the one on now, nor the skipped ones)."""
-    left_out = {*pitch_round.pitched, *pitch_round.skipped}
-    if pitch_round.current_id:
-        left_out.add(pitch_round.current_id)
-    return event.sessions.visible().exclude(pk__in=left_out).count()
+    return _waiting(event, pitch_round).count()
 
 
 @transaction.atomic

@@ -74,28 +74,20 @@ def moderator(request: HtmxHttpRequest, event: Event) -> HttpResponse:
     return _page(request, event, _context(event))
 
 
-@require_POST
-@organiser_required
-def step(request: HtmxHttpRequest, event: Event) -> HttpResponse:
-    """One step of the round. 409 with the fresh round when it moved on meanwhile (a double
-    press, or a second moderator), 422 when the step makes no sense now."""
-    form = PitchStepForm(request.POST)
-    if not form.is_valid():
-        return HttpResponseBadRequest(_("This form was not filled in right; reload the page."))
-    status, error, feedback, confirm_end = 200, False, "", 0
-    step_name, version = form.cleaned_data["step"], form.cleaned_data["version"]
-    try:
-        if step_name == "end":
-            pitching.end(event=event, version=version, anyway=form.cleaned_data["anyway"])
-        else:
-            STEPS[step_name](event=event, version=version)
-    except pitching.PitchesWaiting as question:
-        # not ended: the page asks to confirm (a section of the page, so it works without JS)
-        confirm_end = question.waiting
-    except pitching.StaleRound as refusal:
-        status, error, feedback = 409, True, str(refusal)
-    except actions.ActionRefused as refusal:
-        status, error, feedback = 422, True, str(refusal)
+def _refusal(refusal: actions.ActionRefused) -> tuple[int, bool, str]:
+    """409 when the round moved on meanwhile (a double press, a second moderator), else 422."""
+    return (409 if isinstance(refusal, pitching.StaleRound) else 422), True, str(refusal)
+
+
+def _answer(
+    request: HtmxHttpRequest,
+    event: Event,
+    outcome: tuple[int, bool, str],
+    confirm_end: int = 0,
+) -> HttpResponse:
+    """After a step: the fresh round in place (htmx, or when the page must ask to confirm),
+    else back to the moderator's page with the outcome as a message."""
+    status, error, feedback = outcome
     if confirm_end or request.htmx:
         context = _context(event, feedback, error, confirm_end)
         return _page(request, event, context, status=status)
@@ -106,27 +98,43 @@ def step(request: HtmxHttpRequest, event: Event) -> HttpResponse:
 
 @require_POST
 @organiser_required
+def step(request: HtmxHttpRequest, event: Event) -> HttpResponse:
+    """One step of the round. 409 with the fresh round when it moved on meanwhile (a double
+    press, or a second moderator), 422 when the step makes no sense now."""
+    form = PitchStepForm(request.POST)
+    if not form.is_valid():
+        return HttpResponseBadRequest(_("This form was not filled in right; reload the page."))
+    outcome, confirm_end = (200, False, ""), 0
+    step_name, version = form.cleaned_data["step"], form.cleaned_data["version"]
+    try:
+        if step_name == "end":
+            pitching.end(event=event, version=version, anyway=form.cleaned_data["anyway"])
+        else:
+            STEPS[step_name](event=event, version=version)
+    except pitching.PitchesWaiting as question:
+        # not ended: the page asks to confirm (a section of the page, so it works without JS)
+        confirm_end = question.waiting
+    except actions.ActionRefused as refusal:
+        outcome = _refusal(refusal)
+    return _answer(request, event, outcome, confirm_end)
+
+
+@require_POST
+@organiser_required
 def requeue(request: HtmxHttpRequest, event: Event) -> HttpResponse:
     """A skipped pitch back in the queue (its host turned up)."""
     form = PitchRequeueForm(request.POST)
     if not form.is_valid():
         return HttpResponseBadRequest(_("This form was not filled in right; reload the page."))
-    status, error, feedback = 200, False, ""
     try:
         pitching.requeue(
             event=event,
             version=form.cleaned_data["version"],
             session_id=form.cleaned_data["session"],
         )
-        feedback = _("Back in the queue.")
-    except pitching.StaleRound as refusal:
-        status, error, feedback = 409, True, str(refusal)
     except actions.ActionRefused as refusal:
-        status, error, feedback = 422, True, str(refusal)
-    if request.htmx:
-        return _page(request, event, _context(event, feedback, error), status=status)
-    (messages.error if error else messages.success)(request, feedback)
-    return redirect("organiser:pitch", slug=event.slug)
+        return _answer(request, event, _refusal(refusal))
+    return _answer(request, event, (200, False, _("Back in the queue.")))
 
 
 @require_POST
