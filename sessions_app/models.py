@@ -115,6 +115,17 @@ class Event(models.Model):
     grid_version = models.PositiveIntegerField(
         default=0, help_text=_("Goes up with every change of the grid.")
     )
+    # What an editor's form was opened on: a save names it, and a save on an older one is
+    # refused with both versions side by side instead of overwriting what someone else saved.
+    settings_version = models.PositiveIntegerField(
+        default=0, help_text=_("Goes up with every save of the event's settings.")
+    )
+    texts_version = models.PositiveIntegerField(
+        default=0, help_text=_("Goes up with every save of the introduction and conclusion.")
+    )
+    frame_version = models.PositiveIntegerField(
+        default=0, help_text=_("Goes up with every change of the rooms and slots.")
+    )
     # REPORTS (issue 6): the event's own texts around the session reports.
     introduction = models.TextField(_("introduction"), blank=True, help_text=_("Markdown."))
     conclusion = models.TextField(_("conclusion"), blank=True, help_text=_("Markdown."))
@@ -339,6 +350,9 @@ class Theme(models.Model):
     event = models.ForeignKey(Event, on_delete=models.CASCADE, related_name="themes")
     name = models.CharField(_("name"), max_length=150)
     synthesis = models.TextField(_("synthesis"), blank=True, help_text=_("Markdown."))
+    version = models.PositiveIntegerField(
+        default=0, help_text=_("Goes up with every save of the theme's name or synthesis.")
+    )
 
     class Meta:
         ordering = ["event", "id"]
@@ -411,6 +425,9 @@ class Session(models.Model):
         _("status"), max_length=16, choices=Status.choices, default=Status.PROPOSED
     )
     report = models.TextField(_("report"), blank=True, help_text=_("Markdown."))
+    version = models.PositiveIntegerField(
+        default=0, help_text=_("Goes up with every save of the proposal (its form's fields).")
+    )
     # FEEDS (issue 7): iCalendar SEQUENCE; goes up whenever the session changes time or room.
     schedule_sequence = models.PositiveIntegerField(default=0, editable=False)
     hidden = models.BooleanField(
@@ -1017,6 +1034,72 @@ class ReportRevision(models.Model):
 
     def __str__(self) -> str:
         return f"{self.session} ({self.created_at:%Y-%m-%d %H:%M})"
+
+
+class TextRevisionSubject(models.TextChoices):
+    SYNTHESIS = "synthesis", _("Synthesis")
+    INTRODUCTION = "introduction", _("Introduction")
+    CONCLUSION = "conclusion", _("Conclusion")
+    REPORT_TEMPLATE = "report_template", _("Structure of session reports")
+    EVENT_DESCRIPTION = "event_description", _("Description of the event")
+    SESSION_DESCRIPTION = "session_description", _("Description of the session")
+
+
+class TextRevision(models.Model):
+    """One save of a text people write besides session reports (which keep `ReportRevision`):
+    a theme's synthesis, the event's introduction, conclusion, report structure and description,
+    a session's description. The model field holds the newest text; the revisions keep every
+    earlier one, so a text overwritten after a merge, or by mistake, can be restored."""
+
+    Subject = TextRevisionSubject
+
+    event = models.ForeignKey(Event, on_delete=models.CASCADE, related_name="text_revisions")
+    subject = models.CharField(_("subject"), max_length=32, choices=Subject.choices)
+    theme = models.ForeignKey(
+        Theme, on_delete=models.CASCADE, null=True, blank=True, related_name="revisions"
+    )
+    session = models.ForeignKey(
+        Session,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="description_revisions",
+    )
+    text = models.TextField(_("text"), blank=True)
+    author = models.ForeignKey(
+        Participant,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="text_revisions",
+        verbose_name=_("author"),
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name = _("text revision")
+        verbose_name_plural = _("text revisions")
+        indexes = [models.Index(fields=["event", "subject", "-created_at"])]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(subject__in=TextRevisionSubject.values),
+                name="text_revision_subject_valid",
+            ),
+            models.CheckConstraint(
+                condition=Q(subject=TextRevisionSubject.SYNTHESIS, theme__isnull=False)
+                | (~Q(subject=TextRevisionSubject.SYNTHESIS) & Q(theme__isnull=True)),
+                name="text_revision_theme_for_synthesis",
+            ),
+            models.CheckConstraint(
+                condition=Q(subject=TextRevisionSubject.SESSION_DESCRIPTION, session__isnull=False)
+                | (~Q(subject=TextRevisionSubject.SESSION_DESCRIPTION) & Q(session__isnull=True)),
+                name="text_revision_session_for_description",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.event}: {self.subject} ({self.created_at:%Y-%m-%d %H:%M})"
 
 
 class HostLinkQuerySet(models.QuerySet):
