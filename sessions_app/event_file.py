@@ -8,9 +8,11 @@ keys (positions in a fixed order), so that export → import → export gives th
 
 from __future__ import annotations
 
+import functools
 import io
 import json
 import re
+import struct
 import uuid
 import zipfile
 import zlib
@@ -23,11 +25,12 @@ from typing import Any, BinaryIO
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
-from django.core.exceptions import ValidationError
+from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.core.validators import URLValidator, validate_email, validate_slug
-from django.db import IntegrityError, transaction
+from django.db import DatabaseError, IntegrityError, models, transaction
+from django.db.backends.base.operations import BaseDatabaseOperations
 from django.utils import timezone
 
 from sessions_app.models import (
@@ -55,19 +58,48 @@ FORMAT = "oocamp-event/1"
 MAX_PROBLEMS = 50
 MAX_DOCUMENT_BYTES = 20 * 1024 * 1024
 MAX_ZIP_ENTRIES = 5000
-LOCAL_TIME = re.compile(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2})?$")
+LOCAL_TIME = re.compile(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2})?$", re.ASCII)
+ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$", re.ASCII)
+# The format itself nests 5 deep (document → sessions → [i] → attachments → [j]); anything
+# much deeper is no event file, and would only feed recursion further on.
+MAX_DEPTH = 32
+MAX_MESSAGE = 300  # characters of one problem: a 20 MB value is named, not repeated
+LONE_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def _printable(problem: str) -> str:
+    """A problem as text any terminal, log or page can show: lone surrogates (which no
+    encoder accepts) and NUL written as escapes, and cut to a readable length."""
+    text = problem.encode("utf-8", "backslashreplace").decode("utf-8").replace("\x00", "\\x00")
+    return text if len(text) <= MAX_MESSAGE else text[: MAX_MESSAGE - 1] + "…"
 
 
 class EventFileError(Exception):
     """The file cannot be imported; `problems` lists each one as 'path: what is wrong'."""
 
     def __init__(self, problems: list[str]) -> None:
-        self.problems = problems
-        super().__init__("\n".join(problems))
+        self.problems = [_printable(p) for p in problems]
+        super().__init__("\n".join(self.problems))
 
 
 class _TooManyProblems(Exception):
     pass
+
+
+# What a damaged or crafted ZIP raises from the standard library: encrypted members
+# (RuntimeError), unknown compression (NotImplementedError), names that are not UTF-8
+# (UnicodeDecodeError, a ValueError), truncated headers (struct.error, EOFError, OSError).
+_ZIP_ERRORS = (
+    zipfile.BadZipFile,
+    zipfile.LargeZipFile,
+    zlib.error,
+    EOFError,
+    OSError,
+    ValueError,
+    RuntimeError,
+    NotImplementedError,
+    struct.error,
+)
 
 
 @dataclass
@@ -99,7 +131,7 @@ class EventFile:
                     buffer.write(chunk)
                     if buffer.tell() > limit:
                         raise EventFileError([f"{name}: larger than {limit} bytes"])
-        except (zipfile.BadZipFile, zlib.error, EOFError) as error:
+        except _ZIP_ERRORS as error:
             raise EventFileError([f"{name}: damaged in the ZIP ({error})"]) from None
         return buffer.getvalue()
 
@@ -125,14 +157,41 @@ def parse_json(data: bytes, name: str = "event.json") -> Any:
         raise EventFileError(
             [f"{name}: not UTF-8 text ({error.reason} at byte {error.start})"]
         ) from None
+    if (depth := _nesting(text)) > MAX_DEPTH:
+        raise EventFileError([f"{name}: nested {depth} levels deep; at most {MAX_DEPTH} are read"])
     try:
-        return json.loads(text, object_pairs_hook=_object_without_duplicate_keys)
+        return json.loads(
+            text, object_pairs_hook=_object_without_duplicate_keys, parse_constant=_no_constant
+        )
     except json.JSONDecodeError as error:
         raise EventFileError(
             [f"{name}: not JSON ({error.msg} at line {error.lineno}, column {error.colno})"]
         ) from None
-    except ValueError as error:
+    except ValueError as error:  # a duplicate key, NaN, a number of more than 4300 digits
         raise EventFileError([f"{name}: {error}"]) from None
+    except RecursionError:  # cannot happen after _nesting, but never a traceback
+        raise EventFileError([f"{name}: nested too deep"]) from None
+
+
+_JSON_STRING_OR_BRACKET = re.compile(r'"[^"\\]*(?:\\.[^"\\]*)*"?|[\[\]{}]')
+
+
+def _nesting(text: str) -> int:
+    """How deep the brackets of a JSON text go (strings skipped), without parsing it: the
+    parser recurses once per level, so depth is measured before it runs."""
+    depth = deepest = 0
+    for match in _JSON_STRING_OR_BRACKET.finditer(text):
+        token = match.group()
+        if token in "[{":
+            depth += 1
+            deepest = max(deepest, depth)
+        elif token in "]}":
+            depth -= 1
+    return deepest
+
+
+def _no_constant(name: str) -> Any:
+    raise ValueError(f"{name} is not a number JSON allows")
 
 
 def _is_unsafe(name: str) -> bool:
@@ -144,7 +203,7 @@ def open_zip(source: Path | BinaryIO, name: str = "file") -> EventFile:
     """Open a ZIP event file; close it with `with` (the EventFile owns the ZIP)."""
     try:
         archive = zipfile.ZipFile(source)
-    except zipfile.BadZipFile:
+    except _ZIP_ERRORS:
         raise EventFileError([f"{name}: not a ZIP file"]) from None
     try:
         return _read_zip(archive, name)
@@ -279,6 +338,77 @@ class _Checker:
         return key
 
 
+def _check_strings_and_depth(c: _Checker, document: Any) -> None:
+    """Every text of the document, keys included, must be storable: no NUL (PostgreSQL
+    refuses it) and no lone surrogate (no encoder accepts it). Walked without recursion; a
+    document nested deeper than the format ever is (built in Python, not parsed) is refused
+    here, before anything recurses into it."""
+    stack: list[tuple[str, Any, int]] = [("(document)", document, 1)]
+    while stack:
+        path, value, depth = stack.pop()
+        if depth > MAX_DEPTH:
+            raise EventFileError([f"{path}: nested deeper than {MAX_DEPTH} levels"])
+        if isinstance(value, str):
+            if reason := _unstorable(value):
+                c.problem(path, reason)
+        elif isinstance(value, dict):
+            for key, item in reversed(value.items()):
+                if reason := _unstorable(key):
+                    c.problem(path, f"a key {reason}")
+                where = key if path == "(document)" else f"{path}.{key}"
+                stack.append((where, item, depth + 1))
+        elif isinstance(value, list):
+            for index in range(len(value) - 1, -1, -1):
+                stack.append((f"{path}[{index}]", value[index], depth + 1))
+
+
+def _unstorable(text: str) -> str | None:
+    if "\x00" in text:
+        return "contains a NUL character (\\u0000), which text cannot hold"
+    if surrogate := LONE_SURROGATE.search(text):
+        return (
+            f"contains a lone surrogate (\\u{ord(surrogate.group()):04x}), which is not a character"
+        )
+    return None
+
+
+_INTEGER_RANGES = BaseDatabaseOperations.integer_field_ranges  # PostgreSQL's, the narrowest
+
+
+def _model_problems(c: _Checker, model: type[models.Model], path: str, values: dict) -> None:
+    """What the model itself refuses — max_length, choices, the range a column holds, its
+    validators (an event's date range, a time zone) — for each value the checks above let
+    through: the importer refuses what a form would, and never leaves it to the database."""
+    reported = {p.split(":", 1)[0] for p in c.problems}
+    given = {
+        name: value
+        for name, value in values.items()
+        if value is not None and f"{path}.{name}" not in reported
+    }
+    for name, value in list(given.items()):
+        field = model._meta.get_field(name)
+        if isinstance(field, models.IntegerField) and _whole_number(value):
+            low, high = _INTEGER_RANGES[field.get_internal_type()]
+            if not low <= value <= high:
+                c.problem(f"{path}.{name}", f"must be a whole number from {low} to {high}")
+                del given[name]
+    instance = model(**given)
+    try:
+        instance.clean_fields(exclude=[f.name for f in model._meta.fields if f.name not in given])
+        if model is Event:
+            instance.clean()
+    except ValidationError as error:
+        for name, messages in error.message_dict.items():
+            where = path if name == NON_FIELD_ERRORS else f"{path}.{name}"
+            for message in messages:
+                c.problem(where, message)
+
+
+@functools.cache
+def _time_zones() -> frozenset[str]:
+    return frozenset(zoneinfo.available_timezones())
+
+
 def _json_type(value: Any) -> str:
     return {
         dict: "an object",
@@ -311,7 +441,20 @@ def _local_time(
     except ValueError:
         checker.problem(f"{path}.{key}", f"not a real date and time: {raw}")
         return None
-    return naive.replace(tzinfo=tz) if tz else None
+    if not tz:
+        return None
+    moment = naive.replace(tzinfo=tz)
+    try:
+        moment.astimezone(UTC)  # stored in UTC: year 1 or 9999 may fall off the calendar
+        date_field = Event._meta.get_field("date")
+        date_field.run_validators(naive.date())  # a slot lies on a day an event may have
+    except OverflowError:
+        checker.problem(f"{path}.{key}", f"{raw} is too close to the end of the calendar")
+        return None
+    except ValidationError as error:
+        checker.problem(f"{path}.{key}", " ".join(error.messages))
+        return None
+    return moment
 
 
 @dataclass
@@ -332,6 +475,7 @@ def check_document(event_file: EventFile) -> _Plan:
     """Every problem of the document, or the plan to write it. Raises EventFileError."""
     checker = _Checker()
     try:
+        _check_strings_and_depth(checker, event_file.document)
         plan = _check(checker, event_file)
     except _TooManyProblems:
         checker.problems.append(f"(stopped after {MAX_PROBLEMS} problems)")
@@ -377,18 +521,23 @@ def _check(c: _Checker, event_file: EventFile) -> _Plan | None:
         raw_date = c.value(raw_event, "date", "event")
         if raw_date is not _MISSING:
             try:
-                event["date"] = date.fromisoformat(raw_date) if isinstance(raw_date, str) else None
+                event["date"] = (
+                    date.fromisoformat(raw_date)
+                    if isinstance(raw_date, str) and ISO_DATE.match(raw_date)
+                    else None
+                )
             except ValueError:
                 event["date"] = None
-            if event["date"] is None or len(raw_date) != 10:
+            if event["date"] is None:
                 c.problem(
                     "event.date", f"must be a date like 2012-06-08, not {json.dumps(raw_date)}"
                 )
         event["timezone"] = c.text(raw_event, "timezone", "event", max_length=64)
-        if event["timezone"]:
-            try:
+        if event["timezone"] is not None:
+            # looked up among the known zones first: ZoneInfo("Europe") opens a directory
+            if event["timezone"] in _time_zones():
                 tz = zoneinfo.ZoneInfo(event["timezone"])
-            except (zoneinfo.ZoneInfoNotFoundError, ValueError):
+            else:
                 c.problem("event.timezone", f'unknown time zone "{event["timezone"]}"')
         event["language"] = c.choice(
             raw_event, "language", "event", EventLanguage.values, EventLanguage.DUTCH.value
@@ -408,6 +557,7 @@ def _check(c: _Checker, event_file: EventFile) -> _Plan | None:
         event["phase"] = c.choice(
             raw_event, "phase", "event", EventPhase.values, EventPhase.PROPOSALS.value
         )
+        _model_problems(c, Event, "event", {k: v for k, v in event.items() if k != "timezone"})
 
     # rooms
     rooms: list[dict[str, Any]] = []
@@ -419,6 +569,9 @@ def _check(c: _Checker, event_file: EventFile) -> _Plan | None:
         capacity = c.value(item, "capacity", path)
         if capacity is not _MISSING and not (_whole_number(capacity) and capacity >= 1):
             c.problem(f"{path}.capacity", f"must be a whole number of at least 1, not {capacity!r}")
+        _model_problems(
+            c, Room, path, {"name": name, "capacity": None if capacity is _MISSING else capacity}
+        )
         if name and name in room_names:
             c.problem(f"{path}.name", f'another room is called "{name}" ({room_names[name]})')
         elif name:
@@ -437,6 +590,7 @@ def _check(c: _Checker, event_file: EventFile) -> _Plan | None:
         if start and end and start >= end:
             c.problem(f"{path}.end", "must be after start")
         slot = {"key": key, "start": start, "end": end, "kind": kind, "label": label, "path": path}
+        _model_problems(c, Slot, path, {"start": start, "end": end, "kind": kind, "label": label})
         for other in slots:
             both_known = start and end and other["start"] and other["end"]
             if both_known and start < other["end"] and other["start"] < end and start < end:
@@ -471,6 +625,12 @@ def _check(c: _Checker, event_file: EventFile) -> _Plan | None:
         role = c.choice(
             item, "role", path, ParticipantRole.values, ParticipantRole.PARTICIPANT.value
         )
+        _model_problems(
+            c,
+            Participant,
+            path,
+            {"name": name, "email": email, "organisation": organisation, "role": role},
+        )
         participants.append(
             {
                 "key": key,
@@ -493,6 +653,7 @@ def _check(c: _Checker, event_file: EventFile) -> _Plan | None:
         elif name:
             theme_names[name] = path
         synthesis = c.text(item, "synthesis", path, max_length=100_000, default="") or ""
+        _model_problems(c, Theme, path, {"name": name, "synthesis": synthesis})
         themes.append({"key": key, "name": name, "synthesis": synthesis})
 
     # sessions
@@ -508,6 +669,12 @@ def _check(c: _Checker, event_file: EventFile) -> _Plan | None:
         session["report"] = c.text(item, "report", path, max_length=200_000, default="")
         session["status"] = c.choice(
             item, "status", path, SessionStatus.values, SessionStatus.PROPOSED.value
+        )
+        _model_problems(
+            c,
+            Session,
+            path,
+            {name: session[name] for name in ("title", "kind", "description", "status", "report")},
         )
         hosts = c.key_list(item, "hosts", path, required=True)
         if "hosts" in item and isinstance(item["hosts"], list) and not item["hosts"]:
@@ -552,6 +719,12 @@ def _check(c: _Checker, event_file: EventFile) -> _Plan | None:
                     c.problem(f"{apath}.url", f'"{attachment["url"]}" is not an http(s) link')
             if attachment["file"]:
                 _check_attachment_file(c, event_file, attachment["file"], f"{apath}.file")
+            _model_problems(
+                c,
+                Attachment,
+                apath,
+                {name: attachment[name] for name in ("kind", "title", "url")},
+            )
             session["attachments"].append(attachment)
         sessions.append(session)
     session_by_key = {s["key"]: s for s in sessions if s["key"]}
@@ -563,10 +736,10 @@ def _check(c: _Checker, event_file: EventFile) -> _Plan | None:
         who = c.value(item, "participant", path)
         what = c.value(item, "session", path)
         ok = True
-        if who is not _MISSING and who not in participant_keys:
+        if who is not _MISSING and not (isinstance(who, str) and who in participant_keys):
             c.problem(f"{path}.participant", f"unknown participant {json.dumps(who)}")
             ok = False
-        if what is not _MISSING and what not in session_keys:
+        if what is not _MISSING and not (isinstance(what, str) and what in session_keys):
             c.problem(f"{path}.session", f"unknown session {json.dumps(what)}")
             ok = False
         if who is _MISSING or what is _MISSING or not ok:
@@ -607,13 +780,13 @@ def _check(c: _Checker, event_file: EventFile) -> _Plan | None:
             (room, room_keys, "room", "room"),
             (slot, slot_keys, "slot", "slot"),
         ):
-            if value is not _MISSING and value not in keys:
+            if value is not _MISSING and not (isinstance(value, str) and value in keys):
                 c.problem(f"{path}.{name}", f"unknown {noun} {json.dumps(value)}")
                 ok = False
-        if what in placed:
+        if isinstance(what, str) and what in placed:
             c.problem(f"{path}.session", f'"{what}" is placed twice (also {placed[what]})')
             continue
-        if what in session_keys:
+        if isinstance(what, str) and what in session_keys:
             placed[what] = path  # even if refused below: one message per mistake, not two
         if not ok or _MISSING in (what, room, slot):
             continue
@@ -688,6 +861,9 @@ def import_event(event_file: EventFile) -> Event:
         raise EventFileError(
             [f"(database): the file conflicts with data already here: {error}"]
         ) from error
+    except DatabaseError as error:  # a value the checks let through and the database did not
+        _delete_files(stored)
+        raise EventFileError([f"(database): a value does not fit: {error}"]) from error
     except BaseException:
         _delete_files(stored)
         raise
@@ -795,7 +971,12 @@ def _user_for(participant: dict[str, Any]) -> Any:
         if existing:
             return existing
     username = email.lower() if email else ""
-    if not username or User.objects.filter(username=username).exists():
+    max_length = User._meta.get_field("username").max_length
+    if (
+        not username
+        or len(username) > max_length
+        or User.objects.filter(username=username).exists()
+    ):
         username = f"p-{uuid.uuid4().hex[:12]}"
     first, _space, last = participant["name"].partition(" ")
     user = User(username=username, email=email, first_name=first[:150], last_name=last[:150])
