@@ -6,9 +6,8 @@ from __future__ import annotations
 import secrets
 import uuid
 from collections.abc import Callable
-from contextlib import nullcontext
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from typing import Any, TypeVar
 
 from django.conf import settings
@@ -17,7 +16,7 @@ from django.contrib.auth.base_user import AbstractBaseUser
 from django.core.files.base import ContentFile
 from django.core.mail import send_mail
 from django.db import IntegrityError, connection, transaction
-from django.db.models import Exists, F, Max, OuterRef, Q
+from django.db.models import Exists, F, Max, Min, OuterRef, Q
 from django.template import Context, engines
 from django.urls import reverse
 from django.utils import timezone, translation
@@ -25,7 +24,7 @@ from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from sessions_app import grid, scheduling, uploads
+from sessions_app import grid, scheduling, uploads, wallclock
 from sessions_app.models import (
     Attachment,
     Event,
@@ -43,6 +42,7 @@ from sessions_app.models import (
     SignInLink,
     SignInRequest,
     Slot,
+    TextRevision,
     Theme,
     Vote,
     generate_calendar_token,
@@ -429,18 +429,63 @@ def propose_session(*, event: Event, by: Participant, proposal: Proposal) -> Ses
     _set_hosts(session, proposal, keep=by)
     session.themes.set(proposal.themes)
     session.unavailable_slots.set(proposal.unavailable_slots)
+    keep_text(
+        subject=Subject.SESSION_DESCRIPTION,
+        owner=session,
+        old="",
+        new=proposal.description,
+        by=by,
+    )
     return session
+
+
+def _proposal_unchanged(session: Session, proposal: Proposal, by: Participant | None) -> bool:
+    """Whether saving this proposal would leave the session as it is (a double click)."""
+    hosts = set(session.hostings.values_list("participant_id", flat=True))
+    wanted = {p.pk for p in proposal.cohosts} | ({by.pk} if by else set())
+    return (
+        (session.title, session.kind, session.description)
+        == (proposal.title, proposal.kind, proposal.description)
+        and not proposal.invited_names
+        and hosts == wanted
+        and set(session.themes.values_list("pk", flat=True)) == {t.pk for t in proposal.themes}
+        and set(session.unavailable_slots.values_list("pk", flat=True))
+        == {s.pk for s in proposal.unavailable_slots}
+    )
 
 
 @transaction.atomic
 def update_session(
-    *, session: Session, proposal: Proposal, by: Participant | None = None
+    *,
+    session: Session,
+    proposal: Proposal,
+    by: Participant | None = None,
+    based_on: int | None = None,
+    author: Participant | None = None,
 ) -> Session:
     """Change a proposal. A host who edits stays a host; an organiser (`by=None`) sets the
-    hosts from the form, which lists the current ones, so nobody is dropped by accident."""
+    hosts from the form, which lists the current ones, so nobody is dropped by accident.
+
+    `based_on` is the version the edit form was opened on: a save from an older one raises
+    `EditConflict` instead of overwriting what someone else saved (None: no editor's form, no
+    check). Saving what is already there changes nothing. The description keeps its history,
+    with `author` (or else `by`) as the writer."""
+    locked = Session.objects.select_for_update().get(pk=session.pk)
+    if _proposal_unchanged(locked, proposal, by):
+        return session
+    if based_on is not None:
+        _stale(locked, "version", based_on, Subject.SESSION_DESCRIPTION)
+    keep_text(
+        subject=Subject.SESSION_DESCRIPTION,
+        owner=locked,
+        old=locked.description,
+        new=proposal.description,
+        by=author or by,
+    )
     session.title, session.kind = proposal.title, proposal.kind
     session.description = proposal.description
-    session.save(update_fields=["title", "kind", "description", "updated_at"])
+    session.version = locked.version + 1
+    session.save(update_fields=["title", "kind", "description", "version", "updated_at"])
     _set_hosts(session, proposal, keep=by)
     session.themes.set(proposal.themes)
     session.unavailable_slots.set(proposal.unavailable_slots)
@@ -452,10 +497,13 @@ def update_session(
 def withdraw_session(*, session: Session, by: Participant | None = None) -> Session:
     """Take a session off the programme (its place in the grid is freed, as a recorded grid
     change; its votes stay, so restoring it gives everything back)."""
-    _unplace_quietly(session, summary=_("“%(session)s” withdrawn"), by=by)
-    session.status = Session.Status.WITHDRAWN
-    session.save(update_fields=["status", "updated_at"])
-    return session
+    locked = _locked_sessions(session.event_id, session.pk).get(session.pk)
+    if locked is None or locked.status == Session.Status.WITHDRAWN:
+        return locked or session  # withdrawn (or merged) meanwhile: nothing left to do
+    _unplace_quietly(locked, summary=_("“%(session)s” withdrawn"), by=by)
+    locked.status = Session.Status.WITHDRAWN
+    locked.save(update_fields=["status", "updated_at"])
+    return locked
 
 
 def _unplace_quietly(session: Session, *, summary: str, by: Participant | None) -> None:
@@ -506,26 +554,94 @@ def touch_grid(event: Event) -> None:
 
 @transaction.atomic
 def restore_session(*, session: Session) -> Session:
-    session.status = Session.Status.PROPOSED
-    session.save(update_fields=["status", "updated_at"])
-    return session
+    """Put a withdrawn session back. Not one merged into another: its votes and hosts are
+    there now, so on its own it would come back empty (and still point there)."""
+    locked = _locked_sessions(session.event_id, session.pk).get(session.pk)
+    if locked is None:
+        raise ChangedMeanwhile(_("This session no longer exists."))
+    if locked.merged_into_id:
+        other = Session.objects.filter(pk=locked.merged_into_id).values_list("title", flat=True)
+        raise ChangedMeanwhile(
+            _("“%(session)s” was merged into “%(other)s”; it cannot come back on its own.")
+            % {"session": locked.title, "other": other.first() or "?"}
+        )
+    locked.status = Session.Status.PROPOSED
+    locked.save(update_fields=["status", "updated_at"])
+    return locked
 
 
 @transaction.atomic
 def set_session_hidden(*, session: Session, hidden: bool) -> Session:
+    locked = _locked_sessions(session.event_id, session.pk).get(session.pk)
+    if locked is None:
+        raise ChangedMeanwhile(_("This session no longer exists."))
     if hidden:
-        _unplace_quietly(session, summary=_("“%(session)s” hidden"), by=None)
-    session.hidden = hidden
-    session.save(update_fields=["hidden", "updated_at"])
-    return session
+        _unplace_quietly(locked, summary=_("“%(session)s” hidden"), by=None)
+    locked.hidden = hidden
+    locked.save(update_fields=["hidden", "updated_at"])
+    return locked
+
+
+class ChangedMeanwhile(ActionRefused):
+    """What the action was asked on is no longer so: someone else changed it just before."""
+
+
+def _locked_sessions(event_id: int, *pks: int) -> dict[int, Session]:
+    """The event's row and then these sessions' rows, locked for the rest of the transaction,
+    always in that order (the event, then sessions by ascending pk) — the order the grid's
+    writers lock in, so two writers wait for each other instead of deadlocking — and read
+    afresh: what the caller read before may have changed meanwhile."""
+    Event.objects.select_for_update().filter(pk=event_id).first()
+    locked = {}
+    for pk in sorted(set(pks)):
+        session = Session.objects.select_for_update().filter(pk=pk).first()
+        if session is not None:
+            locked[pk] = session
+    return locked
+
+
+def _merged_or_withdrawn(session: Session) -> str | None:
+    """Why `session` can take part in no merge any more, or None."""
+    if session.merged_into_id:
+        other = Session.objects.filter(pk=session.merged_into_id).values_list("title", flat=True)
+        return _("“%(session)s” was merged into “%(other)s” meanwhile; nothing was merged.") % {
+            "session": session.title,
+            "other": other.first() or "?",
+        }
+    if session.status == Session.Status.WITHDRAWN:
+        return _("“%(session)s” was withdrawn meanwhile; nothing was merged.") % {
+            "session": session.title
+        }
+    return None
+
+
+def _locked_for_merge(keep: Session, merge: Session) -> tuple[Session, Session]:
+    """Both sessions locked and read again, refused if either was merged or withdrawn since
+    the caller read them: two organisers merging A into B and B into A at the same moment
+    would otherwise both be told it worked, leave both withdrawn pointing at each other, and
+    delete the votes of whoever voted for both twice over."""
+    locked = _locked_sessions(keep.event_id, keep.pk, merge.pk)
+    if keep.pk not in locked or merge.pk not in locked:
+        raise ChangedMeanwhile(
+            _("One of these sessions was deleted meanwhile; nothing was merged.")
+        )
+    keep, merge = locked[keep.pk], locked[merge.pk]
+    for session in (merge, keep):
+        if reason := _merged_or_withdrawn(session):
+            raise ChangedMeanwhile(reason)
+    if keep.event_id != merge.event_id:
+        raise ActionRefused(_("Choose two different sessions of this event."))
+    return keep, merge
 
 
 @transaction.atomic
 def merge_sessions(*, keep: Session, merge: Session) -> Session:
     """Fold `merge` into `keep`: hosts, votes, themes and unavailable slots combined without
-    duplicates; `merge` is withdrawn and says where it went."""
+    duplicates; `merge` is withdrawn and says where it went. Refused with `ChangedMeanwhile`
+    when either was merged or withdrawn since the caller read them."""
     if keep.pk == merge.pk or keep.event_id != merge.event_id:
         raise ActionRefused(_("Choose two different sessions of this event."))
+    keep, merge = _locked_for_merge(keep, merge)
     # a vote moves over (keeping its time); who voted for both keeps one and gets one back
     already = keep.votes.values("participant_id")
     merge.votes.filter(participant_id__in=already).delete()
@@ -543,6 +659,7 @@ def merge_sessions(*, keep: Session, merge: Session) -> Session:
     merge.merged_into = keep
     merge.save(update_fields=["status", "merged_into", "updated_at"])
     keep.save(update_fields=["updated_at"])
+    _bump_session_versions([keep.pk])  # its hosts and themes changed under its edit form
     return keep
 
 
@@ -561,10 +678,13 @@ def cast_vote(*, participant: Participant, session: Session) -> bool:
     """Vote once; a second vote for the same session changes nothing. Returns whether a vote
     was added.
 
-    One statement, `INSERT … ON CONFLICT DO NOTHING`: the database holds the rules (unique
-    vote, same event, open voting, the budget — its trigger locks the participant's row, so
-    one person's concurrent votes cannot overrun it) and answers a double tap without a
-    second row. The checks here only give the clear messages first."""
+    `INSERT … ON CONFLICT DO NOTHING`: the database holds the rules (unique vote, same event,
+    open voting, the budget — its trigger locks the participant's row, so one person's
+    concurrent votes cannot overrun it) and answers a double tap without a second row. Before
+    it, the session's row is read again under a shared lock: a merge or withdrawal holding it
+    is waited for and then seen, so no vote lands on a session just merged away (where it
+    would be lost) or collides with the votes a merge moves. The checks here only give the
+    clear messages first."""
     event = participant.event
     if session.event_id != participant.event_id:
         raise ActionRefused(_("This session belongs to another event."))
@@ -573,9 +693,11 @@ def cast_vote(*, participant: Participant, session: Session) -> bool:
     if session.status == Session.Status.WITHDRAWN or session.hidden:
         raise ActionRefused(_("This session was withdrawn."))
     try:
-        # In autocommit the one statement is its own transaction; inside a caller's, a
-        # savepoint keeps a refusal from breaking it.
-        with transaction.atomic() if connection.in_atomic_block else nullcontext():
+        # Its own transaction (or, inside a caller's, a savepoint that keeps a refusal from
+        # breaking it): the lock on the session lasts until the vote is in.
+        with transaction.atomic():
+            if not _session_takes_votes(session.pk):
+                raise ActionRefused(_("This session was withdrawn."))
             created = _insert_vote(participant.pk, session.pk)
     except IntegrityError as error:
         if "vote_phase" in str(error):  # voting closed since the event was read
@@ -594,6 +716,19 @@ def cast_vote(*, participant: Participant, session: Session) -> bool:
             % {"budget": budget}
         ) from None
     return created
+
+
+def _session_takes_votes(session_id: int) -> bool:
+    """Whether the session still takes votes, read under `FOR SHARE` on PostgreSQL (votes
+    share it with each other; a merge's or withdrawal's lock on the row makes them wait)."""
+    lock = " FOR SHARE" if connection.vendor == "postgresql" else ""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT status, hidden FROM {Session._meta.db_table} WHERE id = %s{lock}",
+            [session_id],
+        )
+        row = cursor.fetchone()
+    return row is not None and row[0] != Session.Status.WITHDRAWN and not row[1]
 
 
 def _insert_vote(participant_id: int, session_id: int) -> bool:
@@ -918,35 +1053,100 @@ def create_event(*, by_user, event: Event) -> Event:
 
 
 def _moved(moment: datetime, source: Event, target: Event) -> datetime:
-    """`moment` in `source`, at the same wall-clock time and day in `target`."""
+    """`moment` in `source`, at the same wall-clock time and day in `target`; raises
+    `wallclock.ClockProblem` when a clock change skips or doubles that time there."""
     local = timezone.localtime(moment, source.tz).replace(tzinfo=None)
-    return (local + (target.date - source.date)).replace(tzinfo=target.tz)
+    return wallclock.moved(local + (target.date - source.date), target.tz)
+
+
+def _moved_slots(slots: list[Slot], source: Event, target: Event, refusal: str) -> None:
+    """Give each slot its time in `target` (in memory), or refuse the whole change with
+    `refusal` (which names the slot) and why, before anything is written."""
+    for slot in slots:
+        try:
+            start, end = _moved(slot.start, source, target), _moved(slot.end, source, target)
+        except wallclock.ClockProblem as problem:
+            raise ActionRefused(
+                f"{refusal % {'slot': _slot_text(source, slot)}} {problem}"
+            ) from None
+        except OverflowError:  # a row from before dates were checked, at the calendar's edge
+            named = f"{slot.start:%Y-%m-%d %H:%M} UTC"
+            raise ActionRefused(
+                f"{refusal % {'slot': named}} "
+                + _("Its time is outside the calendar; delete it and add it again.")
+            ) from None
+        slot.start, slot.end = start, end
 
 
 def _park_slots(ids: list[int]) -> None:
-    """Move these slots far into the past, keeping their distances, so that slots can then
-    take their new times one by one without overlapping on the way (the database checks
-    every row as it is written, and a swap or a shift would trip it)."""
-    if ids:
-        Slot.objects.filter(pk__in=ids).update(start=F("start") - _PARKING, end=F("end") - _PARKING)
+    """Move these slots far away (300 years back, or ahead for rows from before event dates
+    were checked that sit near year 1), keeping their distances, so that slots can then take
+    their new times one by one without overlapping on the way (the database checks every row
+    as it is written, and a swap or a shift would trip it)."""
+    if not ids:
+        return
+    slots = Slot.objects.filter(pk__in=ids)
+    first = slots.aggregate(first=Min("start"))["first"]
+    room = first - datetime.min.replace(tzinfo=UTC) if first else _PARKING
+    offset = _PARKING if room > _PARKING + timedelta(days=2) else -_PARKING
+    slots.update(start=F("start") - offset, end=F("end") - offset)
+
+
+def _bump_frame(locked: Event, event: Event) -> None:
+    """The rooms or slots changed: editors opened on the frame before are stale now."""
+    locked.frame_version += 1
+    Event.objects.filter(pk=locked.pk).update(frame_version=locked.frame_version)
+    event.frame_version = locked.frame_version
 
 
 @transaction.atomic
-def update_event(*, event: Event) -> Event:
+def update_event(
+    *, event: Event, based_on: int | None = None, by: Participant | None = None
+) -> Event:
     """Save the event's settings (not its short name or phase). When the date or the time
-    zone changes, the slots move along: the same wall-clock times on the new date."""
+    zone changes, the slots move along: the same wall-clock times on the new date; a time
+    that a clock change skips or doubles there refuses the save, naming the slot.
+
+    `based_on` is the `settings_version` the form was opened on: a save from another one
+    raises `EditConflict` (None: no form, no check). Saving what is saved already changes
+    nothing. The description keeps its history (`TextRevision`), with `by` as its writer."""
     before = Event.objects.select_for_update().get(pk=event.pk)
-    event.save(update_fields=[*EVENT_SETTINGS, "updated_at"])
-    if (before.date, before.timezone) != (event.date, event.timezone):
-        slots = list(before.slots.all())
-        _park_slots([slot.pk for slot in slots])
-        for slot in slots:
-            slot.start, slot.end = (
-                _moved(slot.start, before, event),
-                _moved(slot.end, before, event),
-            )
-            slot.save(update_fields=["start", "end"])
+    if all(getattr(before, name) == getattr(event, name) for name in EVENT_SETTINGS):
+        event.settings_version = before.settings_version
+        return event
+    if based_on is not None:
+        _stale(before, "settings_version", based_on)
+    moving = (before.date, before.timezone) != (event.date, event.timezone)
+    slots = list(before.slots.all()) if moving else []
+    _moved_slots(
+        slots,
+        before,
+        event,
+        _("Nothing was saved: the slot %(slot)s cannot move to the new date or time zone."),
+    )
+    keep_text(
+        subject=TextRevision.Subject.EVENT_DESCRIPTION,
+        owner=before,
+        old=before.description,
+        new=event.description,
+        by=by,
+    )
+    event.settings_version = before.settings_version + 1
+    event.frame_version = before.frame_version
+    event.save(update_fields=[*EVENT_SETTINGS, "settings_version", "updated_at"])
+    if moving:
+        try:
+            with transaction.atomic():
+                _park_slots([slot.pk for slot in slots])
+                for slot in slots:
+                    slot.save(update_fields=["start", "end"])
+        except IntegrityError:  # two slots that meet where the clocks change
+            raise ActionRefused(
+                _("Nothing was saved: the slots would overlap on the new date or time zone.")
+            ) from None
         _bump_sessions_in_slots([slot.pk for slot in slots])  # FEEDS
+        if slots:
+            _bump_frame(before, event)
         touch_grid(event)
     return event
 
@@ -1014,11 +1214,16 @@ def _refuse_held(event: Event, changes: FrameChanges) -> None:
 
 
 @transaction.atomic
-def save_frame(*, event: Event, changes: FrameChanges) -> None:
+def save_frame(*, event: Event, changes: FrameChanges, based_on: int | None = None) -> None:
     """Write what the rooms-and-slots page changed, all or nothing. Rooms and slots that hold
     sessions are not deleted, and a slot that holds sessions stays a session slot: the refusal
-    names them. Rows change places freely (swap two slots' times, shift the whole day)."""
-    Event.objects.select_for_update().get(pk=event.pk)  # one frame or grid change at a time
+    names them. Rows change places freely (swap two slots' times, shift the whole day).
+
+    `based_on` is the `frame_version` the page was opened on: a save from another one raises
+    `EditConflict` (None: no page, no check); a save that changes something moves it on."""
+    locked = Event.objects.select_for_update().get(pk=event.pk)  # one frame or grid change at once
+    if based_on is not None:
+        _stale(locked, "frame_version", based_on)
     _refuse_held(event, changes)
     try:
         Slot.objects.filter(pk__in=[slot.pk for slot in changes.deleted_slots]).delete()
@@ -1045,6 +1250,7 @@ def save_frame(*, event: Event, changes: FrameChanges) -> None:
             )
         ) from None
     if changes.rooms or changes.deleted_rooms or changes.slots or changes.deleted_slots:
+        _bump_frame(locked, event)
         touch_grid(event)  # grids on screens and in the editor reload
 
 
@@ -1063,25 +1269,26 @@ def copy_frame(*, source: Event, target: Event) -> tuple[list[Room], list[Slot]]
                 "Delete them first, or add what is missing by hand."
             )
         )
+    copies = [
+        Slot(event=locked, start=slot.start, end=slot.end, kind=slot.kind, label=slot.label)
+        for slot in source.slots.order_by("start")
+    ]
+    _moved_slots(
+        copies, source, locked, _("Nothing was copied: the slot %(slot)s cannot go to this date.")
+    )
     try:
-        rooms = Room.objects.bulk_create(
-            Room(event=locked, name=room.name, capacity=room.capacity, order=room.order)
-            for room in source.rooms.order_by("order", "id")
-        )
-        slots = Slot.objects.bulk_create(
-            Slot(
-                event=locked,
-                start=_moved(slot.start, source, locked),
-                end=_moved(slot.end, source, locked),
-                kind=slot.kind,
-                label=slot.label,
+        with transaction.atomic():
+            rooms = Room.objects.bulk_create(
+                Room(event=locked, name=room.name, capacity=room.capacity, order=room.order)
+                for room in source.rooms.order_by("order", "id")
             )
-            for slot in source.slots.order_by("start")
-        )
+            slots = Slot.objects.bulk_create(copies)
     except IntegrityError:  # e.g. two slots that meet when a clock change is crossed
         raise ActionRefused(
             _("These slots cannot be copied to this date; add them by hand.")
         ) from None
+    if rooms or slots:
+        _bump_frame(locked, target)
     touch_grid(locked)
     return rooms, slots
 
@@ -1128,6 +1335,206 @@ def restore_report(*, revision: ReportRevision, by: Participant | None) -> Repor
     locked.report = revision.text
     locked.save(update_fields=["report", "updated_at"])
     return restored
+
+
+# ---- EDITORS (issue 15): versioned editors and the history of written texts ---------------
+# Every editor two people can open names the version it was opened on; a save from an older
+# version is refused with `EditConflict` (the view shows both sides), never written over what
+# someone else saved. Texts people write keep every save as a `TextRevision`, like reports.
+
+Subject = TextRevision.Subject
+
+# subject → (the model that holds the text, its text field, the version field of its editor)
+TEXT_PLACES: dict[str, tuple[type, str, str]] = {
+    Subject.SYNTHESIS: (Theme, "synthesis", "version"),
+    Subject.INTRODUCTION: (Event, "introduction", "texts_version"),
+    Subject.CONCLUSION: (Event, "conclusion", "texts_version"),
+    Subject.REPORT_TEMPLATE: (Event, "report_template", "texts_version"),
+    Subject.EVENT_DESCRIPTION: (Event, "description", "settings_version"),
+    Subject.SESSION_DESCRIPTION: (Session, "description", "version"),
+}
+EVENT_TEXTS = (Subject.INTRODUCTION, Subject.CONCLUSION, Subject.REPORT_TEMPLATE)
+
+
+class EditConflict(ActionRefused):
+    """Someone saved what the writer is editing since they opened it. `current` is the row as
+    it is saved now (its version included), `latest` the newest revision of its text, if any:
+    the view shows them beside the writer's own, which it keeps, now based on `current`."""
+
+    def __init__(self, current, latest: TextRevision | None = None) -> None:
+        super().__init__(
+            _("Someone else saved this while you were editing it. Merge both versions.")
+        )
+        self.current = current
+        self.latest = latest
+
+
+def _text_owner(subject: str, owner) -> dict[str, Any]:
+    """The columns that name one text's history: the event, the subject, and the theme or
+    session it belongs to."""
+    if subject == Subject.SYNTHESIS:
+        return {"event_id": owner.event_id, "subject": subject, "theme_id": owner.pk}
+    if subject == Subject.SESSION_DESCRIPTION:
+        return {"event_id": owner.event_id, "subject": subject, "session_id": owner.pk}
+    return {"event_id": owner.pk, "subject": subject}
+
+
+def text_history(*, subject: str, owner):
+    """Every kept save of one text (a theme's synthesis, an event's introduction, a session's
+    description, …), newest first."""
+    return TextRevision.objects.filter(**_text_owner(subject, owner)).select_related("author")
+
+
+def keep_text(
+    *, subject: str, owner, old: str, new: str, by: Participant | None
+) -> TextRevision | None:
+    """Keep one save of a written text in its history; call it in the transaction that locks
+    `owner` and writes `new` over `old`. Nothing when the text did not change. A text written
+    before its history was kept goes in first (without an author), so the history holds what
+    the first save replaced."""
+    if new == old:
+        return None
+    where = _text_owner(subject, owner)
+    if old and not TextRevision.objects.filter(**where).exists():
+        TextRevision.objects.create(**where, text=old, author=None)
+    return TextRevision.objects.create(**where, text=new, author=by)
+
+
+def _save_fields(row, *fields: str) -> None:
+    """Save these fields of a locked row (and when it was last changed, if it keeps that)."""
+    stamped = any(f.name == "updated_at" for f in row._meta.concrete_fields)
+    row.save(update_fields=[*fields, *(["updated_at"] if stamped else [])])
+
+
+def _stale(locked, version_field: str, based_on: int, subject: str | None = None) -> None:
+    """Refuse a save made from another version than the one saved now."""
+    if getattr(locked, version_field) != based_on:
+        latest = text_history(subject=subject, owner=locked).first() if subject else None
+        raise EditConflict(locked, latest)
+
+
+@transaction.atomic
+def save_text(
+    *, subject: str, owner, text: str, based_on: int, by: Participant | None
+) -> TextRevision | None:
+    """Save one written text alone (its editor shows nothing else): a new revision, the
+    owner's version one up. `based_on` is the version the editor was opened on; a save from an
+    older one raises `EditConflict`. Saving the text that is already there changes nothing."""
+    model, field, version_field = TEXT_PLACES[subject]
+    locked = model.objects.select_for_update().get(pk=owner.pk)
+    if getattr(locked, field) == text:
+        return None
+    _stale(locked, version_field, based_on, subject)
+    revision = keep_text(subject=subject, owner=locked, old=getattr(locked, field), new=text, by=by)
+    setattr(locked, field, text)
+    setattr(locked, version_field, getattr(locked, version_field) + 1)
+    _save_fields(locked, field, version_field)
+    return revision
+
+
+@transaction.atomic
+def restore_text(*, revision: TextRevision, by: Participant | None) -> TextRevision:
+    """Bring back an earlier text as a new revision (the history itself never loses one); the
+    owner's version goes up, so whoever has its editor open merges instead of overwriting."""
+    model, field, version_field = TEXT_PLACES[revision.subject]
+    owner_id = {
+        Subject.SYNTHESIS: revision.theme_id,
+        Subject.SESSION_DESCRIPTION: revision.session_id,
+    }.get(revision.subject, revision.event_id)
+    locked = model.objects.select_for_update().get(pk=owner_id)
+    where = _text_owner(revision.subject, locked)
+    restored = TextRevision.objects.create(**where, text=revision.text, author=by)
+    setattr(locked, field, revision.text)
+    setattr(locked, version_field, getattr(locked, version_field) + 1)
+    _save_fields(locked, field, version_field)
+    return restored
+
+
+@transaction.atomic
+def save_synthesis(
+    *, theme: Theme, text: str, based_on: int, by: Participant | None, name: str | None = None
+) -> Theme | None:
+    """Save a theme's synthesis (and its name, which the same form shows) from the version the
+    editor was opened on; `EditConflict` if someone saved it since. Saving what is already
+    there (a double click) changes nothing and returns None."""
+    locked = Theme.objects.select_for_update().get(pk=theme.pk)
+    name = locked.name if name is None else name
+    if (text, name) == (locked.synthesis, locked.name):
+        return None
+    _stale(locked, "version", based_on, Subject.SYNTHESIS)
+    keep_text(subject=Subject.SYNTHESIS, owner=locked, old=locked.synthesis, new=text, by=by)
+    locked.name, locked.synthesis, locked.version = name, text, locked.version + 1
+    locked.save(update_fields=["name", "synthesis", "version"])
+    theme.name, theme.synthesis, theme.version = locked.name, locked.synthesis, locked.version
+    return locked
+
+
+@transaction.atomic
+def rename_theme(*, theme: Theme, name: str) -> Theme:
+    """A new name; the theme's version goes up, since its synthesis editor shows the name."""
+    locked = Theme.objects.select_for_update().get(pk=theme.pk)
+    if locked.name != name:
+        locked.name, locked.version = name, locked.version + 1
+        locked.save(update_fields=["name", "version"])
+    theme.name, theme.version = locked.name, locked.version
+    return locked
+
+
+@transaction.atomic
+def delete_theme(*, theme: Theme) -> None:
+    """Delete a theme; it leaves its sessions, whose editors show their themes: their versions
+    go up."""
+    _bump_session_versions(theme.sessions.values_list("pk", flat=True))
+    theme.delete()
+
+
+def _bump_session_versions(ids) -> None:
+    Session.objects.filter(pk__in=list(ids)).update(version=F("version") + 1)
+
+
+@transaction.atomic
+def set_session_theme(*, session: Session, theme: Theme, assigned: bool) -> bool:
+    """Put a session in a theme or take it out (the state wanted, so a double click changes
+    nothing); True when it changed. The session's version goes up, since its edit form shows
+    its themes."""
+    locked = Session.objects.select_for_update().get(pk=session.pk)
+    present = locked.themes.filter(pk=theme.pk).exists()
+    if present == assigned:
+        return False
+    if assigned:
+        locked.themes.add(theme)
+    else:
+        locked.themes.remove(theme)
+    locked.version += 1
+    locked.save(update_fields=["version", "updated_at"])
+    session.version = locked.version
+    return True
+
+
+@transaction.atomic
+def save_event_texts(
+    *, event: Event, texts: dict[str, str], based_on: int, by: Participant | None
+) -> list[str]:
+    """Save the event's introduction, conclusion and report structure (those given in
+    `texts`, by subject) from the version the editor was opened on: a revision for each text
+    that changed, the texts' version one up. `EditConflict` if someone saved them since.
+    Returns the subjects that changed (none: nothing was saved, e.g. a double click)."""
+    locked = Event.objects.select_for_update().get(pk=event.pk)
+    changed = [s for s in EVENT_TEXTS if s in texts and texts[s] != getattr(locked, s)]
+    if not changed:
+        return []
+    _stale(locked, "texts_version", based_on)
+    for subject in changed:
+        keep_text(
+            subject=subject, owner=locked, old=getattr(locked, subject), new=texts[subject], by=by
+        )
+        setattr(locked, subject, texts[subject])
+    locked.texts_version += 1
+    _save_fields(locked, *changed, "texts_version")
+    for subject in changed:
+        setattr(event, subject, texts[subject])
+    event.texts_version = locked.texts_version
+    return changed
 
 
 @transaction.atomic
@@ -1437,11 +1844,21 @@ def set_report_published(*, event: Event, published: bool) -> Event:
 
 
 @transaction.atomic
-def request_report_builds(*, event: Event, fingerprint: str | None = None) -> list:
+def request_report_builds(
+    *, event: Event, fingerprint: str | None = None, explicit: bool = False
+) -> list:
     """Make sure a PDF and a ZIP of the event as it is now exist or are being built: a build
-    for the current fingerprint is reused (done, queued or running); a failed one, or one whose
-    worker died (stale heartbeat), is started again. Returns the builds, PDF first."""
+    for the current fingerprint is reused (done, queued or running); one whose worker died
+    (stale heartbeat) is started again. A failed one is started again when an organiser asks
+    (`explicit`, the "Build the report" button) and otherwise only once it has rested
+    (`report.retry_delay`: longer after each attempt), so visitors' downloads do not queue a
+    failing build again and again. Returns the builds, PDF first."""
     from sessions_app.exports import report
+
+    def again(build: ReportBuild) -> bool:
+        if build.status == ReportBuild.Status.FAILED:
+            return explicit or report.may_retry(build)
+        return report.is_stale(build)
 
     fingerprint = fingerprint or report.fingerprint(event)
     builds = []
@@ -1450,10 +1867,10 @@ def request_report_builds(*, event: Event, fingerprint: str | None = None) -> li
             event=event, kind=kind, fingerprint=fingerprint
         )
         start = created
-        if not created and (build.status == ReportBuild.Status.FAILED or report.is_stale(build)):
+        if not created and again(build):
             # locked and looked at again: of two organisers asking at once, one starts it
             build = ReportBuild.objects.select_for_update().get(pk=build.pk)
-            start = build.status == ReportBuild.Status.FAILED or report.is_stale(build)
+            start = again(build)
         if start:
             _queue_report_build(build)
         builds.append(build)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import uuid
 import zoneinfo
-from datetime import datetime
+from datetime import UTC, datetime
 
 from django import forms
 from django.core.exceptions import ValidationError
@@ -13,8 +13,18 @@ from django.utils.text import slugify
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext_lazy
 
+from sessions_app import wallclock
 from sessions_app.actions import SIGN_IN_LINK_MINUTES, Proposal
+from sessions_app.client_input import (
+    ID_MAX,
+    BoundedJSONField,
+    IdChoiceField,
+    IdsChoiceField,
+    StrictIntegerField,
+)
 from sessions_app.models import (
+    EVENT_DATE_MAX,
+    EVENT_DATE_MIN,
     RESERVED_SLUGS,
     Event,
     Participant,
@@ -22,7 +32,9 @@ from sessions_app.models import (
     Room,
     Session,
     Slot,
+    TextRevision,
     Theme,
+    event_date_problem,
 )
 
 TITLE_MAX = 200
@@ -86,6 +98,32 @@ class SubmittedOnce(forms.Form):
 
 class SubmissionKeyForm(SubmittedOnce):
     """The key alone, for a page whose form is a button or a pair of formsets."""
+
+
+class VersionField(forms.IntegerField):
+    """The version of what an editor shows, sent back with its save so that a save from an
+    older version is refused (`actions.EditConflict`) instead of overwriting. A form without
+    one (a page from before versions) or with a garbled one counts as opened on no version:
+    `UNKNOWN`, which no saved version equals, so its save gets the compare screen. Never an
+    error: the writer's text is never refused for a hidden field."""
+
+    UNKNOWN = -1
+    widget = forms.HiddenInput
+
+    def __init__(self, **kwargs) -> None:
+        super().__init__(required=False, **kwargs)
+
+    def to_python(self, value) -> int:
+        text = str(value).strip() if value is not None else ""
+        if not (text.isascii() and text.isdigit() and len(text) <= 18):
+            return self.UNKNOWN
+        return int(text)
+
+    def validate(self, value) -> None:
+        pass
+
+    def run_validators(self, value) -> None:
+        pass
 
 
 def _clean_code(value: str) -> str:
@@ -249,20 +287,9 @@ class PeoplePicker(forms.SelectMultiple):
         return context
 
 
-class ChoicesOfEvent(forms.ModelMultipleChoiceField):
-    """A multiple choice of rows by id; ids that cannot be ids (too large, not numbers) are
-    refused as invalid choices before they reach the database."""
-
-    def _check_values(self, value):
-        for pk in value:
-            text = str(pk)
-            if not text.isdigit() or int(text) >= 2**63:
-                raise ValidationError(
-                    self.error_messages["invalid_pk_value"],
-                    code="invalid_pk_value",
-                    params={"pk": pk},
-                )
-        return super()._check_values(value)
+class ChoicesOfEvent(IdsChoiceField):
+    """A multiple choice of rows by id; ids that cannot be ids (too large, not ASCII numbers:
+    `client_input.parse_id`) are refused as invalid choices before they reach the database."""
 
 
 class ParticipantChoiceField(ChoicesOfEvent):
@@ -318,6 +345,8 @@ class ProposalForm(SubmittedOnce):
         required=False,
         widget=forms.CheckboxSelectMultiple,
     )
+    # editing only: the session's version the form was opened on
+    version = VersionField()
 
     def __init__(self, *args, event: Event, by: Participant | None, **kwargs) -> None:
         super().__init__(*args, **kwargs)
@@ -346,6 +375,7 @@ class ProposalForm(SubmittedOnce):
             "themes": list(session.themes.all()),
             "unavailable_slots": list(session.unavailable_slots.all()),
             "cohosts": [h for h in hosts if by is None or h.pk != by.pk],
+            "version": session.version,
         }
         return cls(data, initial=initial, event=session.event, by=by)
 
@@ -389,7 +419,7 @@ class PreviewForm(forms.Form):
 
 
 class MergeForm(forms.Form):
-    merge = forms.ModelChoiceField(label=_("Merge this session into it"), queryset=None)
+    merge = IdChoiceField(label=_("Merge this session into it"), queryset=None)
 
     def __init__(self, *args, keep: Session, **kwargs) -> None:
         super().__init__(*args, **kwargs)
@@ -411,7 +441,7 @@ class ProposalFilterForm(forms.Form):
     kind = forms.ChoiceField(
         label=_("Kind"), required=False, choices=[("", _("All kinds")), *Session.Kind.choices]
     )
-    theme = forms.ModelChoiceField(
+    theme = IdChoiceField(
         label=_("Theme"), required=False, queryset=None, empty_label=_("All themes")
     )
     sort = forms.ChoiceField(label=_("Sort by"), required=False, choices=SORTS)
@@ -428,7 +458,7 @@ class GridChangeForm(forms.Form):
     """Every change of the grid carries the version of the grid it was made on; ids are looked
     up among the event's own rows only."""
 
-    version = forms.IntegerField(min_value=0, widget=forms.HiddenInput)
+    version = StrictIntegerField(min_value=0, widget=forms.HiddenInput)
 
     def __init__(self, *args, event: Event, **kwargs) -> None:
         super().__init__(*args, **kwargs)
@@ -446,9 +476,9 @@ class GridChangeForm(forms.Form):
 class MoveForm(GridChangeForm):
     """A session to a cell (room and slot), or back to the tray (neither)."""
 
-    session = forms.ModelChoiceField(queryset=None, widget=forms.HiddenInput)
-    room = forms.ModelChoiceField(queryset=None, required=False, widget=forms.HiddenInput)
-    slot = forms.ModelChoiceField(queryset=None, required=False, widget=forms.HiddenInput)
+    session = IdChoiceField(queryset=None, widget=forms.HiddenInput)
+    room = IdChoiceField(queryset=None, required=False, widget=forms.HiddenInput)
+    slot = IdChoiceField(queryset=None, required=False, widget=forms.HiddenInput)
 
     def __init__(self, *args, event: Event, **kwargs) -> None:
         super().__init__(*args, event=event, **kwargs)
@@ -470,7 +500,7 @@ class MoveForm(GridChangeForm):
 
 
 class PinForm(GridChangeForm):
-    session = forms.ModelChoiceField(queryset=None, widget=forms.HiddenInput)
+    session = IdChoiceField(queryset=None, widget=forms.HiddenInput)
     pinned = forms.TypedChoiceField(
         choices=[("1", _("Pin")), ("0", _("Unpin"))], coerce=lambda v: v == "1"
     )
@@ -485,7 +515,7 @@ class UndoForm(GridChangeForm):
 
 
 class RestoreGridForm(GridChangeForm):
-    change = forms.ModelChoiceField(queryset=None, widget=forms.HiddenInput)
+    change = IdChoiceField(queryset=None, widget=forms.HiddenInput)
 
     def __init__(self, *args, event: Event, **kwargs) -> None:
         super().__init__(*args, event=event, **kwargs)
@@ -495,7 +525,7 @@ class RestoreGridForm(GridChangeForm):
 class AcceptGridForm(GridChangeForm):
     """A proposed grid as [session, room, slot, pinned] rows (JSON in a hidden field)."""
 
-    rows = forms.JSONField(widget=forms.HiddenInput)
+    rows = BoundedJSONField(widget=forms.HiddenInput)
 
     def clean_rows(self) -> list[list]:
         rows = self.cleaned_data["rows"]
@@ -542,7 +572,7 @@ class EventForm(SubmittedOnce, forms.ModelForm):
         widget=forms.RadioSelect,
         initial="plus",
     )
-    votes = forms.IntegerField(
+    votes = StrictIntegerField(
         label=_("Votes per participant (dot voting)"),
         required=False,
         min_value=1,
@@ -573,7 +603,14 @@ class EventForm(SubmittedOnce, forms.ModelForm):
         model = Event
         fields = ["name", "slug", "date", "venue", "language", "timezone", "description"]
         widgets = {
-            "date": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+            "date": forms.DateInput(
+                attrs={
+                    "type": "date",
+                    "min": EVENT_DATE_MIN.isoformat(),
+                    "max": EVENT_DATE_MAX.isoformat(),
+                },
+                format="%Y-%m-%d",
+            ),
             "language": forms.RadioSelect,
             "timezone": forms.Select(choices=[(zone, zone) for zone in TIMEZONES]),
         }
@@ -632,10 +669,34 @@ def free_slug(base: str) -> str:
 
 
 class EventSettingsForm(EventForm):
-    """An existing event's settings: the short name is fixed (links and QR codes use it)."""
+    """An existing event's settings: the short name is fixed (links and QR codes use it). It
+    carries the `settings_version` it was opened on, and each field what it showed then, so
+    that a save overtaken by someone else's is refused and merged (`editor_conflicts`)."""
+
+    version = VersionField()
 
     class Meta(EventForm.Meta):
         fields = [name for name in EventForm.Meta.fields if name != "slug"]
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.initial.setdefault("version", self.instance.settings_version)
+        keep_as_opened(self)
+
+
+class FrameForm(SubmittedOnce):
+    """The rooms-and-slots page's own fields: its key, and the `frame_version` it shows."""
+
+    version = VersionField()
+
+
+def keep_as_opened(form: forms.BaseForm) -> None:
+    """Let each field of `form` carry the value it showed when the page was opened (a hidden
+    `initial-` twin), so a save overtaken by someone else's can tell what this writer changed
+    from what they left as it was (`editor_conflicts`)."""
+    for name, field in form.fields.items():
+        if not isinstance(field, SubmissionKeyField | VersionField) and name != "DELETE":
+            field.show_hidden_initial = True
 
 
 class PhaseForm(forms.Form):
@@ -645,13 +706,13 @@ class PhaseForm(forms.Form):
 
 
 class RoomForm(forms.ModelForm):
-    capacity = forms.IntegerField(
+    capacity = StrictIntegerField(
         label=_("Seats"),
         min_value=1,
         max_value=100_000,
         widget=forms.NumberInput(attrs={"inputmode": "numeric"}),
     )
-    order = forms.IntegerField(
+    order = StrictIntegerField(
         label=_("Order"),
         min_value=0,
         max_value=10_000,
@@ -662,6 +723,11 @@ class RoomForm(forms.ModelForm):
     class Meta:
         model = Room
         fields = ["name", "capacity", "order"]
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        if self.instance.pk:
+            keep_as_opened(self)
 
     def clean_name(self) -> str:
         name = " ".join(self.cleaned_data["name"].split())
@@ -712,10 +778,36 @@ class SlotForm(forms.ModelForm):
         self.event = event
         self.day = event.date
         if self.instance.pk:
-            start, end = event.local(self.instance.start), event.local(self.instance.end)
+            try:
+                start, end = event.local(self.instance.start), event.local(self.instance.end)
+            except OverflowError:  # a row at the calendar's edge, from before dates were checked
+                start, end = self.instance.start, self.instance.end
             self.day = start.date()
             self.initial.setdefault("start_time", start.time().replace(second=0, microsecond=0))
             self.initial.setdefault("end_time", end.time().replace(second=0, microsecond=0))
+            keep_as_opened(self)
+
+    def _moment(self, name: str, wall_clock, saved: datetime | None) -> datetime | None:
+        """The moment of a typed time on the slot's day; a time left as it was keeps the
+        saved moment (also one that a clock change makes ambiguous, from an event file)."""
+        if saved is not None and wall_clock == self.initial.get(name):
+            try:
+                return self.event.local(saved)
+            except OverflowError:  # a row at the calendar's edge, from before dates were checked
+                return saved
+        if problem := event_date_problem(self.day):
+            self.add_error(name, problem)
+            return None
+        try:
+            moment = wallclock.aware(self.day, wall_clock, self.event.tz)
+            moment.astimezone(UTC)  # at the calendar's edge this leaves it
+        except wallclock.ClockProblem as problem:
+            self.add_error(name, str(problem))
+            return None
+        except OverflowError:
+            self.add_error(name, _("This time is outside the calendar."))
+            return None
+        return moment
 
     def clean(self) -> dict:
         data = super().clean()
@@ -723,9 +815,14 @@ class SlotForm(forms.ModelForm):
         if start is not None and end is not None:
             if end <= start:
                 self.add_error("end_time", _("A slot must end after it starts."))
-            else:
-                data["start"] = datetime.combine(self.day, start, tzinfo=self.event.tz)
-                data["end"] = datetime.combine(self.day, end, tzinfo=self.event.tz)
+                return data
+            saved = self.instance.pk is not None
+            moments = (
+                self._moment("start_time", start, self.instance.start if saved else None),
+                self._moment("end_time", end, self.instance.end if saved else None),
+            )
+            if None not in moments:
+                data["start"], data["end"] = moments
         return data
 
     def save(self, commit: bool = True) -> Slot:
@@ -785,7 +882,7 @@ def frame_formsets(event: Event, data=None) -> tuple[BaseRoomFormSet, BaseSlotFo
     return rooms, slots
 
 
-class EventChoiceField(forms.ModelChoiceField):
+class EventChoiceField(IdChoiceField):
     def label_from_instance(self, event: Event) -> str:
         return f"{event.name} ({event.date:%Y-%m-%d})"
 
@@ -925,7 +1022,9 @@ class ReportForm(forms.Form):
         help_text=_("Markdown: ## for a heading, - for a list item, **bold**."),
         error_messages={"required": _("Write the report first; an empty report is not saved.")},
     )
-    based_on = forms.IntegerField(required=False, widget=forms.HiddenInput)
+    based_on = StrictIntegerField(
+        required=False, min_value=0, max_value=ID_MAX, widget=forms.HiddenInput
+    )
 
     def __init__(self, *args, session: Session, **kwargs) -> None:
         super().__init__(*args, **kwargs)
@@ -949,7 +1048,7 @@ class ReportForm(forms.Form):
 
 
 class RestoreRevisionForm(forms.Form):
-    revision = forms.ModelChoiceField(queryset=ReportRevision.objects.none())
+    revision = IdChoiceField(queryset=ReportRevision.objects.none())
 
     def __init__(self, *args, session: Session, **kwargs) -> None:
         super().__init__(*args, **kwargs)
@@ -960,7 +1059,7 @@ class RestoreRevisionForm(forms.Form):
 
 
 class NoteTakersForm(forms.Form):
-    note_takers = forms.ModelMultipleChoiceField(
+    note_takers = IdsChoiceField(
         label=_("Note-takers"),
         queryset=Participant.objects.none(),
         required=False,
@@ -1000,13 +1099,17 @@ class ThemeForm(SubmittedOnce, forms.ModelForm):
 
 
 class SynthesisForm(ThemeForm):
+    """A theme's name and synthesis, and the theme's version the editor was opened on."""
+
+    version = VersionField()
+
     class Meta:
         model = Theme
         fields = ["name", "synthesis"]
         widgets = {"synthesis": forms.Textarea(attrs={"rows": 14})}
 
     def clean_synthesis(self) -> str:
-        text = self.cleaned_data["synthesis"]
+        text = self.cleaned_data["synthesis"].replace("\r\n", "\n")
         if len(text) > REPORT_MAX:
             raise ValidationError(_("Keep it under %(max)s characters.") % {"max": REPORT_MAX})
         return text
@@ -1016,8 +1119,8 @@ class SessionThemeForm(forms.Form):
     """One checkbox of the themes page: put a session in a theme or take it out. It says the
     state wanted, not "toggle", so a double click cannot undo itself."""
 
-    session = forms.ModelChoiceField(queryset=Session.objects.none())
-    theme = forms.ModelChoiceField(queryset=Theme.objects.none())
+    session = IdChoiceField(queryset=Session.objects.none())
+    theme = IdChoiceField(queryset=Theme.objects.none())
     assigned = forms.TypedChoiceField(
         choices=[("1", "1"), ("0", "0")], coerce=lambda value: value == "1"
     )
@@ -1029,6 +1132,11 @@ class SessionThemeForm(forms.Form):
 
 
 class EventTextsForm(forms.ModelForm):
+    """The event's introduction, conclusion and report structure, and the version of these
+    texts the editor was opened on."""
+
+    version = VersionField()
+
     class Meta:
         model = Event
         fields = ["introduction", "conclusion", "report_template"]
@@ -1041,9 +1149,28 @@ class EventTextsForm(forms.ModelForm):
     def clean(self) -> dict:
         data = super().clean()
         for name in self.Meta.fields:
+            if name in data:
+                data[name] = data[name].replace("\r\n", "\n")
             if len(data.get(name) or "") > REPORT_MAX:
                 self.add_error(name, _("Keep it under %(max)s characters.") % {"max": REPORT_MAX})
         return data
+
+    def texts(self) -> dict[str, str]:
+        """The cleaned texts by subject (the field names are the subjects)."""
+        return {name: self.cleaned_data[name] for name in self.Meta.fields}
+
+
+class TextRestoreForm(forms.Form):
+    """Which earlier version of a written text to bring back: one of `revisions`."""
+
+    revision = IdChoiceField(queryset=TextRevision.objects.none())
+
+    def __init__(self, *args, revisions, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["revision"].queryset = revisions
+        self.fields["revision"].error_messages["invalid_choice"] = _(
+            "That version is not in this text's history."
+        )
 
 
 class MarkdownPreviewForm(forms.Form):
@@ -1076,7 +1203,7 @@ class PitchStepForm(forms.Form):
 
     STEPS = ["start", "next", "skip", "back", "restart", "end"]
 
-    version = forms.IntegerField(min_value=0, widget=forms.HiddenInput)
+    version = StrictIntegerField(min_value=0, widget=forms.HiddenInput)
     step = forms.ChoiceField(choices=[(step, step) for step in STEPS])
     anyway = forms.BooleanField(required=False)  # "end" with pitches still waiting: confirmed
 
@@ -1084,12 +1211,12 @@ class PitchStepForm(forms.Form):
 class PitchRequeueForm(forms.Form):
     """A skipped pitch back in the queue, on the round version it was asked on."""
 
-    version = forms.IntegerField(min_value=0, widget=forms.HiddenInput)
-    session = forms.IntegerField(min_value=1, widget=forms.HiddenInput)
+    version = StrictIntegerField(min_value=0, widget=forms.HiddenInput)
+    session = StrictIntegerField(min_value=1, max_value=ID_MAX, widget=forms.HiddenInput)
 
 
 class PitchSecondsForm(forms.Form):
-    version = forms.IntegerField(min_value=0, widget=forms.HiddenInput)
-    seconds = forms.IntegerField(
+    version = StrictIntegerField(min_value=0, widget=forms.HiddenInput)
+    seconds = StrictIntegerField(
         label=_("Seconds per pitch"), min_value=5, max_value=600, initial=30
     )

@@ -8,7 +8,7 @@ and in `actions.py`/`event_file.py`, which are the only writers.
 import hashlib
 import secrets
 import zoneinfo
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -18,6 +18,7 @@ from django.db.models import Count, Q
 from django.db.models.functions import Lower
 from django.urls import reverse
 from django.utils import timezone, translation
+from django.utils.formats import date_format
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
@@ -64,6 +65,24 @@ def validate_slug_not_reserved(value: str) -> None:
 def validate_timezone(value: str) -> None:
     if value not in zoneinfo.available_timezones():
         raise ValidationError(_("%(value)s is not a known time zone."), params={"value": value})
+
+
+# The dates an event may have. Far enough back for any barcamp's record and ahead for any
+# plan; beyond them the feeds' and the frame's date arithmetic (a day before, a year after, slots
+# parked 300 years back) would leave the calendar Python knows. `Event.clean` holds it for
+# forms, the admin and anything else that calls `full_clean`.
+EVENT_DATE_MIN = date(1970, 1, 1)
+EVENT_DATE_MAX = date(2199, 12, 31)
+
+
+def event_date_problem(value: date | None) -> str | None:
+    """Why `value` cannot be an event's date, in the active language; None when it can."""
+    if value is None or EVENT_DATE_MIN <= value <= EVENT_DATE_MAX:
+        return None
+    return gettext("Choose a date between %(first)s and %(last)s.") % {
+        "first": date_format(EVENT_DATE_MIN, "DATE_FORMAT"),
+        "last": date_format(EVENT_DATE_MAX, "DATE_FORMAT"),
+    }
 
 
 class EventPhase(models.TextChoices):
@@ -189,6 +208,11 @@ class Event(models.Model):
     def local(self, moment: datetime) -> datetime:
         """`moment` as wall-clock time at the event."""
         return timezone.localtime(moment, self.tz)
+
+    def clean(self) -> None:
+        super().clean()
+        if problem := event_date_problem(self.date):
+            raise ValidationError({"date": problem})
 
     def report_structure(self) -> str:
         """What an empty session report starts from: the organisers' own structure, or the

@@ -328,6 +328,7 @@ def test_inviting_an_organiser_twice_with_one_key_invites_once(
 def frame_data(response) -> dict[str, str]:
     """The rooms-and-slots form as the browser sends it, with two new rooms filled in."""
     data = {"submission_key": key_in(response)}
+    data["version"] = str(response.context["sent"]["version"].value())
     for formset in (response.context["rooms"], response.context["slots"]):
         management = formset.management_form
         for name in management.fields:

@@ -499,6 +499,7 @@ SETTINGS = {
     "voting": "dots",
     "votes": "5",
     "description": "",
+    "version": "0",  # the settings_version the form was opened on: a new event's
 }
 
 
@@ -573,7 +574,7 @@ def test_changing_the_date_and_time_zone_moves_the_slots_along(organiser_client,
 
 def frame_form(response) -> dict[str, str]:
     """The rooms-and-slots form as a browser submits it when nothing is changed."""
-    data = {}
+    data = {"version": str(response.context["sent"]["version"].value())}
     for formset in (response.context["rooms"], response.context["slots"]):
         management = formset.management_form
         for name in management.fields:
@@ -586,6 +587,8 @@ def frame_form(response) -> dict[str, str]:
                 if isinstance(value, time):
                     value = value.strftime("%H:%M")
                 data[form.add_prefix(name)] = "" if value is None else str(value)
+                if form.fields[name].show_hidden_initial:  # what the page showed when opened
+                    data[form.add_initial_prefix(name)] = data[form.add_prefix(name)]
     return data
 
 
@@ -895,7 +898,10 @@ def test_a_participant_cannot_change_the_frame(participant_client, event):
 def test_a_tampered_form_says_so_and_saves_nothing(organiser_client, event):
     response = save_frame(organiser_client, event, {"rooms-0-name": "Zaal A"})
 
-    assert response.status_code == 200
+    # without the version it was opened on, the page cannot be told from an old one: the
+    # compare screen, and nothing saved
+    assert response.status_code == 409
+    assert "Your changes are not saved yet and nothing is lost." in response.text
     assert Room.objects.count() == 0
 
 

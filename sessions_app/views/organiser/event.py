@@ -12,8 +12,9 @@ from django.urls import NoReverseMatch, path, reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django_htmx.http import HttpResponseClientRedirect
 
-from sessions_app import actions
+from sessions_app import actions, editor_conflicts
 from sessions_app.access import (
     may_create_events,
     organised_events,
@@ -24,8 +25,8 @@ from sessions_app.forms import (
     CopyFrameForm,
     EventForm,
     EventSettingsForm,
+    FrameForm,
     PhaseForm,
-    SubmissionKeyForm,
     frame_formsets,
 )
 from sessions_app.models import Event, Participant, Placement, Session, Vote
@@ -187,54 +188,60 @@ def create_event(request: HtmxHttpRequest) -> HttpResponse:
     return render(request, "organiser/event_form.html", {"form": form, "event": None})
 
 
+def _editor(request: HtmxHttpRequest, template: str, context: dict, status: int) -> HttpResponse:
+    """An editor page, or under htmx only its editor (the part its form replaces): 409 with
+    the compare screen, 422 with the form's errors."""
+    if request.htmx and status != 200:
+        template = f"{template}#editor"
+    return render(request, template, context, status=status)
+
+
+def _saved(request: HtmxHttpRequest, url: str) -> HttpResponse:
+    return HttpResponseClientRedirect(url) if request.htmx else redirect(url)
+
+
 @require_http_methods(["GET", "POST"])
 @organiser_required
 def edit_event(request: HtmxHttpRequest, event: Event) -> HttpResponse:
+    participant = participant_for(request, event)
     # the form changes a copy, so the page around it keeps the saved name while errors show
     form = EventSettingsForm(request.POST or None, instance=copy.copy(event))
+    context = {"form": form, "event": event, "participant": participant}
     if request.method == "POST" and form.is_valid():
-        actions.update_event(event=form.save(commit=False))
-        messages.success(request, _("The settings are saved."))
-        return redirect("organiser:dashboard", slug=event.slug)
-    context = {"form": form, "event": event, "participant": participant_for(request, event)}
-    return render(request, "organiser/event_form.html", context)
-
-
-@require_http_methods(["GET", "POST"])
-@organiser_required
-def frame(request: HtmxHttpRequest, event: Event) -> HttpResponse:
-    rooms, slots = frame_formsets(event, request.POST if request.method == "POST" else None)
-    sent = SubmissionKeyForm(request.POST if request.method == "POST" else None)
-    refusal = None
-    if request.method == "POST" and all([rooms.is_valid(), slots.is_valid()]):
-        changes = actions.FrameChanges(
-            rooms=rooms.save(commit=False),
-            deleted_rooms=rooms.deleted_objects,
-            slots=slots.save(commit=False),
-            deleted_slots=slots.deleted_objects,
-        )
         try:
-            actions.submit_once(
-                key=sent.submission,
-                user=request.user,
-                create=lambda: actions.save_frame(event=event, changes=changes),
-                url=lambda _nothing: reverse("organiser:frame", args=[event.slug]),
+            actions.update_event(
+                event=form.save(commit=False), based_on=form.cleaned_data["version"], by=participant
             )
-        except actions.AlreadySubmitted as earlier:
-            return already_submitted(request, earlier)
-        except actions.ActionRefused as error:
-            refusal = str(error)
+        except actions.EditConflict:
+            current = Event.objects.get(pk=event.pk)
+            merge = editor_conflicts.settings_merge(request.POST, current)
+            form = EventSettingsForm(merge.data, instance=copy.copy(current))
+            context |= {"form": form, "event": current, "conflict": merge}
+            return _editor(request, "organiser/event_form.html", context, 409)
+        except actions.ActionRefused as refusal:
+            form.add_error(None, str(refusal))
         else:
-            messages.success(request, _("The rooms and slots are saved."))
-            return redirect("organiser:frame", slug=event.slug)
-    try:  # refused, maybe for rows that the first submit of this form added
-        if refusal or rooms.total_error_count() or slots.total_error_count():
-            actions.check_first_submit(key=sent.submission, user=request.user)
-    except actions.AlreadySubmitted as earlier:
-        return already_submitted(request, earlier)
+            messages.success(request, _("The settings are saved."))
+            return _saved(request, reverse("organiser:dashboard", args=[event.slug]))
+    status = 422 if request.method == "POST" and request.htmx else 200
+    return _editor(request, "organiser/event_form.html", context, status)
+
+
+def _frame_conflict(request: HtmxHttpRequest, event: Event) -> HttpResponse:
+    """The save was made on an older frame: what is saved now beside what the writer sent,
+    and the form again with the writer's changes on top of what is saved now (409)."""
+    current = Event.objects.get(pk=event.pk)
+    merge = editor_conflicts.frame_merge(request.POST, current)
+    rooms, slots = frame_formsets(current, merge.data)
+    context = _frame_context(request, current, rooms, slots, FrameForm(merge.data))
+    context["conflict"] = merge
+    return _editor(request, "organiser/frame.html", context, 409)
+
+
+def _frame_context(request, event: Event, rooms, slots, sent: FrameForm, refusal=None) -> dict:
     empty = not rooms.initial_form_count() and not slots.initial_form_count()
     sources = organised_events(request.user).exclude(pk=event.pk).order_by("-date", "name")
-    context = {
+    return {
         "event": event,
         "participant": participant_for(request, event),
         "rooms": rooms,
@@ -244,7 +251,52 @@ def frame(request: HtmxHttpRequest, event: Event) -> HttpResponse:
         "copy_form": CopyFrameForm(events=sources) if empty else None,
         "grid_url": grid_url(event),
     }
-    return render(request, "organiser/frame.html", context)
+
+
+@require_http_methods(["GET", "POST"])
+@organiser_required
+def frame(request: HtmxHttpRequest, event: Event) -> HttpResponse:
+    data = request.POST if request.method == "POST" else None
+    rooms, slots = frame_formsets(event, data)
+    sent = FrameForm(data, initial={"version": event.frame_version})
+    refusal = None
+    if data is not None:
+        version = sent.fields["version"].clean(data.get("version"))
+        try:
+            if version != event.frame_version:  # before the rows: theirs may be gone
+                actions.check_first_submit(key=sent.submission, user=request.user)
+                return _frame_conflict(request, event)
+            if all([rooms.is_valid(), slots.is_valid()]):
+                changes = actions.FrameChanges(
+                    rooms=rooms.save(commit=False),
+                    deleted_rooms=rooms.deleted_objects,
+                    slots=slots.save(commit=False),
+                    deleted_slots=slots.deleted_objects,
+                )
+                actions.submit_once(
+                    key=sent.submission,
+                    user=request.user,
+                    create=lambda: actions.save_frame(
+                        event=event, changes=changes, based_on=version
+                    ),
+                    url=lambda _nothing: reverse("organiser:frame", args=[event.slug]),
+                )
+                messages.success(request, _("The rooms and slots are saved."))
+                return _saved(request, reverse("organiser:frame", args=[event.slug]))
+        except actions.AlreadySubmitted as earlier:
+            return already_submitted(request, earlier)
+        except actions.EditConflict:
+            return _frame_conflict(request, event)
+        except actions.ActionRefused as error:
+            refusal = str(error)
+    try:  # refused, maybe for rows that the first submit of this form added
+        if refusal or rooms.total_error_count() or slots.total_error_count():
+            actions.check_first_submit(key=sent.submission, user=request.user)
+    except actions.AlreadySubmitted as earlier:
+        return already_submitted(request, earlier)
+    context = _frame_context(request, event, rooms, slots, sent, refusal)
+    status = 422 if data is not None and request.htmx else 200
+    return _editor(request, "organiser/frame.html", context, status)
 
 
 @require_POST
