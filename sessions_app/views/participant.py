@@ -220,8 +220,12 @@ def withdraw_session(
     if event.grid_published and not is_organiser(request, event):
         messages.error(request, _("The grid is published; ask an organiser to withdraw it."))
     elif request.POST.get("restore") == "1":
-        actions.restore_session(session=session)
-        messages.success(request, _("The session is back on the board."))
+        try:
+            actions.restore_session(session=session)
+        except actions.ActionRefused as refusal:
+            messages.error(request, str(refusal))
+        else:
+            messages.success(request, _("The session is back on the board."))
     else:
         actions.withdraw_session(session=session, by=participant)
         messages.success(request, _("The session is withdrawn. You can undo this on its page."))
