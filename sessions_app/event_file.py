@@ -52,6 +52,7 @@ from sessions_app.models import (
     SlotKind,
     Theme,
     Vote,
+    event_date_problem,
 )
 
 FORMAT = "oocamp-event/1"
@@ -443,16 +444,14 @@ def _local_time(
         return None
     if not tz:
         return None
+    if problem := event_date_problem(naive.date()):  # a slot lies on a day an event may have
+        checker.problem(f"{path}.{key}", problem)
+        return None
     moment = naive.replace(tzinfo=tz)
     try:
         moment.astimezone(UTC)  # stored in UTC: year 1 or 9999 may fall off the calendar
-        date_field = Event._meta.get_field("date")
-        date_field.run_validators(naive.date())  # a slot lies on a day an event may have
     except OverflowError:
         checker.problem(f"{path}.{key}", f"{raw} is too close to the end of the calendar")
-        return None
-    except ValidationError as error:
-        checker.problem(f"{path}.{key}", " ".join(error.messages))
         return None
     return moment
 

@@ -317,16 +317,29 @@ def test_the_problem_names_the_place_and_what_is_wrong(path, value, expected):
 
 
 @pytest.mark.django_db
-@pytest.mark.parametrize("day", ["0001-01-01", "9999-12-31"])
-def test_an_event_at_the_edge_of_the_calendar_is_refused_or_works(day):
-    """Year 1 or 9999 either is refused with a problem or gives an event whose every slot,
-    in its time zone and in UTC, can be read and exported (feeds read them both ways)."""
+@pytest.mark.parametrize("day", ["0001-01-01", "1969-12-31", "2200-01-01", "9999-12-31"])
+def test_an_event_at_the_edge_of_the_calendar_is_refused_as_the_model_refuses_it(day):
+    """Year 1 or 9999 broke every feed (issue 15); the model allows 1970-2199 (Event.clean),
+    and so does the importer, for the event's date and each slot's."""
     doc = copy.deepcopy(BASE)
     doc["event"]["date"] = day
     for slot in doc["slots"]:
         slot["start"] = day + slot["start"][10:]
         slot["end"] = day + slot["end"][10:]
-    assert attempt(as_zip(event_bytes(doc))) in {"imported", "refused"}
+    before = database_rows()
+
+    with (
+        pytest.raises(EventFileError) as raised,
+        open_zip(io.BytesIO(as_zip(event_bytes(doc)))) as event_file,
+    ):
+        import_event(event_file)
+
+    places = [p.split(":")[0] for p in raised.value.problems]
+    assert places == ["event.date"] + [
+        f"slots[{i}].{k}" for i in range(4) for k in ("start", "end")
+    ]
+    assert "1970" in raised.value.problems[0] and "2199" in raised.value.problems[0]
+    assert database_rows() == before
 
 
 @pytest.mark.django_db

@@ -55,7 +55,10 @@ def squash(html: str) -> str:
 
 
 def proposal_post(**kw) -> dict[str, str]:
-    return {"title": "Open data in small towns", "kind": "discussion", "description": ""} | kw
+    """What the proposal form sends; when editing, it names the session's version it was opened
+    on (0: a session nobody changed since it was made)."""
+    fields = {"title": "Open data in small towns", "kind": "discussion", "description": ""}
+    return fields | {"version": "0"} | kw
 
 
 _bulk = itertools.count(1)
@@ -1105,9 +1108,10 @@ def test_a_second_tap_on_the_vote_that_used_the_last_one_is_no_error(client, eve
 
 
 # A tap is the busiest request of the day: the session, the user, the participation with its
-# event, the session voted for, one INSERT … ON CONFLICT DO NOTHING, one tally; and here,
-# inside the test's transaction, a savepoint around the insert (2 more).
-VOTE_QUERIES = 6 + 2
+# event, the session voted for, the session's row again under a shared lock (a merge or a
+# withdrawal that holds it is waited for), one INSERT … ON CONFLICT DO NOTHING, one tally; and
+# here, inside the test's transaction, a savepoint around the lock and the insert (2 more).
+VOTE_QUERIES = 7 + 2
 
 
 @pytest.mark.django_db

@@ -5,7 +5,7 @@ import io
 
 import segno
 from django.contrib import messages
-from django.http import HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import path, reverse
 from django.utils.translation import gettext as _
@@ -15,7 +15,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from sessions_app import actions
 from sessions_app.access import organiser_required
 from sessions_app.forms import HideForm, InviteOrganiserForm, MergeForm
-from sessions_app.models import Event, Participant
+from sessions_app.models import Event, Participant, Session
 from sessions_app.views import HtmxHttpRequest
 from sessions_app.views.http import already_submitted
 from sessions_app.views.public import client_ip
@@ -83,17 +83,41 @@ def team(request: HtmxHttpRequest, event: Event) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 @organiser_required
 def merge(request: HtmxHttpRequest, event: Event, pk: int) -> HttpResponse:
-    keep = get_object_or_404(event.sessions.active(), pk=pk)
+    """Two organisers may merge the same sessions at once (A into B, B into A): the action
+    locks both and lets one win; the other — or whoever sends the form after a merge made
+    its choice stale — is told what happened meanwhile, with a 409, and nothing changes."""
+    sessions = event.sessions.all() if request.method == "POST" else event.sessions.active()
+    keep = get_object_or_404(sessions, pk=pk)
     form = MergeForm(request.POST or None, keep=keep)
-    if request.method == "POST" and form.is_valid():
-        merged = form.cleaned_data["merge"]
-        actions.merge_sessions(keep=keep, merge=merged)
-        messages.success(
-            request,
-            _("“%(merged)s” is merged into this session.") % {"merged": merged.title},
-        )
-        return redirect(keep.get_absolute_url())
+    if request.method == "POST":
+        merged = form.cleaned_data["merge"] if form.is_valid() else _gone_choice(keep, form)
+        if merged is not None:
+            try:
+                actions.merge_sessions(keep=keep, merge=merged)
+            except actions.ActionRefused as refusal:
+                messages.error(request, str(refusal))
+                context = {"event": event, "session": keep, "form": MergeForm(keep=keep)}
+                return render(request, "organiser/merge.html", context, status=409)
+            messages.success(
+                request,
+                _("“%(merged)s” is merged into this session.") % {"merged": merged.title},
+            )
+            return redirect(keep.get_absolute_url())
+        if keep.status == keep.Status.WITHDRAWN:  # an invalid form for a session merged away
+            raise Http404
     return render(request, "organiser/merge.html", {"event": event, "session": keep, "form": form})
+
+
+def _gone_choice(keep: Session, form: MergeForm) -> Session | None:
+    """The session the form chose when it is no choice any more only because it was withdrawn
+    or merged since the page was shown: the action then says so in words."""
+    value = form.data.get("merge") or ""
+    if not (value.isascii() and value.isdecimal() and len(value) <= 18):  # no id otherwise
+        return None
+    pk = int(value)
+    if pk == keep.pk:
+        return None
+    return keep.event.sessions.filter(pk=pk, status=Session.Status.WITHDRAWN).first()
 
 
 @require_POST
