@@ -23,6 +23,7 @@ from sessions_app.access import (
     participant_for,
     participant_required,
 )
+from sessions_app.client_input import parse_int
 from sessions_app.forms import (
     MyEmailForm,
     PreviewForm,
@@ -73,7 +74,9 @@ def proposals(request: HtmxHttpRequest, event: Event) -> HttpResponse:
     if request.htmx and request.htmx.target == "pitch-now":  # live.js, during the pitch round
         return _pitch_now(request, event, participant)
     filters = ProposalFilterForm(request.GET or None, event=event)
-    page = Paginator(board_sessions(event, filters), PER_PAGE).get_page(request.GET.get("page"))
+    page = Paginator(board_sessions(event, filters), PER_PAGE).get_page(
+        parse_int(request.GET.get("page"), minimum=1) or 1
+    )
     my_votes = set(participant.votes.values_list("session_id", flat=True)) if participant else set()
     context = {
         "event": event,

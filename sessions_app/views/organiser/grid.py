@@ -25,6 +25,7 @@ from django_htmx.http import replace_url
 
 from sessions_app import actions, grid, proposals, scheduling
 from sessions_app.access import organiser_required, participant_for
+from sessions_app.client_input import parse_id
 from sessions_app.forms import (
     AcceptGridForm,
     GridChangeForm,
@@ -141,8 +142,7 @@ def editor_context(
 
 
 def _selected_id(request: HtmxHttpRequest) -> int | None:
-    value = request.GET.get("select", "")
-    return int(value) if value.isdigit() else None
+    return parse_id(request.GET.get("select"))  # "²" or 10**30: nothing selected
 
 
 @require_GET
