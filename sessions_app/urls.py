@@ -3,7 +3,7 @@
 from django.urls import include, path
 
 from sessions_app.views import event_report as event_report_views
-from sessions_app.views import feeds, health, material, participant, public, report
+from sessions_app.views import feeds, health, material, participant, public, report, texts
 from sessions_app.views.organiser import desk, event, grid, paper, people, pitch, themes
 from sessions_app.views.organiser import material as material_board
 
@@ -41,6 +41,7 @@ participant_patterns = [
     *material.patterns,
     *report.patterns,
     *feeds.participant_patterns,
+    *texts.participant_patterns,
 ]
 
 organiser_patterns = [
@@ -54,6 +55,7 @@ organiser_patterns = [
     *material_board.patterns,
     *themes.patterns,
     *feeds.organiser_patterns,
+    *texts.organiser_patterns,
 ]
 
 urlpatterns = [

@@ -231,7 +231,7 @@ def test_organiser_writes_a_synthesis(client, event, organiser):
 
     response = client.post(
         url("organiser:theme-synthesis", event, theme.pk),
-        {"name": "Open data", "synthesis": "## What we saw\n\nData helps."},
+        {"name": "Open data", "synthesis": "## What we saw\n\nData helps.", "version": "0"},
     )
 
     assert messages_of(response) == ["The synthesis of “Open data” is saved."]
@@ -265,7 +265,12 @@ def test_oversized_synthesis_is_refused(client, event, organiser):
 def test_organiser_writes_introduction_conclusion_and_report_structure(client, event, organiser):
     response = client.post(
         url("organiser:event-texts", event),
-        {"introduction": "Welcome.", "conclusion": "Thanks.", "report_template": "## Gist"},
+        {
+            "introduction": "Welcome.",
+            "conclusion": "Thanks.",
+            "report_template": "## Gist",
+            "version": "0",
+        },
     )
 
     assert messages_of(response) == ["The introduction, conclusion and report structure are saved."]

@@ -32,8 +32,8 @@ from sessions_app.forms import (
     VoteForm,
 )
 from sessions_app.markdown import render_markdown
-from sessions_app.models import Event, Host, Participant, PitchRound, Session, Vote
-from sessions_app.views import HtmxHttpRequest
+from sessions_app.models import Event, Host, Participant, PitchRound, Session, TextRevision, Vote
+from sessions_app.views import HtmxHttpRequest, texts
 from sessions_app.views.public import client_ip, safe_next
 
 PER_PAGE = 50
@@ -196,7 +196,15 @@ def edit_session(
             preview = render_markdown(form.cleaned_data["description"])
         else:
             try:
-                actions.update_session(session=session, proposal=form.proposal(), by=editor)
+                actions.update_session(
+                    session=session,
+                    proposal=form.proposal(),
+                    by=editor,
+                    based_on=form.cleaned_data["version"],
+                    author=participant,
+                )
+            except actions.EditConflict as conflict:
+                return _compare_screen(request, participant, form, conflict.current, editor)
             except actions.ActionRefused as refusal:
                 form.add_error("cohosts", str(refusal))
             else:
@@ -204,14 +212,70 @@ def edit_session(
                 return redirect(session.get_absolute_url())
     if request.method == "POST" and not form.is_valid():
         preview = render_markdown(form.data.get("description", ""))
+    return _edit_page(request, participant, session, form, preview=preview)
+
+
+def _edit_page(
+    request: HtmxHttpRequest,
+    participant: Participant,
+    session: Session,
+    form: ProposalForm,
+    status: int = 200,
+    **extra,
+) -> HttpResponse:
+    event = session.event
     context = {
         "event": event,
         "participant": participant,
         "form": form,
-        "preview": preview,
+        "preview": None,
         "editing": session,
+        "revisions": texts.history(TextRevision.Subject.SESSION_DESCRIPTION, session),
+        **extra,
     }
-    return render(request, "participant/propose.html", context)
+    return render(request, "participant/propose.html", context, status=status)
+
+
+def _compare_screen(
+    request: HtmxHttpRequest,
+    participant: Participant,
+    form: ProposalForm,
+    theirs: Session,
+    editor: Participant | None,
+) -> HttpResponse:
+    """Someone saved the session since this form was opened: refuse the save (409) but lose
+    nothing. What is saved now stands beside what was sent, which stays in the form, now
+    based on the saved version, so saving it again is a deliberate choice."""
+    data = form.cleaned_data
+    kinds = dict(Session.Kind.choices)
+    their_hosts = [h.participant.name for h in theirs.hostings.select_related("participant")]
+    your_hosts = [p.name for p in [*([editor] if editor else []), *data["cohosts"]]]
+    your_hosts += data["invite"]
+    fields = [
+        (_("Title"), theirs.title, data["title"], False),
+        (_("Kind"), kinds.get(theirs.kind, theirs.kind), kinds.get(data["kind"], ""), False),
+        (_("Description"), theirs.description, data["description"], True),
+        (_("Hosts"), ", ".join(sorted(their_hosts)), ", ".join(sorted(your_hosts)), False),
+    ]
+    if "themes" in form.fields:
+        their_themes = ", ".join(sorted(t.name for t in theirs.themes.all()))
+        your_themes = ", ".join(sorted(t.name for t in data.get("themes") or []))
+        fields.append((_("Themes"), their_themes, your_themes, False))
+    merge = texts.merge_screen(
+        _("Someone else saved this session while you were changing it"),
+        _(
+            "Your changes are not saved yet and nothing is lost: they are in the form below. "
+            "Compare them with what is saved now, change what needs changing and save again."
+        ),
+        [texts.Difference(label, a, b, long=long) for label, a, b, long in fields],
+        theirs=_("Saved now"),
+        yours=_("Yours (in the form below)"),
+    )
+    rebound = ProposalForm.for_session(
+        theirs, by=editor, data=texts.based_on(request.POST, theirs.version)
+    )
+    rebound.is_valid()  # shows what was sent, as it was cleaned
+    return _edit_page(request, participant, theirs, rebound, status=409, merge=merge)
 
 
 @require_POST

@@ -159,6 +159,9 @@ MATRIX: dict[str, tuple[str, str]] = {
                                         "join  join  302   302   join  302   join"),
     "participant:edit-session":        ("join  join  404   302   join  200   join",
                                         "join  join  404   302   join  200   join"),
+    # bringing back an earlier description: for whoever may edit the session (issue 15)
+    "participant:restore-description": ("405   405   405   405   405   405   405",
+                                        "join  join  404   302   join  302   join"),
     "participant:withdraw-session":    ("405   405   405   405   405   405   405",
                                         "join  join  404   302   join  302   join"),
     "participant:vote":                ("405   405   405   405   405   405   405",
@@ -283,7 +286,10 @@ MATRIX: dict[str, tuple[str, str]] = {
     "organiser:set-session-theme":     ("login 405   405   405   405   405   405",
                                         "login 403   403   403   403   302   302"),
     "organiser:event-texts":           ("login 403   403   403   403   200   200",
-                                        "login 403   403   403   403   200   200"),
+                                        "login 403   403   403   403   302   302"),
+    # bringing back an earlier synthesis, introduction, conclusion, structure or description
+    "organiser:restore-text":          ("login 405   405   405   405   405   405",
+                                        "login 403   403   403   403   302   302"),
     "organiser:participants-csv":      ("login 403   403   403   403   200   200",
                                         "login 405   405   405   405   405   405"),
 }

@@ -2,6 +2,8 @@
 assigning sessions to them with one click per checkbox, a synthesis per theme, and the event's
 introduction, conclusion and the structure new session reports start from."""
 
+import copy
+
 from django.contrib import messages
 from django.db.models import Count, Prefetch
 from django.http import HttpResponse
@@ -12,13 +14,16 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from sessions_app import actions
-from sessions_app.access import organiser_required
+from sessions_app.access import organiser_required, participant_for
 from sessions_app.forms import EventTextsForm, SessionThemeForm, SynthesisForm, ThemeForm
 from sessions_app.markdown import render_markdown
-from sessions_app.models import Event, Host, Theme, default_report_template
+from sessions_app.models import Event, Host, TextRevision, Theme, default_report_template
 from sessions_app.views import HtmxHttpRequest
 from sessions_app.views.http import already_submitted
 from sessions_app.views.organiser.material import with_event
+from sessions_app.views.texts import Difference, based_on, history, merge_screen
+
+Subject = TextRevision.Subject
 
 
 @require_http_methods(["GET", "POST"])
@@ -55,7 +60,7 @@ def rename_theme(request: HtmxHttpRequest, event: Event, pk: int) -> HttpRespons
     old_name = theme.name
     form = ThemeForm(request.POST, instance=theme)
     if form.is_valid():
-        form.save()
+        actions.rename_theme(theme=theme, name=form.cleaned_data["name"])
         messages.success(
             request, _("“%(old)s” is now “%(new)s”.") % {"old": old_name, "new": theme.name}
         )
@@ -70,7 +75,7 @@ def rename_theme(request: HtmxHttpRequest, event: Event, pk: int) -> HttpRespons
 def delete_theme(request: HtmxHttpRequest, event: Event, pk: int) -> HttpResponse:
     """Deleting a theme takes it off its sessions; the sessions themselves stay."""
     theme = get_object_or_404(event.themes, pk=pk)
-    theme.delete()
+    actions.delete_theme(theme=theme)
     messages.success(request, _("Theme “%(name)s” deleted.") % {"name": theme.name})
     return redirect("organiser:themes", slug=event.slug)
 
@@ -107,10 +112,7 @@ def set_session_theme(request: HtmxHttpRequest, event: Event) -> HttpResponse:
         messages.error(request, _("That session or theme does not exist."))
         return redirect("organiser:assign-themes", slug=event.slug)
     session, theme = form.cleaned_data["session"], form.cleaned_data["theme"]
-    if form.cleaned_data["assigned"]:
-        session.themes.add(theme)
-    else:
-        session.themes.remove(theme)
+    actions.set_session_theme(session=session, theme=theme, assigned=form.cleaned_data["assigned"])
     if request.htmx:
         context = {
             "event": event,
@@ -129,42 +131,121 @@ def _assign_url(event: Event) -> str:
 @require_http_methods(["GET", "POST"])
 @organiser_required
 def synthesis(request: HtmxHttpRequest, event: Event, pk: int) -> HttpResponse:
+    """A theme's synthesis, with the theme's name. A save names the theme's version it was
+    opened on: one that someone else's save overtook gets the merge screen (409), and every
+    save is kept, so any earlier text can be brought back."""
     theme = get_object_or_404(event.themes, pk=pk)
-    form = SynthesisForm(request.POST or None, instance=theme)
-    preview = None
-    if request.method == "POST" and form.is_valid():
-        if "preview" in request.POST:
-            preview = render_markdown(form.cleaned_data["synthesis"])
-        else:
-            form.save()
-            messages.success(
-                request, _("The synthesis of “%(name)s” is saved.") % {"name": theme.name}
-            )
-            return redirect("organiser:theme-synthesis", slug=event.slug, pk=theme.pk)
-    sessions = theme.sessions.visible().order_by("title")
+    if request.method == "GET":
+        form = SynthesisForm(instance=theme, initial={"version": theme.version})
+        return _synthesis_page(request, theme, form)
+    form = SynthesisForm(request.POST, instance=copy.copy(theme))  # is_valid() writes on it
+    if not form.is_valid():
+        return _synthesis_page(request, theme, form)
+    if "preview" in request.POST:
+        preview = render_markdown(form.cleaned_data["synthesis"])
+        return _synthesis_page(request, theme, form, preview=preview)
+    try:
+        actions.save_synthesis(
+            theme=theme,
+            name=form.cleaned_data["name"],
+            text=form.cleaned_data["synthesis"],
+            based_on=form.cleaned_data["version"],
+            by=participant_for(request, event),
+        )
+    except actions.EditConflict as conflict:
+        theirs = conflict.current
+        merge = merge_screen(
+            _("Someone else saved this synthesis while you were writing"),
+            _(
+                "Your text is not saved yet and nothing is lost: merge both texts in the "
+                "editor below and save again."
+            ),
+            [
+                Difference(_("Name"), theirs.name, form.cleaned_data["name"], long=False),
+                Difference(_("Synthesis"), theirs.synthesis, form.cleaned_data["synthesis"]),
+            ],
+        )
+        form = SynthesisForm(based_on(request.POST, theirs.version), instance=copy.copy(theirs))
+        return _synthesis_page(request, theirs, form, merge=merge, status=409)
+    messages.success(request, _("The synthesis of “%(name)s” is saved.") % {"name": theme.name})
+    return redirect("organiser:theme-synthesis", slug=event.slug, pk=theme.pk)
+
+
+def _synthesis_page(
+    request: HtmxHttpRequest, theme: Theme, form: SynthesisForm, status: int = 200, **extra
+) -> HttpResponse:
+    event = theme.event
     context = {
         "event": event,
         "theme": theme,
         "form": form,
-        "sessions": sessions,
-        "preview": preview,
+        "sessions": theme.sessions.visible().order_by("title"),
+        "preview": None,
+        "revisions": history(Subject.SYNTHESIS, theme),
+        **extra,
     }
-    return render(request, "organiser/themes_synthesis.html", context)
+    return render(request, "organiser/themes_synthesis.html", context, status=status)
+
+
+TEXT_LABELS = {
+    Subject.INTRODUCTION: Subject.INTRODUCTION.label,
+    Subject.CONCLUSION: Subject.CONCLUSION.label,
+    Subject.REPORT_TEMPLATE: Subject.REPORT_TEMPLATE.label,
+}
 
 
 @require_http_methods(["GET", "POST"])
 @organiser_required
 def event_texts(request: HtmxHttpRequest, event: Event) -> HttpResponse:
-    """The introduction and conclusion of the event report, and the report structure."""
-    form = EventTextsForm(request.POST or None, instance=event)
-    if request.method == "POST" and form.is_valid():
-        form.save()
-        messages.success(request, _("The introduction, conclusion and report structure are saved."))
-        return redirect("organiser:event-texts", slug=event.slug)
+    """The introduction and conclusion of the event report, and the report structure; versioned
+    like the synthesis (one version for the three), each text with its own history."""
+    if request.method == "GET":
+        form = EventTextsForm(instance=event, initial={"version": event.texts_version})
+        return _texts_page(request, event, form)
+    form = EventTextsForm(request.POST, instance=copy.copy(event))
+    if not form.is_valid():
+        return _texts_page(request, event, form)
+    try:
+        actions.save_event_texts(
+            event=event,
+            texts=form.texts(),
+            based_on=form.cleaned_data["version"],
+            by=participant_for(request, event),
+        )
+    except actions.EditConflict as conflict:
+        theirs = conflict.current
+        merge = merge_screen(
+            _("Someone else saved these texts while you were writing"),
+            _(
+                "Your text is not saved yet and nothing is lost: merge both texts in the "
+                "editor below and save again."
+            ),
+            [
+                Difference(label, getattr(theirs, subject), form.cleaned_data[subject])
+                for subject, label in TEXT_LABELS.items()
+            ],
+        )
+        form = EventTextsForm(based_on(request.POST, theirs.texts_version), instance=theirs)
+        return _texts_page(request, event, form, merge=merge, status=409)
+    messages.success(request, _("The introduction, conclusion and report structure are saved."))
+    return redirect("organiser:event-texts", slug=event.slug)
+
+
+def _texts_page(
+    request: HtmxHttpRequest, event: Event, form: EventTextsForm, status: int = 200, **extra
+) -> HttpResponse:
     with translation.override(event.language):
         standard = default_report_template()
-    context = {"event": event, "form": form, "standard": standard}
-    return render(request, "organiser/themes_texts.html", context)
+    histories = [
+        {
+            "id": f"history-{subject}",
+            "title": _("Earlier versions: %(text)s") % {"text": label},
+            "revisions": history(subject, event),
+        }
+        for subject, label in TEXT_LABELS.items()
+    ]
+    context = {"event": event, "form": form, "standard": standard, "histories": histories}
+    return render(request, "organiser/themes_texts.html", context | extra, status=status)
 
 
 patterns = [
