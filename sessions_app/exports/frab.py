@@ -182,14 +182,23 @@ class Programme:
 
     def day_bounds(self, day: date) -> tuple[datetime, datetime]:
         start = datetime.combine(day, DAY_START, tzinfo=self.tz)
+        if day == date.max:  # the calendar's last day (a row from before dates were checked)
+            return start, datetime.combine(day, time(23, 59), tzinfo=self.tz)
         end = datetime.combine(day + timedelta(days=1), DAY_START, tzinfo=self.tz)
         return start, end - timedelta(minutes=1)
 
 
 def day_of(moment: datetime, tz: ZoneInfo) -> date:
-    """The programme day of a moment: before 04:00 it still counts as the day before."""
-    local = moment.astimezone(tz)
-    return (local - timedelta(hours=DAY_START.hour, minutes=DAY_START.minute)).date()
+    """The programme day of a moment: before 04:00 it still counts as the day before (held
+    at the calendar's edges, for rows from before an event's date was checked)."""
+    try:
+        local = moment.astimezone(tz)
+    except OverflowError:
+        return moment.date()
+    try:
+        return (local - timedelta(hours=DAY_START.hour, minutes=DAY_START.minute)).date()
+    except OverflowError:
+        return local.date()
 
 
 def _unique_names(names: list[str], fallback: str) -> list[str]:

@@ -15,7 +15,8 @@ one session, or one participant's own sessions.
 from __future__ import annotations
 
 from collections.abc import Iterable
-from datetime import UTC, datetime, timedelta
+from contextlib import suppress
+from datetime import UTC, date, datetime, timedelta
 
 from django.utils.translation import gettext as _
 from icalendar import Calendar
@@ -91,7 +92,22 @@ def calendar(
     for item in items:
         cal.add_component(_vevent(item, programme, fallback))
     first, last = programme.days[0], programme.days[-1]
-    cal.add_missing_timezones(
-        first_date=first - timedelta(days=366), last_date=last + timedelta(days=366)
-    )
+    last_date = min(days_from(last, 366), ZONE_RULES_UNTIL)
+    first_date = min(days_from(first, -366), last_date)
+    with suppress(OverflowError):  # the zone's rules at the calendar's edge: times stay readable
+        cal.add_missing_timezones(first_date=first_date, last_date=last_date)
     return cal.to_ical()
+
+
+# icalendar steps through the zone's rules beyond `last_date`: stop a year short of the end
+# of the calendar (only events dated there from before dates were checked come near it)
+ZONE_RULES_UNTIL = date(9998, 12, 31)
+
+
+def days_from(day: date, days: int) -> date:
+    """`day` plus `days`, held at the calendar's first or last day (an event dated year 1 or
+    9999 from before dates were checked must not break its feeds)."""
+    try:
+        return day + timedelta(days=days)
+    except OverflowError:
+        return date.min if days < 0 else date.max
