@@ -180,6 +180,8 @@ def join_event(
                 else "",
             )
     except IntegrityError:
+        if user.pk and (existing := event.participants.filter(user=user).first()):
+            return existing  # joined in another tab at the same moment
         raise ActionRefused(
             _("Someone in this event already uses this email address. Ask for a sign-in link.")
         ) from None
@@ -349,6 +351,7 @@ def invite_organiser(*, event: Event, name: str, email: str, ip: str | None = No
     """Make someone an organiser of the event and mail them a sign-in link. Only an account
     that has proven the address (by using a link sent to it) is reused or promoted; otherwise
     the invitation gets an account of its own, reached only through the mailed link."""
+    _lock(event)  # two organisers inviting the same address at once: the second finds the first
     participant = event.participants.filter(email__iexact=email).first()
     if participant is not None:
         if not owns_address(participant.user, email):
@@ -470,7 +473,17 @@ def update_session(
     `EditConflict` instead of overwriting what someone else saved (None: no editor's form, no
     check). Saving what is already there changes nothing. The description keeps its history,
     with `author` (or else `by`) as the writer."""
-    locked = Session.objects.select_for_update().get(pk=session.pk)
+    # the event first, then the session: the order merges and the grid's writers lock in (it
+    # touches the grid below), so an edit and a merge wait for each other, never deadlock
+    locked = _locked_sessions(session.event_id, session.pk).get(session.pk)
+    if locked is None:
+        raise ChangedMeanwhile(_("This session no longer exists."))
+    if locked.merged_into_id:  # its hosts, votes and themes went there: so should the change
+        other = Session.objects.filter(pk=locked.merged_into_id).values_list("title", flat=True)
+        raise ChangedMeanwhile(
+            _("“%(session)s” was merged into “%(other)s” meanwhile; make the change there.")
+            % {"session": locked.title, "other": other.first() or "?"}
+        )
     if _proposal_unchanged(locked, proposal, by):
         return session
     if based_on is not None:
@@ -1711,6 +1724,14 @@ def check_attachment_room(session: Session) -> None:
         )
 
 
+def _lock_session_for_attachments(session: Session) -> None:
+    """One new attachment of a session at a time: the room left and the next place in the
+    order are counted again under the session's lock, so two uploads at once neither pass
+    the limit together nor take the same place."""
+    Session.objects.select_for_update().filter(pk=session.pk).first()
+    check_attachment_room(session)
+
+
 def _attachment_kind(file_type) -> str:
     """Presentations and PDFs are slides; pictures (of flip-overs, say) are documents."""
     return Attachment.Kind.SLIDES if file_type.is_slides else Attachment.Kind.DOCUMENT
@@ -1741,6 +1762,7 @@ def add_attachment_file(*, session: Session, upload, title: str, by: Participant
     attachment.file.save(f"upload.{file_type.extension}", upload, save=False)
     try:
         with transaction.atomic():
+            _lock_session_for_attachments(session)
             attachment.order = _next_attachment_order(session)
             attachment.save()
     except BaseException:
@@ -1754,11 +1776,19 @@ def replace_attachment_file(*, attachment, upload, title: str = "", by: Particip
     """Put a new file in place of an attachment's file; the old one goes once that is saved."""
     file_type = upload.sniffed_type
     storage = attachment.file.storage
-    old_names = (attachment.file.name, attachment.thumbnail.name)
     attachment.file.save(f"upload.{file_type.extension}", upload, save=False)
     new_name = attachment.file.name
     try:
         with transaction.atomic():
+            # read again under a lock: the files to delete are the ones it has now (two
+            # replacements at once would otherwise orphan one), and a row deleted meanwhile
+            # is not brought back by saving it
+            current = Attachment.objects.select_for_update().filter(pk=attachment.pk).first()
+            if current is None:
+                raise ChangedMeanwhile(
+                    _("This attachment was deleted meanwhile; nothing was replaced.")
+                )
+            old_names = (current.file.name, current.thumbnail.name)
             attachment.url = ""
             attachment.thumbnail = ""
             attachment.content_type = file_type.content_type
@@ -1767,7 +1797,18 @@ def replace_attachment_file(*, attachment, upload, title: str = "", by: Particip
             attachment.kind = _attachment_kind(file_type)
             if title:
                 attachment.title = title[:200]
-            attachment.save()
+            attachment.save(
+                update_fields=[
+                    "file",
+                    "url",
+                    "thumbnail",
+                    "content_type",
+                    "size",
+                    "uploaded_by",
+                    "kind",
+                    "title",
+                ]
+            )
             _delete_stored_on_commit(storage, *old_names)
     except BaseException:
         _delete_stored(storage, new_name)
@@ -1779,6 +1820,7 @@ def replace_attachment_file(*, attachment, upload, title: str = "", by: Particip
 def add_attachment_link(*, session: Session, title: str, url: str, kind: str, by):
     check_attachment_room(session)
     with transaction.atomic():
+        _lock_session_for_attachments(session)
         return Attachment.objects.create(
             session=session,
             kind=kind,

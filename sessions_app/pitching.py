@@ -158,8 +158,12 @@ def _save(pitch_round: PitchRound) -> PitchRound:
 @transaction.atomic
 def start(*, event: Event, version: int) -> PitchRound:
     """Start (or go on with) the round: voting opens if it was not open yet, so that people
-    vote while they listen, and the first proposal waiting is on."""
+    vote while they listen, and the first proposal waiting is on. The phase is read again
+    under the event's lock: from a page opened before another organiser published the grid,
+    "start" would otherwise take the event back to voting."""
+    current = Event.objects.select_for_update().get(pk=event.pk)  # the event, then the round
     pitch_round = _locked(event, version)
+    event.phase = current.phase
     if event.phase == Event.Phase.PROPOSALS:
         actions.set_phase(event=event, phase=Event.Phase.VOTING)
     elif event.phase != Event.Phase.VOTING:

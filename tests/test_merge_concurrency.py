@@ -41,7 +41,8 @@ def camp(n_sessions: int, *, placed: bool = False) -> tuple[Event, list[Session]
             make_vote(make_participant(event), session)
         both = make_participant(event)  # a voter of this session and the next
         make_vote(both, session)
-        make_vote(both, sessions[(index + 1) % n_sessions])
+        if n_sessions > 1:
+            make_vote(both, sessions[(index + 1) % n_sessions])
     if placed:
         make_placement(sessions[0], make_room(event), make_slot(event))
     return event, sessions
@@ -247,3 +248,89 @@ def test_a_merged_session_cannot_be_put_back_on_its_own():
     )
     a.refresh_from_db()
     assert (a.status, a.merged_into_id) == (Session.Status.WITHDRAWN, b.pk)
+
+
+# ---- other writes that change several rows: lock, then look again --------------------------
+
+
+def test_an_edit_and_a_merge_of_the_same_session_at_once_wait_for_each_other():
+    """The edit locked the session and then touched the event; the merge locks the event and
+    then the sessions: at once they deadlocked (PostgreSQL kills one: a 500). Now both take
+    the event first: the edit lands before the merge or is refused in words after it."""
+    outcomes = []
+    for _round in range(ROUNDS // 2):
+        event, (keep, merge) = camp(2)
+        proposal = actions.Proposal(
+            title="Renamed while merging",
+            kind=merge.kind,
+            description="",
+            themes=[],
+            unavailable_slots=[],
+            cohosts=[],
+            invited_names=[],
+        )
+        host = merge.hostings.get().participant
+
+        def edit(session=merge, host=host, proposal=proposal) -> str:
+            actions.update_session(session=session, proposal=proposal, by=host)
+            return "edited"
+
+        results, errors = run_together(
+            [lambda k=keep, m=merge: actions.merge_sessions(keep=k, merge=m) and "merged", edit]
+        )
+
+        assert [e for e in errors if not isinstance(e, actions.ChangedMeanwhile)] == []
+        assert "merged" in results
+        if errors:  # the merge came first: the edit is refused, with where to make it
+            assert "is intussen samengevoegd met" in str(errors[0])
+            assert str(errors[0]).endswith("breng de wijziging daar aan.")
+        outcomes.append(results.count("edited"))
+    print(f"\nedit and merge at once: {ROUNDS // 2} rounds, edits that landed first: {outcomes}")
+
+
+def test_links_added_at_once_keep_to_the_limit_and_take_their_own_places(monkeypatch):
+    monkeypatch.setattr(actions, "MAX_ATTACHMENTS_PER_SESSION", 3)
+    event, (session,) = camp(1)
+    host = session.hostings.get().participant
+
+    def add(n: int):
+        return actions.add_attachment_link(
+            session=session, title=f"Link {n}", url=f"https://example.org/{n}", kind="link", by=host
+        )
+
+    results, errors = run_together([lambda n=n: add(n) for n in range(8)])
+
+    assert len(results) == 3
+    assert {type(e) for e in errors} == {actions.ActionRefused}
+    orders = list(session.attachments.order_by("order").values_list("order", flat=True))
+    assert orders == [0, 1, 2]
+
+
+def test_starting_the_pitch_round_from_an_old_page_does_not_unpublish_the_grid():
+    from sessions_app import pitching
+
+    event = make_event(phase=Event.Phase.PROPOSALS)
+    pitch_round = pitching.round_for(event)
+    Event.objects.filter(pk=event.pk).update(phase=Event.Phase.PUBLISHED)  # meanwhile
+
+    with pytest.raises(actions.ActionRefused):
+        pitching.start(event=event, version=pitch_round.version)  # `event` says proposals
+
+    assert Event.objects.get(pk=event.pk).phase == Event.Phase.PUBLISHED
+
+
+def test_two_organisers_inviting_the_same_address_at_once_make_one_organiser():
+    """One after the other, the second invitation finds the first (not confirmed yet) and is
+    refused in words; at once, both used to create one and the database refused the second
+    (a 500). Now they go one at a time, with the same outcome as one after the other."""
+    event = make_event()
+
+    def invite(name: str):
+        return actions.invite_organiser(event=event, name=name, email="nele@example.org").pk
+
+    results, errors = run_together([lambda n=n: invite(f"Nele {n}") for n in range(4)])
+
+    assert len(results) == 1
+    assert [type(e) for e in errors] == [actions.ActionRefused] * 3
+    assert all("nog niet bevestigd" in str(e) for e in errors)
+    assert event.participants.filter(email__iexact="nele@example.org").count() == 1

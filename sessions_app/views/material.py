@@ -161,12 +161,16 @@ def replace(request: HtmxHttpRequest, event: Event, session: Session, attachment
     form = bound_file_form(request, AttachmentReplaceForm)
     if not form.is_valid():
         return refused(request, event, session, form, attachment=attachment)
-    actions.replace_attachment_file(
-        attachment=attachment,
-        upload=form.cleaned_data["file"],
-        title=form.cleaned_data["title"],
-        by=access.deliverer_for(request, session),
-    )
+    try:
+        actions.replace_attachment_file(
+            attachment=attachment,
+            upload=form.cleaned_data["file"],
+            title=form.cleaned_data["title"],
+            by=access.deliverer_for(request, session),
+        )
+    except actions.ActionRefused as refusal:  # deleted meanwhile
+        form.add_error("file", str(refusal))
+        return refused(request, event, session, form, attachment=attachment)
     return list_or_redirect(request, event, session, _("The file is replaced."))
 
 
