@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import codecs
 from collections.abc import Callable
+from urllib.parse import unquote_to_bytes
 
-from django.http import HttpRequest, HttpResponse, QueryDict
+from django.core.handlers.wsgi import get_bytes_from_wsgi
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils import translation
 
@@ -26,7 +28,8 @@ class ClientInputMiddleware:
       line over 4094 bytes before Django sees it; behind any other server, a redirect that
       carries it on as `next` would be refused by Django with a server error);
     - an address, query parameter or form field (name or value) holding a NUL or a lone
-      surrogate is answered with 400 and a page that says so in the visitor's language.
+      surrogate, or bytes that are not UTF-8 (how a lone surrogate arrives), is answered with
+      400 and a page that says so in the visitor's language.
       PostgreSQL refuses NUL in text and no encoder writes a lone surrogate, so such a value
       would end as a server error wherever a view passed it on. Uploads (multipart) are left
       to their forms: reading them here would come before their upload handlers are set.
@@ -51,15 +54,25 @@ class ClientInputMiddleware:
     def unreadable(request: HttpRequest) -> bool:
         if forbidden_characters(request.path_info):
             return True
-        sources = [request.GET]
+        raw = [get_bytes_from_wsgi(request.META, "QUERY_STRING", "")]
         if request.method == "POST" and request.content_type == "application/x-www-form-urlencoded":
-            # parsed apart from request.POST: a view may still set its upload handlers
-            sources.append(QueryDict(request.body, encoding=request.encoding))
-        return any(
-            forbidden_characters(key) or any(forbidden_characters(value) for value in values)
-            for source in sources
-            for key, values in source.lists()
-        )
+            raw.append(request.body)  # not request.POST: a view may still set upload handlers
+        return not all(_readable_form_data(data) for data in raw)
+
+
+def _readable_form_data(data: bytes) -> bool:
+    """Whether every name and value of form-encoded `data` is UTF-8 (which holds no lone
+    surrogate: "%ED%A0%80" is not UTF-8) without a NUL. Django itself would read undecodable
+    bytes as U+FFFD and store them so."""
+    for pair in data.split(b"&"):
+        for part in pair.split(b"=", 1):
+            try:
+                text = unquote_to_bytes(part.replace(b"+", b" ")).decode("utf-8")
+            except UnicodeDecodeError:
+                return False
+            if forbidden_characters(text):
+                return False
+    return True
 
 
 def refuse(request: HttpRequest, *, status: int, too_long: bool) -> HttpResponse:

@@ -28,6 +28,7 @@ from sessions_app.access import (
     participant_for,
     picked_language,
 )
+from sessions_app.client_input import forbidden_characters
 from sessions_app.forms import JoinCodeForm, JoinForm, SignInRequestForm
 from sessions_app.grid import grid_view
 from sessions_app.models import Event, Host, Participant, Session, Vote
@@ -49,8 +50,13 @@ def client_ip(request: HtmxHttpRequest) -> str | None:
 
 def safe_next(request: HtmxHttpRequest, fallback: str) -> str:
     target = request.POST.get("next") or request.GET.get("next") or ""
-    allowed = target.startswith("/") and url_has_allowed_host_and_scheme(
-        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    printable = not any(ord(char) < 32 or forbidden_characters(char) for char in target)
+    allowed = (
+        target.startswith("/")
+        and printable
+        and url_has_allowed_host_and_scheme(
+            target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+        )
     )  # a path of this site: `redirect()` would take anything else for a view name
     return target if allowed else fallback
 

@@ -72,7 +72,8 @@ def test_arbitrary_posts_to_every_url_never_give_a_server_error() -> None:
         htmx=st.booleans(),
     )
     def post(url: str, data: dict[str, str], htmx: bool) -> None:
-        data = {k.replace("\x00", ""): v.replace("\x00", "") for k, v in data.items()}
+        # NUL stays in: it is refused with 400 (form-encoded) or a form error (multipart), never
+        # passed on to PostgreSQL (tests/security/test_input_fuzz.py sends every other kind)
         headers = {"HX-Request": "true"} if htmx else {}
         response = client.post(url, data, headers=headers)
         statuses[response.status_code] = statuses.get(response.status_code, 0) + 1
