@@ -21,6 +21,7 @@ from sessions_app.client_input import (
     IdChoiceField,
     IdsChoiceField,
     StrictIntegerField,
+    parse_int,
 )
 from sessions_app.models import (
     EVENT_DATE_MAX,
@@ -100,7 +101,7 @@ class SubmissionKeyForm(SubmittedOnce):
     """The key alone, for a page whose form is a button or a pair of formsets."""
 
 
-class VersionField(forms.IntegerField):
+class VersionField(StrictIntegerField):
     """The version of what an editor shows, sent back with its save so that a save from an
     older version is refused (`actions.EditConflict`) instead of overwriting. A form without
     one (a page from before versions) or with a garbled one counts as opened on no version:
@@ -115,9 +116,8 @@ class VersionField(forms.IntegerField):
 
     def to_python(self, value) -> int:
         text = str(value).strip() if value is not None else ""
-        if not (text.isascii() and text.isdigit() and len(text) <= 18):
-            return self.UNKNOWN
-        return int(text)
+        number = parse_int(text, minimum=0, maximum=2**31 - 1)  # client_input: ASCII digits
+        return self.UNKNOWN if number is None else number
 
     def validate(self, value) -> None:
         pass
