@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import re
 from datetime import UTC, date, datetime, time, timedelta
+from zoneinfo import ZoneInfo
 
 import pytest
 from django.core.exceptions import ValidationError
@@ -22,6 +23,7 @@ from django.urls import reverse
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from sessions_app import wallclock
 from sessions_app.models import Event, Participant, Slot
 from tests.factories import (
     make_event,
@@ -464,3 +466,30 @@ def test_an_imported_slot_at_a_doubled_time_is_kept_when_its_row_is_not_touched(
     # the same moment, 02:30 CET (01:30 UTC), not the first 02:30 (CEST, 00:30 UTC)
     assert (slot.start, slot.label) == (second.astimezone(UTC), "Laat")
     assert slot.start.astimezone(UTC).hour == 1
+
+
+def test_a_half_hour_clock_change_is_named_with_its_own_times(settings):
+    found = wallclock.problem(datetime(2026, 10, 4, 2, 15), ZoneInfo("Australia/Lord_Howe"))
+
+    assert str(found) == (
+        "02:15 does not exist on Oct. 4, 2026 in Australia/Lord_Howe: the clocks go forward "
+        "from 02:00 to 02:30. Choose a time outside 02:00–02:30."
+    )
+    assert wallclock.problem(datetime(2026, 10, 4, 2, 30), ZoneInfo("Australia/Lord_Howe")) is None
+
+
+def test_counter_check_without_the_clock_check_a_night_slot_moves_silently_wrong(monkeypatch):
+    """What the clock tests guard against: without `wallclock.problem`, a slot at 02:15 moved
+    onto the spring change is saved at 03:15, and its organiser is told "saved"."""
+    monkeypatch.setattr(wallclock, "problem", lambda naive, tz: None)
+    event = make_event(language="nl")
+    client, _organiser = organiser_client(event)
+    make_slot(event, "02:15", "04:00")
+
+    response = client.post(
+        reverse("organiser:edit-event", args=[event.slug]),
+        settings_of(event, date=SPRING.isoformat()),
+    )
+
+    assert response.status_code == 302
+    assert local_slots(event) == [("2026-03-29 03:15", "04:00")]  # not the 02:15 it was

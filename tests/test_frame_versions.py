@@ -434,3 +434,22 @@ def test_two_settings_writers_at_once_one_saves_one_gets_the_compare_screen():
     assert f"Locatie door jullie allebei gewijzigd {event.venue} {loser}" in text
     assert form_of(refused, "event-form")["venue"] == loser
     assert event.settings_version == 1
+
+
+@pytest.mark.django_db
+def test_counter_check_without_the_version_check_the_second_save_overwrites_silently(
+    settings_event, monkeypatch
+):
+    """What the tests above guard against: with the check taken out, both are told "saved"
+    and the first writer's change is gone."""
+    monkeypatch.setattr(actions, "_stale", lambda *args, **kwargs: None)
+    ann, bob = dutch_organiser(settings_event, "Ann"), dutch_organiser(settings_event, "Bob")
+    ann_page = form_of(ann.get(settings_url(settings_event)), "event-form")
+    bob_page = form_of(bob.get(settings_url(settings_event)), "event-form")
+    ann.post(settings_url(settings_event), ann_page | {"venue": "Leuven"})
+
+    response = bob.post(settings_url(settings_event), bob_page | {"description": "Van Bob."})
+
+    assert response.status_code == 302  # not the 409 the tests above ask for
+    settings_event.refresh_from_db()
+    assert settings_event.venue == "Gent"  # Ann's change, lost
