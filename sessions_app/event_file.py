@@ -158,10 +158,8 @@ def parse_json(data: bytes, name: str = "event.json") -> Any:
         raise EventFileError(
             [f"{name}: not UTF-8 text ({error.reason} at byte {error.start})"]
         ) from None
-    if (depth := _nesting(text)) > MAX_DEPTH:
-        raise EventFileError([f"{name}: nested {depth} levels deep; at most {MAX_DEPTH} are read"])
     try:
-        return json.loads(
+        document = json.loads(
             text, object_pairs_hook=_object_without_duplicate_keys, parse_constant=_no_constant
         )
     except json.JSONDecodeError as error:
@@ -170,16 +168,33 @@ def parse_json(data: bytes, name: str = "event.json") -> Any:
         ) from None
     except ValueError as error:  # a duplicate key, NaN, a number of more than 4300 digits
         raise EventFileError([f"{name}: {error}"]) from None
-    except RecursionError:  # cannot happen after _nesting, but never a traceback
-        raise EventFileError([f"{name}: nested too deep"]) from None
+    except RecursionError:  # the parser recurses once per level, up to Python's limit
+        depth = _nesting(text)
+    else:
+        depth = _depth(document)
+    if depth > MAX_DEPTH:
+        raise EventFileError([f"{name}: nested {depth} levels deep; at most {MAX_DEPTH} are read"])
+    return document
+
+
+def _depth(document: Any) -> int:
+    """How deep the lists and objects of a parsed document go, without recursion."""
+    deepest, stack = 0, [(document, 1)]
+    while stack:
+        value, depth = stack.pop()
+        if isinstance(value, dict | list):
+            deepest = max(deepest, depth)
+            items = value.values() if isinstance(value, dict) else value
+            stack.extend((item, depth + 1) for item in items if isinstance(item, dict | list))
+    return deepest
 
 
 _JSON_STRING_OR_BRACKET = re.compile(r'"[^"\\]*(?:\\.[^"\\]*)*"?|[\[\]{}]')
 
 
 def _nesting(text: str) -> int:
-    """How deep the brackets of a JSON text go (strings skipped), without parsing it: the
-    parser recurses once per level, so depth is measured before it runs."""
+    """How deep the brackets of a JSON text go (strings skipped), without parsing it: for a
+    text too deep for the parser, to say how deep it is."""
     depth = deepest = 0
     for match in _JSON_STRING_OR_BRACKET.finditer(text):
         token = match.group()
