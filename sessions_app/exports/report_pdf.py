@@ -29,9 +29,11 @@ mailto. Nothing is fetched, nothing embedded.
 from __future__ import annotations
 
 import functools
+import logging
 import re
 import shutil
 import subprocess
+import unicodedata
 from collections.abc import Callable, Iterable
 from html.parser import HTMLParser
 from pathlib import Path
@@ -68,7 +70,9 @@ from reportlab.platypus import (
 )
 
 if TYPE_CHECKING:
-    from sessions_app.exports.report import ReportData, ReportSession
+    from sessions_app.exports.report import ReportData, ReportSession, ReportTheme
+
+logger = logging.getLogger(__name__)
 
 BLUE = colors.HexColor("#0b4f8a")
 PALE = colors.HexColor("#e6eef6")
@@ -76,6 +80,7 @@ INK = colors.HexColor("#111111")
 GREY = colors.HexColor("#555555")
 RULE = colors.HexColor("#bbbbbb")
 SAFE_SCHEMES = {"http", "https", "mailto"}
+FRAME_HEIGHT = A4[1] - 42 * mm  # the portrait pages' frame (ReportDocument)
 
 # ---- fonts ------------------------------------------------------------------------------
 
@@ -181,6 +186,19 @@ def _styles() -> dict[str, ParagraphStyle]:
         ),  # fmt: skip
         "pre": style("pre", fontName="OOMono", fontSize=8.5, leading=11, spaceAfter=2 * mm),
         "cell": style("cell", fontSize=9, leading=11.5),
+        "table-row": style("table-row", fontSize=9, leading=12, spaceAfter=1.5 * mm),
+        "as-text": style("as-text", fontSize=9, leading=12, spaceAfter=0),
+        "as-text-note": style(
+            "as-text-note",
+            fontName="OOSans-Italic",
+            fontSize=9,
+            leading=12,
+            textColor=GREY,
+            backColor=PALE,
+            borderPadding=1.5 * mm,
+            spaceBefore=1.5 * mm,
+            spaceAfter=3 * mm,
+        ),  # fmt: skip
         "cell-head": style("cell-head", fontName="OOSans-Bold", fontSize=9, leading=11.5),
         "grid": style("grid", fontSize=7.5, leading=9),
         "grid-head": style("grid-head", fontName="OOSans-Bold", fontSize=7.5, leading=9),
@@ -314,9 +332,16 @@ def inline(nodes: Iterable[_Node | str]) -> str:
 class MarkdownFlowables:
     """Turns sanitised Markdown HTML into flowables, with the report's styles. Lists become
     paragraphs with a bullet and an indent (ReportLab's ListFlowable costs several times as
-    much to lay out); table cells that fit on one line are plain strings."""
+    much to lay out); table cells that fit on one line are plain strings. Whatever the text,
+    it fits the page: lists indent at most `MAX_INDENT` levels, anything nested deeper than
+    `MAX_NESTING` is printed as the text it holds, long code blocks are cut into pieces a page
+    can split, tables get column widths that fit (or become a list of rows), and long words
+    are broken (the styles' `splitLongWords`)."""
 
     INDENT = 6 * mm
+    MAX_INDENT = 8  # 48 mm: 20 nested lists still leave room for their text
+    MAX_NESTING = 40
+    PRE_LINES = 60
 
     def __init__(self, styles: dict[str, ParagraphStyle], width: float) -> None:
         self.styles = styles
@@ -326,27 +351,52 @@ class MarkdownFlowables:
     def __call__(self, html: str) -> list[Flowable]:
         return self.blocks(parse_html(str(html)).children, "p", 0, [])
 
-    def style(self, name: str, depth: int) -> ParagraphStyle:
-        if depth == 0:
+    def style(
+        self, name: str, depth: int, *, first: bool = True, last: bool = True
+    ) -> ParagraphStyle:
+        """`name` indented `depth` levels; a piece of a long paragraph (not `first`, not `last`)
+        keeps no space before or after it, so the pieces read as one paragraph."""
+        depth = min(depth, self.MAX_INDENT)
+        if depth == 0 and first and last:
             return self.styles[name]
-        key = (name, depth)
+        key = (f"{name}-{first:d}{last:d}", depth)
         if key not in self.derived:
             parent = self.styles[name]
             self.derived[key] = ParagraphStyle(
-                f"{name}-{depth}",
+                f"{name}-{depth}-{first:d}{last:d}",
                 parent=parent,
                 leftIndent=parent.leftIndent + depth * self.INDENT,
                 bulletIndent=parent.leftIndent + depth * self.INDENT - 4.5 * mm,
                 bulletFontName="OOSans",
+                spaceBefore=parent.spaceBefore if first else 0,
+                spaceAfter=parent.spaceAfter if last else 0,
             )
         return self.derived[key]
 
     def paragraph(self, markup: str, style: str, depth: int, bullet: list[str]) -> list[Flowable]:
         """A paragraph, carrying the pending list marker if there is one."""
+        return self.paragraphs([markup], style, depth, bullet)
+
+    def paragraphs(
+        self, pieces: list[str], style: str, depth: int, bullet: list[str]
+    ) -> list[Flowable]:
+        """One paragraph given in pieces (`inline_pieces`): ReportLab lays a paragraph out
+        whole again for every page it runs over, so a 300,000-character one would take
+        minutes; pieces of a few thousand characters take a second."""
         marker = bullet.pop() if bullet else None
-        if not markup.strip() and marker is None:
-            return []
-        return [Paragraph(markup, self.style(style, depth), bulletText=marker)]
+        pieces = [piece for piece in pieces if piece.strip()]
+        if not pieces:
+            return [] if marker is None else [Paragraph("", self.style(style, depth),
+                                                        bulletText=marker)]  # fmt: skip
+        last = len(pieces) - 1
+        return [
+            Paragraph(
+                markup,
+                self.style(style, depth, first=n == 0, last=n == last),
+                bulletText=marker if n == 0 else None,
+            )  # fmt: skip
+            for n, markup in enumerate(pieces)
+        ]
 
     def blocks(
         self, nodes: list[_Node | str], style: str, depth: int, bullet: list[str]
@@ -356,10 +406,10 @@ class MarkdownFlowables:
 
         def flush() -> None:
             if loose:
-                markup = inline(loose)
+                pieces = inline_pieces(loose)
                 loose.clear()
-                if markup.strip():
-                    out.extend(self.paragraph(markup, style, depth, bullet))
+                if any(piece.strip() for piece in pieces):
+                    out.extend(self.paragraphs(pieces, style, depth, bullet))
 
         for node in nodes:
             if isinstance(node, str) or node.tag not in BLOCK_TAGS:
@@ -374,11 +424,14 @@ class MarkdownFlowables:
 
     def block(self, node: _Node, style: str, depth: int, bullet: list[str]) -> list[Flowable]:
         tag = node.tag
+        if depth > self.MAX_NESTING:
+            flat = " ".join("".join(_texts(node)).split())
+            return self.paragraphs(inline_pieces([flat]), style, depth, bullet)
         if tag == "p":
-            return self.paragraph(inline(node.children), style, depth, bullet)
+            return self.paragraphs(inline_pieces(node.children), style, depth, bullet)
         if tag in {"h1", "h2", "h3", "h4", "h5", "h6"}:
             level = min(4, max(2, int(tag[1])))
-            heading = self.paragraph(inline(node.children), f"md{level}", depth, bullet)
+            heading = self.paragraphs(inline_pieces(node.children), f"md{level}", depth, bullet)
             return [CondPageBreak(22 * mm), *heading] if heading else []
         if tag in {"ul", "ol"}:
             out: list[Flowable] = []
@@ -398,87 +451,245 @@ class MarkdownFlowables:
         if tag == "dt":
             return self.paragraph(f"<b>{inline(node.children)}</b>", style, depth, bullet)
         if tag == "pre":
-            raw = "".join(_texts(node))
-            markup = "<br/>".join(
-                text(line).replace("  ", "&nbsp; ") for line in raw.rstrip("\n").split("\n")
-            )
-            return self.paragraph(markup, "pre", depth, bullet)
+            lines = "".join(_texts(node)).rstrip("\n").split("\n")
+            pieces = [
+                "<br/>".join(text(line).replace("  ", "&nbsp; ") or "&nbsp;" for line in piece)
+                for piece in _line_pieces(lines, self.PRE_LINES, PIECE)
+            ]
+            return self.paragraphs(pieces, "pre", depth, bullet)
         if tag == "hr":
             return [HRFlowable(width="100%", thickness=0.5, color=RULE, spaceBefore=2 * mm,
                                spaceAfter=2 * mm)]  # fmt: skip
         if tag == "table":
-            indent = depth * self.INDENT
+            indent = min(depth, self.MAX_INDENT) * self.INDENT
             table = self.table(node, self.width - indent)
             if table and indent:
                 return [Indenter(left=indent), *table, Indenter(left=-indent)]
             return table
         return []
 
+    # Table layout: the widest type that fits every column at least `floor` wide; past the
+    # smallest, the table is printed as a list of its rows (a 40-column table is no table on A4).
+    TABLE_TYPES = ((9.0, 14 * mm), (7.5, 11 * mm), (6.5, 9 * mm))
+    PADDING = 1 * mm
+
     def table(self, node: _Node, width: float) -> list[Flowable]:
-        rows: list[list[Any]] = []
-        commands: list[tuple] = [
-            ("FONT", (0, 0), (-1, -1), "OOSans", 9, 11.5),
-            ("GRID", (0, 0), (-1, -1), 0.5, RULE),
-            ("VALIGN", (0, 0), (-1, -1), "TOP"),
-            ("TOPPADDING", (0, 0), (-1, -1), 1 * mm),
-            ("BOTTOMPADDING", (0, 0), (-1, -1), 1 * mm),
-            ("LEFTPADDING", (0, 0), (-1, -1), 1 * mm),
-            ("RIGHTPADDING", (0, 0), (-1, -1), 1 * mm),
-        ]
-        header_rows = 0
-        found = list(_table_rows(node))
-        columns = max(
-            (sum(1 for c in r.children if isinstance(c, _Node) and c.tag in {"td", "th"})
-             for r, _head in found),
-            default=0,
-        )  # fmt: skip
+        found = []
+        for row, in_head in _table_rows(node):
+            cells = [c for c in row.children if isinstance(c, _Node) and c.tag in {"td", "th"}]
+            if cells:
+                found.append((cells, in_head))
+        columns = max((len(cells) for cells, _head in found), default=0)
         if not columns:
             return []
-        room = width / columns - 2 * mm
-        for row, in_head in found:
+        plain = [[" ".join("".join(_texts(cell)).split()) for cell in cells] for cells, _h in found]
+        for size, floor in self.TABLE_TYPES:
+            widths = self.column_widths(plain, columns, width, size, floor)
+            if widths is not None and self.row_height(plain, widths, size) <= 3 * FRAME_HEIGHT:
+                return self.grid_table(found, plain, widths, size)
+        return self.row_list(found)
+
+    def column_widths(
+        self, plain: list[list[str]], columns: int, width: float, size: float, floor: float
+    ) -> list[float] | None:
+        """Widths that fill `width`, as browsers share a table out: each column gets its
+        longest word (up to a third of the width, longer words are broken), what is left goes
+        to the columns whose text would like more. None if `floor` per column does not fit."""
+        if columns * floor > width:
+            return None
+        pad = 2 * self.PADDING + 1
+        least = [floor] * columns
+        wish = [floor] * columns
+        for row in plain:
+            for c, value in enumerate(row):
+                words = value.split() or [""]
+                longest = max(pdfmetrics.stringWidth(w, "OOSans-Bold", size) for w in words)
+                least[c] = max(least[c], min(longest + pad, width / 3))
+                wish[c] = max(wish[c], pdfmetrics.stringWidth(value, "OOSans-Bold", size) + pad)
+        if sum(least) > width:  # shrink the words' share, never below the floor
+            spare = width - columns * floor
+            extra = sum(w - floor for w in least)
+            return [floor + (w - floor) * spare / extra for w in least]
+        if sum(wish) <= width:  # every cell on one line: the rest shared out as they are wide
+            base, shares = wish, wish
+        else:  # every column its longest word, the rest to those that would wrap most
+            base, shares = least, [w - b for w, b in zip(wish, least, strict=True)]
+        spare = width - sum(base)
+        total = sum(shares)
+        if total <= 0:
+            return [b + spare / columns for b in base]
+        return [b + spare * share / total for b, share in zip(base, shares, strict=True)]
+
+    def row_height(self, plain: list[list[str]], widths: list[float], size: float) -> float:
+        """About how tall the tallest row is: a row much taller than a page is better read as a
+        list (splitting a row across many pages lays all its cells out again for each page)."""
+        leading = size * 1.28
+        tallest = 0.0
+        for row in plain:
+            lines = max(
+                (
+                    pdfmetrics.stringWidth(value, "OOSans", size) / max(1.0, w - 2 * self.PADDING)
+                    for value, w in zip(row, widths, strict=False)
+                ),
+                default=0.0,
+            )
+            tallest = max(tallest, (lines + 1) * leading)
+        return tallest
+
+    def cell_style(self, head: bool, size: float, align: str) -> ParagraphStyle:
+        key = (f"cell-{head}-{align}", int(size * 10))
+        if key not in self.derived:
+            self.derived[key] = ParagraphStyle(
+                f"cell-{size}-{head}-{align}",
+                parent=self.styles["cell-head" if head else "cell"],
+                fontSize=size,
+                leading=round(size * 1.28, 2),
+                alignment={"CENTER": TA_CENTER, "RIGHT": TA_RIGHT}.get(align, 0),
+            )
+        return self.derived[key]
+
+    def grid_table(
+        self,
+        found: list[tuple[list[_Node], bool]],
+        plain: list[list[str]],
+        widths: list[float],
+        size: float,
+    ) -> list[Flowable]:
+        leading = round(size * 1.28, 2)
+        columns = len(widths)
+        commands: list[tuple] = [
+            ("FONT", (0, 0), (-1, -1), "OOSans", size, leading),
+            ("GRID", (0, 0), (-1, -1), 0.5, RULE),
+            ("VALIGN", (0, 0), (-1, -1), "TOP"),
+            ("TOPPADDING", (0, 0), (-1, -1), self.PADDING),
+            ("BOTTOMPADDING", (0, 0), (-1, -1), self.PADDING),
+            ("LEFTPADDING", (0, 0), (-1, -1), self.PADDING),
+            ("RIGHTPADDING", (0, 0), (-1, -1), self.PADDING),
+        ]
+        rows: list[list[Any]] = []
+        header_rows = 0
+        for r, ((cells, in_head), values) in enumerate(zip(found, plain, strict=True)):
             line: list[Any] = []
-            r = len(rows)
-            for cell in row.children:
-                if not isinstance(cell, _Node) or cell.tag not in {"td", "th"}:
-                    continue
-                c = len(line)
+            for c, (cell, value) in enumerate(zip(cells, values, strict=True)):
                 head = cell.tag == "th"
                 font = "OOSans-Bold" if head else "OOSans"
                 align = cell.attrs.get("align", "").upper()
-                if align in {"CENTER", "RIGHT"}:
+                align = align if align in {"CENTER", "RIGHT"} else ""
+                if align:
                     commands.append(("ALIGN", (c, r), (c, r), align))
-                plain = all(isinstance(x, str) for x in cell.children)
-                value = " ".join("".join(cell.children).split()) if plain else ""  # type: ignore[arg-type]
-                if plain and pdfmetrics.stringWidth(value, font, 9) <= room:
-                    line.append(value)
+                simple = all(isinstance(x, str) for x in cell.children)
+                room = widths[c] - 2 * self.PADDING - 1
+                if simple and pdfmetrics.stringWidth(value, font, size) <= room:
+                    line.append(value)  # one line of plain text: a string is cheaper
                     if head:
-                        commands.append(("FONT", (c, r), (c, r), font, 9, 11.5))
+                        commands.append(("FONT", (c, r), (c, r), font, size, leading))
                 else:
-                    style = self.styles["cell-head" if head else "cell"]
-                    if align in {"CENTER", "RIGHT"}:
-                        style = ParagraphStyle(
-                            "cell-aligned",
-                            parent=style,
-                            alignment=TA_CENTER if align == "CENTER" else TA_RIGHT,
-                        )
-                    line.append(Paragraph(inline(cell.children), style))
-            if line:
-                line += [""] * (columns - len(line))
-                rows.append(line)
-                if in_head and header_rows == r:
-                    header_rows += 1
-        table = Table(rows, colWidths=[width / columns] * columns, repeatRows=header_rows,
-                      hAlign="LEFT")  # fmt: skip
+                    line.append(
+                        Paragraph(inline(cell.children), self.cell_style(head, size, align))
+                    )
+            line += [""] * (columns - len(line))
+            rows.append(line)
+            if in_head and header_rows == r:
+                header_rows += 1
+        # a header repeated on every page must leave room for the rows
+        header_rows = header_rows if self.row_height(plain[:header_rows], widths, size) < 120 else 0
+        table = Table(rows, colWidths=widths, repeatRows=header_rows, hAlign="LEFT",
+                      splitInRow=1)  # fmt: skip
         table.setStyle(TableStyle(commands))
         return [table, Spacer(0, 2.5 * mm)]
 
+    def row_list(self, found: list[tuple[list[_Node], bool]]) -> list[Flowable]:
+        """A table too wide (or with rows too tall) for the page, as a list of its rows: each
+        row a bullet, each cell a line "column: value", the columns named by the header row
+        if there is one."""
+        labels: list[str] = []
+        body = found
+        if found and (found[0][1] or all(c.tag == "th" for c in found[0][0])):
+            labels = [inline(c.children) for c in found[0][0]]
+            body = found[1:] or found  # a table of only a header: its names are its rows
+        out: list[Flowable] = []
+        for cells, _head in body:
+            bullet = ["•"]
+            for c, cell in enumerate(cells):
+                pieces = inline_pieces(cell.children)
+                if not any(piece.strip() for piece in pieces):
+                    continue
+                label = labels[c] if c < len(labels) and body is not found else ""
+                if label.strip():
+                    pieces[0] = f"<b>{label}:</b> {pieces[0]}"
+                out += self.paragraphs(pieces, "table-row", 1, bullet)
+        return [*out, Spacer(0, 1.5 * mm)] if out else []
+
+
+PIECE = 3000  # characters: see MarkdownFlowables.paragraphs
+
+
+def inline_pieces(nodes: Iterable[_Node | str], limit: int = PIECE) -> list[str]:
+    """The inline markup of `nodes` (as `inline`) in pieces of about `limit` characters of
+    text, cut between nodes or at a space in a text (in a long word if it has none)."""
+    pieces: list[str] = []
+    current: list[_Node | str] = []
+    size = 0
+
+    def flush() -> None:
+        nonlocal size
+        if current:
+            pieces.append(inline(current))
+            current.clear()
+        size = 0
+
+    for node in nodes:
+        if not isinstance(node, str):
+            length = sum(len(t) for t in _texts(node))
+            if size and size + length > limit:
+                flush()
+            current.append(node)
+            size += length
+            continue
+        rest = node
+        while size + len(rest) > limit:
+            room = limit - size
+            cut = rest.rfind(" ", 0, room + 1)
+            if cut <= 0 and size:
+                flush()
+                continue
+            cut = cut if cut > 0 else room
+            current.append(rest[:cut])
+            rest = rest[cut:]
+            flush()
+        if rest:
+            current.append(rest)
+            size += len(rest)
+    flush()
+    return pieces
+
+
+def _line_pieces(lines: list[str], most_lines: int, limit: int) -> Iterable[list[str]]:
+    """`lines` in groups of at most `most_lines` lines and about `limit` characters; a line
+    longer than that is cut (it wraps on the page all the same)."""
+    group: list[str] = []
+    size = 0
+    for line in lines:
+        parts = [line[i : i + limit] for i in range(0, len(line), limit)] or [""]
+        for part in parts:
+            if group and (len(group) >= most_lines or size + len(part) > limit):
+                yield group
+                group, size = [], 0
+            group.append(part)
+            size += len(part)
+    if group:
+        yield group
+
 
 def _texts(node: _Node) -> Iterable[str]:
-    for child in node.children:
+    """Every text below `node`, in order (without recursion: nesting may be deep)."""
+    stack: list[_Node | str] = list(reversed(node.children))
+    while stack:
+        child = stack.pop()
         if isinstance(child, str):
             yield child
         else:
-            yield from _texts(child)
+            stack.extend(reversed(child.children))
 
 
 def _table_rows(table: _Node) -> Iterable[tuple[_Node, bool]]:
@@ -553,6 +764,31 @@ class TocEntry(Flowable):
         )
 
 
+class SectionMark(Flowable):
+    """Where a part of the report begins (`key`: "session-12", "theme-3", "introduction",
+    "grid", "conclusion") or ends (None). Takes no room; the document keeps the key, so a part
+    that cannot be laid out is known by name."""
+
+    def __init__(self, key: str | None) -> None:
+        super().__init__()
+        self.key = key
+        self.width = self.height = 0
+
+    def wrap(self, available_width: float, available_height: float) -> tuple[float, float]:
+        return 0, 0
+
+    def draw(self) -> None:
+        pass
+
+
+class SectionFailed(Exception):
+    """Laying out the part `key` failed (None: outside the parts people wrote)."""
+
+    def __init__(self, key: str | None) -> None:
+        super().__init__(key)
+        self.key = key
+
+
 class ReportDocument(BaseDocTemplate):
     """A4 pages with the event's name and the page number below; a cover without them; a
     landscape page for the grid. Records each heading's page for the table of contents."""
@@ -563,6 +799,8 @@ class ReportDocument(BaseDocTemplate):
         self.event_name = event_name
         self.progress = progress
         self.anchor_pages: dict[str, int] = {}
+        self.section: str | None = None
+        self.interrupted: BaseException | None = None
         portrait = Frame(18 * mm, 22 * mm, A4[0] - 36 * mm, A4[1] - 42 * mm, id="portrait",
                          leftPadding=0, rightPadding=0, topPadding=0, bottomPadding=0)  # fmt: skip
         cover = Frame(22 * mm, 20 * mm, A4[0] - 44 * mm, A4[1] - 100 * mm, id="cover",
@@ -599,11 +837,25 @@ class ReportDocument(BaseDocTemplate):
         canvas.drawString(18 * mm if width < 700 else 12 * mm, 10 * mm, name)
         canvas.restoreState()
 
+    def handle_flowable(self, flowables: list[Flowable]) -> None:
+        if flowables and isinstance(flowables[0], SectionMark):
+            self.section = flowables[0].key
+        try:
+            super().handle_flowable(flowables)
+        except Exception as error:
+            if error is self.interrupted:  # the progress callback's, e.g. Superseded
+                raise
+            raise SectionFailed(self.section) from error
+
     def afterFlowable(self, flowable: Flowable) -> None:
         anchor = getattr(flowable, "anchor", None)
         if anchor and isinstance(flowable, Heading):
             self.anchor_pages[anchor] = self.page
-            self.progress(self.page)
+            try:
+                self.progress(self.page)
+            except BaseException as error:
+                self.interrupted = error
+                raise
 
     def _endBuild(self) -> None:
         self._doSave = 0  # finish the last page, then define the forms, then save
@@ -636,13 +888,36 @@ def _local_time(event: Any, moment: Any) -> str:
     return formats.time_format(event.local(moment), "H:i") if moment else ""
 
 
-def report_story(data: ReportData, *, base_url: str) -> list[Flowable]:
-    """Everything the report shows, in order, as ReportLab flowables."""
+def report_story(
+    data: ReportData, *, base_url: str, plain: set[str] | None = None
+) -> list[Flowable]:
+    """Everything the report shows, in order, as ReportLab flowables. The parts people wrote
+    (introduction, grid, each theme, each session, conclusion) are sections, each begun by a
+    `SectionMark`; a section whose key is in `plain`, or whose flowables cannot be made, is
+    printed as plain text with a note (its key is then added to `plain`)."""
     styles = _styles()
     event = data.event
     markdown = MarkdownFlowables(styles, A4[0] - 36 * mm)
     forms = iter(range(1, 1_000_000))
     story: list[Flowable] = [NextPageTemplate("page")]
+    plain = set() if plain is None else plain
+
+    def section(
+        key: str, laid_out: Callable[[], list[Flowable]], as_text: Callable[[], list[Flowable]]
+    ) -> None:
+        story.append(SectionMark(key))
+        if key not in plain:
+            try:
+                story.extend(laid_out())
+            except Exception:
+                logger.warning("report part %s could not be made; printed as text", key,
+                               exc_info=True)  # fmt: skip
+                plain.add(key)
+            else:
+                story.append(SectionMark(None))
+                return
+        story.extend(as_text())
+        story.append(SectionMark(None))
 
     def chapter(anchor: str, title: str) -> Heading:
         return Heading(text(title), styles["h2"], anchor, 0, title)
@@ -702,7 +977,14 @@ def report_story(data: ReportData, *, base_url: str) -> list[Flowable]:
 
     # introduction
     if data.introduction_html:
-        story += [chapter("introduction", _("Introduction")), *markdown(data.introduction_html)]
+        section(
+            "introduction",
+            lambda: [chapter("introduction", _("Introduction")), *markdown(data.introduction_html)],
+            lambda: [
+                chapter("introduction", _("Introduction")),
+                *_as_text(getattr(event, "introduction", ""), styles),
+            ],
+        )
         story.append(PageBreak())
 
     # in figures
@@ -761,38 +1043,102 @@ def report_story(data: ReportData, *, base_url: str) -> list[Flowable]:
     # the grid, on a landscape page
     if data.has_grid:
         story += [NextPageTemplate("grid"), PageBreak()]
-        story += _grid(data, styles)
+        section(
+            "grid",
+            functools.partial(_grid, data, styles),
+            functools.partial(_grid_as_text, data, styles),
+        )
         story += [NextPageTemplate("page")]
 
     # themes
     if data.themes:
         story += [PageBreak(), chapter("themes", _("Themes"))]
         for item in data.themes:
-            story.append(Paragraph(text(item.theme.name), styles["h3"]))
-            if item.synthesis_html:
-                story += markdown(item.synthesis_html)
-            if item.sessions:
-                story += markdown(
-                    "<ul>"
-                    + "".join(
-                        f'<li><a href="#{e.anchor}">{escape(e.session.title)}</a></li>'
-                        for e in item.sessions
-                    )
-                    + "</ul>"
-                )
+            section(
+                f"theme-{item.theme.pk}",
+                functools.partial(_theme, item, styles, markdown),
+                functools.partial(_theme_as_text, item, styles),
+            )
 
     # the sessions
     story += [PageBreak(), chapter("sessions", _("The sessions"))]
     for item in data.held:
-        story += _session(item, styles, markdown, event, base_url)
+        section(
+            item.anchor,
+            functools.partial(_session, item, styles, markdown, event, base_url),
+            functools.partial(_session_as_text, item, styles, event, base_url),
+        )
     if not data.held:
         story.append(Paragraph(text(_("No session has been marked as held yet.")), styles["p"]))
 
     # conclusion
     if data.conclusion_html:
-        story += [PageBreak(), chapter("conclusion", _("Conclusion"))]
-        story += markdown(data.conclusion_html)
+        story.append(PageBreak())
+        section(
+            "conclusion",
+            lambda: [chapter("conclusion", _("Conclusion")), *markdown(data.conclusion_html)],
+            lambda: [
+                chapter("conclusion", _("Conclusion")),
+                *_as_text(getattr(event, "conclusion", ""), styles),
+            ],
+        )
     return story
+
+
+def _theme(item: ReportTheme, styles: dict[str, ParagraphStyle],
+           markdown: MarkdownFlowables) -> list[Flowable]:  # fmt: skip
+    out: list[Flowable] = [Paragraph(text(item.theme.name), styles["h3"])]
+    if item.synthesis_html:
+        out += markdown(item.synthesis_html)
+    if item.sessions:
+        out += markdown(
+            "<ul>"
+            + "".join(
+                f'<li><a href="#{e.anchor}">{escape(e.session.title)}</a></li>'
+                for e in item.sessions
+            )
+            + "</ul>"
+        )
+    return out
+
+
+def _theme_as_text(item: ReportTheme, styles: dict[str, ParagraphStyle]) -> list[Flowable]:
+    titles = "\n".join(f"• {e.session.title}" for e in item.sessions)
+    return [
+        Paragraph(text(_clean(item.theme.name)), styles["h3"]),
+        *_as_text(item.theme.synthesis, styles),
+        *_as_text(titles, styles, note=False),
+    ]
+
+
+TEXT_LINES = 40
+
+
+def _clean(value: str) -> str:
+    """Text without what no font draws and no PDF string holds: control characters (but tabs)
+    and lone surrogates."""
+    return "".join(
+        c if c in "\t\n" or unicodedata.category(c) not in {"Cc", "Cs"} else " " for c in value
+    )
+
+
+def _as_text(
+    source: str, styles: dict[str, ParagraphStyle], *, note: bool = True
+) -> list[Flowable]:
+    """A part that could not be laid out, as the text its author wrote: a note saying so, then
+    the lines as they are, in pieces a page can split (long words are broken)."""
+    out: list[Flowable] = []
+    if note:
+        out.append(Paragraph(text(_("This part could not be laid out; here is its text.")),
+                             styles["as-text-note"]))  # fmt: skip
+    lines = [text(line).replace("  ", "&nbsp; ") for line in _clean(source or "").splitlines()]
+    while lines and not lines[-1].strip():
+        lines.pop()
+    for start in range(0, len(lines), TEXT_LINES):
+        markup = "<br/>".join(lines[start : start + TEXT_LINES])
+        if markup.strip():
+            out.append(Paragraph(markup, styles["as-text"]))
+    return out
 
 
 def _grid(data: ReportData, styles: dict[str, ParagraphStyle]) -> list[Flowable]:
@@ -849,12 +1195,67 @@ def _grid(data: ReportData, styles: dict[str, ParagraphStyle]) -> list[Flowable]
     return [heading, table]
 
 
+def _grid_as_text(data: ReportData, styles: dict[str, ParagraphStyle]) -> list[Flowable]:
+    event, rooms = data.event, data.grid.rooms
+    lines = []
+    for row in data.grid.rows:
+        slot = row.slot
+        lines.append(f"{_local_time(event, slot.start)}–{_local_time(event, slot.end)}")
+        if row.spans_all:
+            lines[-1] += f" {slot.label or slot.get_kind_display()}"
+        for room, cell in zip(rooms, row.cells, strict=False):
+            if cell.session is not None:
+                lines.append(f"    {room.name}: {cell.session.title}")
+    title = _("The grid as it ran")
+    return [
+        Heading(text(title), styles["h2"], "grid", 0, title),
+        *_as_text("\n".join(lines), styles),
+    ]
+
+
+def _session_as_text(
+    item: ReportSession, styles: dict[str, ParagraphStyle], event: Any, base_url: str
+) -> list[Flowable]:
+    """A session whose report could not be laid out: its heading (the contents and the links
+    point at it) and its report's text."""
+    links = "\n".join(
+        f"• {a.title} {a.url or (base_url + a.get_absolute_url())}" for a in item.attachments
+    )
+    head = _session_head(item, styles, event)
+    return [*head, *_as_text(item.session.report, styles), *_as_text(links, styles, note=False)]
+
+
 def _session(
     item: ReportSession,
     styles: dict[str, ParagraphStyle],
     markdown: MarkdownFlowables,
     event: Any,
     base_url: str,
+) -> list[Flowable]:
+    head = _session_head(item, styles, event)
+    body: list[Flowable]
+    if item.report_html:
+        body = markdown(item.report_html)
+    else:
+        body = [Paragraph(text(_("No report was written for this session.")), styles["small"])]
+    if item.attachments:
+        lines = []
+        for attachment in item.attachments:
+            href = attachment.url or (base_url + attachment.get_absolute_url())
+            detail = attachment.get_kind_display()
+            if attachment.size:
+                detail += f", {filesizeformat(attachment.size)}"
+            lines.append(
+                f"<li>{_anchor_html(href, attachment.title)} "
+                f'<font size="8.5" color="#555555">{escape(detail)}</font></li>'
+            )
+        body += [Paragraph(text(_("Slides and links")), styles["h4"])]
+        body += markdown(f"<ul>{''.join(lines)}</ul>")
+    return head + body
+
+
+def _session_head(
+    item: ReportSession, styles: dict[str, ParagraphStyle], event: Any
 ) -> list[Flowable]:
     session = item.session
     meta = [f"<b>{text(session.get_kind_display())}</b>"]
@@ -887,25 +1288,7 @@ def _session(
         head.append(Paragraph(" &nbsp; ".join(text(t.name) for t in item.themes), styles["themes"]))
     else:
         head.append(Spacer(0, 2 * mm))
-    body: list[Flowable]
-    if item.report_html:
-        body = markdown(item.report_html)
-    else:
-        body = [Paragraph(text(_("No report was written for this session.")), styles["small"])]
-    if item.attachments:
-        lines = []
-        for attachment in item.attachments:
-            href = attachment.url or (base_url + attachment.get_absolute_url())
-            detail = attachment.get_kind_display()
-            if attachment.size:
-                detail += f", {filesizeformat(attachment.size)}"
-            lines.append(
-                f"<li>{_anchor_html(href, attachment.title)} "
-                f'<font size="8.5" color="#555555">{escape(detail)}</font></li>'
-            )
-        body += [Paragraph(text(_("Slides and links")), styles["h4"])]
-        body += markdown(f"<ul>{''.join(lines)}</ul>")
-    return head + body
+    return head
 
 
 def _anchor_html(href: str, label: str) -> str:
@@ -922,9 +1305,14 @@ def write_report_pdf(
     *,
     base_url: str,
     progress: Callable[[int, str], None] | None = None,
-) -> None:
+) -> list[str]:
     """The report of `data` as a PDF into `target` (a path or a binary file), in the active
-    language. `progress(percent, message)` follows the layout, page by page."""
+    language. `progress(percent, message)` follows the layout, page by page.
+
+    It always gives a PDF: content too big for a page is split, wrapped or scaled
+    (`MarkdownFlowables`); a part that still cannot be laid out is printed as its plain text
+    with a note, and the layout starts again without it. Returns the keys of the parts printed
+    as text ("session-12", ...), in the order they appear."""
     register_fonts()
     tell = progress or (lambda percent, message: None)
     event = data.event
@@ -936,18 +1324,30 @@ def write_report_pdf(
 
     language = translation.get_language() or event.language
     when = formats.date_format(event.date, "DATE_FORMAT")
-    document = ReportDocument(
-        str(target) if isinstance(target, Path) else target,
-        event_name=event.name,
-        progress=on_page,
-        title=f"{event.name} · {_('Event report')}",
-        author=event.name,
-        subject=f"{_('Event report')}: {event.name}, {when}",
-        creator="OOcamp",
-        lang=language,
-        pageCompression=1,
-        invariant=1,  # the same event gives the same bytes: no time stamps, a fixed ID
-    )
-    story = report_story(data, base_url=base_url)
-    tell(20, _("Writing the pages"))
-    document.build(story)
+    plain: set[str] = set()
+    while True:
+        document = ReportDocument(
+            str(target) if isinstance(target, Path) else target,
+            event_name=event.name,
+            progress=on_page,
+            title=f"{event.name} · {_('Event report')}",
+            author=event.name,
+            subject=f"{_('Event report')}: {event.name}, {when}",
+            creator="OOcamp",
+            lang=language,
+            pageCompression=1,
+            invariant=1,  # the same event gives the same bytes: no time stamps, a fixed ID
+        )
+        story = report_story(data, base_url=base_url, plain=plain)
+        tell(20, _("Writing the pages"))
+        try:
+            document.build(story)  # nothing is written to `target` before the last page
+        except SectionFailed as failed:
+            if failed.key is None or failed.key in plain:
+                raise  # not a part people wrote, or even its plain text failed
+            logger.warning("report part %s could not be laid out; printed as text", failed.key,
+                           exc_info=failed.__cause__)  # fmt: skip
+            plain.add(failed.key)
+            continue
+        order = [f.key for f in story if isinstance(f, SectionMark) and f.key in plain]
+        return list(dict.fromkeys(order))
