@@ -1427,25 +1427,6 @@ def _stale(locked, version_field: str, based_on: int, subject: str | None = None
 
 
 @transaction.atomic
-def save_text(
-    *, subject: str, owner, text: str, based_on: int, by: Participant | None
-) -> TextRevision | None:
-    """Save one written text alone (its editor shows nothing else): a new revision, the
-    owner's version one up. `based_on` is the version the editor was opened on; a save from an
-    older one raises `EditConflict`. Saving the text that is already there changes nothing."""
-    model, field, version_field = TEXT_PLACES[subject]
-    locked = model.objects.select_for_update().get(pk=owner.pk)
-    if getattr(locked, field) == text:
-        return None
-    _stale(locked, version_field, based_on, subject)
-    revision = keep_text(subject=subject, owner=locked, old=getattr(locked, field), new=text, by=by)
-    setattr(locked, field, text)
-    setattr(locked, version_field, getattr(locked, version_field) + 1)
-    _save_fields(locked, field, version_field)
-    return revision
-
-
-@transaction.atomic
 def restore_text(*, revision: TextRevision, by: Participant | None) -> TextRevision:
     """Bring back an earlier text as a new revision (the history itself never loses one); the
     owner's version goes up, so whoever has its editor open merges instead of overwriting."""
@@ -1483,9 +1464,13 @@ def save_synthesis(
 
 
 @transaction.atomic
-def rename_theme(*, theme: Theme, name: str) -> Theme:
-    """A new name; the theme's version goes up, since its synthesis editor shows the name."""
+def rename_theme(*, theme: Theme, name: str, based_on: int | None = None) -> Theme:
+    """A new name; the theme's version goes up, since its synthesis editor shows the name.
+    `based_on`: the version the renaming page showed; a rename from an older one raises
+    `EditConflict` (None: no check)."""
     locked = Theme.objects.select_for_update().get(pk=theme.pk)
+    if locked.name != name and based_on is not None:
+        _stale(locked, "version", based_on)
     if locked.name != name:
         locked.name, locked.version = name, locked.version + 1
         locked.save(update_fields=["name", "version"])

@@ -1098,6 +1098,12 @@ class ThemeForm(SubmittedOnce, forms.ModelForm):
         return name
 
 
+class RenameThemeForm(ThemeForm):
+    """A theme's new name, and the theme's version the themes page showed."""
+
+    version = VersionField()
+
+
 class SynthesisForm(ThemeForm):
     """A theme's name and synthesis, and the theme's version the editor was opened on."""
 

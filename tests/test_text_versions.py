@@ -11,6 +11,7 @@ from html import unescape
 
 import pytest
 from django.contrib.messages import get_messages
+from django.db import transaction
 from django.urls import reverse
 
 from sessions_app import actions
@@ -178,7 +179,10 @@ def test_saving_the_same_synthesis_twice_keeps_one_revision(client, theme, olga)
 
 def test_a_rename_meanwhile_shows_both_names(client, event, theme, olga):
     client.force_login(olga.user)
-    client.post(url("organiser:rename-theme", event, theme.pk), {"name": "Open government data"})
+    client.post(
+        url("organiser:rename-theme", event, theme.pk),
+        {"name": "Open government data", "version": "0"},
+    )
     assert Theme.objects.get(pk=theme.pk).version == 1
 
     response = client.post(
@@ -190,6 +194,25 @@ def test_a_rename_meanwhile_shows_both_names(client, event, theme, olga):
     assert theirs(html) == ["Open government data", ""]
     assert yours(html) == ["Open data", "Text"]
     assert Theme.objects.get(pk=theme.pk).name == "Open government data"
+
+
+def test_a_rename_from_an_old_themes_page_is_refused_in_words(client, event, theme, olga, omar):
+    client.force_login(omar.user)
+    client.post(url("organiser:rename-theme", event, theme.pk), {"name": "Data", "version": "0"})
+    client.force_login(olga.user)
+
+    response = client.post(
+        url("organiser:rename-theme", event, theme.pk), {"name": "Open gegevens", "version": "0"}
+    )
+
+    assert messages_of(response)[-1] == (
+        "Iemand anders heeft dit thema intussen gewijzigd; het heet nu “Data”. "
+        "Geef het opnieuw een naam als je dat nog wilt."
+    )
+    assert (Theme.objects.get(pk=theme.pk).name, Theme.objects.get(pk=theme.pk).version) == (
+        "Data",
+        1,
+    )
 
 
 def test_synthesis_history_lists_every_save_and_restores_one(client, event, theme, olga, omar):
@@ -513,3 +536,29 @@ def test_restoring_a_description_is_for_those_who_may_edit_it(client, camp, prop
         "Het rooster is gepubliceerd; vraag een organisator om deze sessie te wijzigen."
     ]
     assert Session.objects.get(pk=proposal.pk).description == "Later."
+
+
+def test_the_event_description_is_restored_through_the_same_view(client, event, olga):
+    """The settings form keeps the description's history (`keep_text`); this view brings an
+    earlier one back and moves the settings' version on, so an open settings form merges."""
+    with transaction.atomic():
+        actions.keep_text(
+            subject=Subject.EVENT_DESCRIPTION, owner=event, old="", new="Eerst.", by=olga
+        )
+        actions.keep_text(
+            subject=Subject.EVENT_DESCRIPTION, owner=event, old="Eerst.", new="Later.", by=olga
+        )
+    Event.objects.filter(pk=event.pk).update(description="Later.", settings_version=2)
+    first = event.text_revisions.get(text="Eerst.")
+    client.force_login(olga.user)
+
+    response = client.post(url("organiser:restore-text", event), {"revision": str(first.pk)})
+
+    assert response.url == url("organiser:edit-event", event)
+    event.refresh_from_db()
+    assert (event.description, event.settings_version) == ("Eerst.", 3)
+    assert [r.text for r in event.text_revisions.filter(subject="event_description")] == [
+        "Eerst.",
+        "Later.",
+        "Eerst.",
+    ]

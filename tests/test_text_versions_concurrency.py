@@ -93,6 +93,36 @@ def test_two_organisers_saving_a_synthesis_at_once(event, organisers):
         assert in_editor(html, "synthesis") == texts[lost]  # the refused text is not lost
 
 
+def test_two_organisers_renaming_a_theme_at_once(event, organisers):
+    clients = [signed_in(o) for o in organisers]
+    for round_ in range(ROUNDS):
+        theme = make_theme(event, name=f"Theme {round_}")
+        url = reverse("organiser:rename-theme", args=[event.slug, theme.pk])
+        names = [f"{o.name}'s name {round_}" for o in organisers]
+
+        responses = post_together(
+            [
+                (client, url, {"name": name, "version": "0"})
+                for client, name in zip(clients, names, strict=True)
+            ]
+        )
+
+        assert [r.status_code for r in responses] == [302, 302]
+        theme.refresh_from_db()
+        assert theme.version == 1 and theme.name in names
+        refused = [
+            n
+            for n, client in enumerate(clients)
+            if any(
+                "intussen gewijzigd" in str(m)
+                for m in client.get(reverse("organiser:themes", args=[event.slug])).context[
+                    "messages"
+                ]
+            )
+        ]
+        assert [names[n] for n in refused] == [name for name in names if name != theme.name]
+
+
 def test_ten_writers_of_one_synthesis_leave_one_save_and_nine_conflicts(event):
     writers = [
         make_participant(event, role=Participant.Role.ORGANISER, name=f"O{n}") for n in range(10)

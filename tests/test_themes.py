@@ -75,7 +75,9 @@ def test_adding_a_bad_theme_name_says_why(client, event, organiser, name, error)
 def test_organiser_renames_a_theme(client, event, organiser):
     theme = make_theme(event, name="Open data")
 
-    response = client.post(url("organiser:rename-theme", event, theme.pk), {"name": "Data"})
+    response = client.post(
+        url("organiser:rename-theme", event, theme.pk), {"name": "Data", "version": "0"}
+    )
 
     assert messages_of(response) == ["“Open data” is now “Data”."]
     assert Theme.objects.get(pk=theme.pk).name == "Data"
@@ -85,7 +87,9 @@ def test_renaming_to_a_taken_name_is_refused(client, event, organiser):
     make_theme(event, name="Data")
     theme = make_theme(event, name="Open data")
 
-    response = client.post(url("organiser:rename-theme", event, theme.pk), {"name": "data"})
+    response = client.post(
+        url("organiser:rename-theme", event, theme.pk), {"name": "data", "version": "0"}
+    )
 
     assert messages_of(response) == ["There is a theme “data” already."]
     assert Theme.objects.get(pk=theme.pk).name == "Open data"

@@ -111,3 +111,54 @@ def test_second_organiser_merges_the_synthesis_instead_of_overwriting_it(
     expect(olga.locator(".merge textarea.merge-theirs")).to_have_value(OLGA)
     expect(olga.get_by_label("Samengevoegde tekst")).to_have_value("Olga, later: nog een gedachte.")
     assert Theme.objects.get(pk=theme.pk).synthesis == OLGA
+
+
+@pytest.mark.parametrize("screen", SCREENS)
+def test_second_host_compares_a_proposal_changed_meanwhile(
+    page_for, steps: Steps, screen: str
+) -> None:
+    camp = make_event(slug="open", name="Open Overheid Camp", phase="proposals")
+    anna = make_participant(camp, name="Anna Aerts")
+    bert = make_participant(camp, name="Bert Bosmans")
+    session = make_session(camp, [anna, bert], title="Open data", description="Kaarten.")
+    path = f"/{camp.slug}/sessions/{session.pk}/edit/"
+    first = page_for(anna, SCREENS["laptop"])
+    second = page_for(bert, SCREENS[screen])
+    first.goto(path)
+    second.goto(path)
+
+    first.locator("#id_title").fill("Open data in kleine gemeenten")
+    first.get_by_role("button", name="Wijzigingen bewaren").click()
+    expect(first.locator(".messages")).to_contain_text("Je wijzigingen zijn bewaard.")
+    second.get_by_label("Beschrijving", exact=True).fill("Kaarten en begrotingen.")
+    with second.expect_response(
+        lambda r: r.request.method == "POST" and r.url.endswith(path)
+    ) as sent:
+        second.get_by_role("button", name="Wijzigingen bewaren").click()
+
+    assert sent.value.status == 409
+    merge = second.locator(".merge")
+    expect(merge.get_by_role("heading", level=2)).to_have_text(
+        "Iemand anders heeft deze sessie bewaard terwijl je ze aanpaste"
+    )
+    expect(merge.get_by_role("heading", level=3)).to_have_text(["Titel", "Beschrijving"])
+    expect(merge.locator(".merge-theirs").first).to_have_text("Open data in kleine gemeenten")
+    expect(merge.locator(".merge-yours").first).to_have_text("Open data")
+    expect(second.get_by_label("Beschrijving", exact=True)).to_have_value("Kaarten en begrotingen.")
+    assert overflow(second) == 0
+    steps(second, f"vergelijken op {screen}")
+
+    second.locator("#id_title").fill("Open data in kleine gemeenten")  # takes Anna's title
+    second.get_by_role("button", name="Wijzigingen bewaren").click()
+
+    expect(second.locator(".messages")).to_contain_text("Je wijzigingen zijn bewaard.")
+    session.refresh_from_db()
+    assert (session.title, session.description) == (
+        "Open data in kleine gemeenten",
+        "Kaarten en begrotingen.",
+    )
+    second.goto(path)
+    history = second.locator("#description-history + .revision-list > li")
+    expect(history).to_have_count(2)
+    expect(history.nth(0)).to_contain_text("Bert Bosmans")
+    steps(second, f"geschiedenis op {screen}")

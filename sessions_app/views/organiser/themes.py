@@ -15,7 +15,13 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from sessions_app import actions
 from sessions_app.access import organiser_required, participant_for
-from sessions_app.forms import EventTextsForm, SessionThemeForm, SynthesisForm, ThemeForm
+from sessions_app.forms import (
+    EventTextsForm,
+    RenameThemeForm,
+    SessionThemeForm,
+    SynthesisForm,
+    ThemeForm,
+)
 from sessions_app.markdown import render_markdown
 from sessions_app.models import Event, Host, TextRevision, Theme, default_report_template
 from sessions_app.views import HtmxHttpRequest
@@ -58,9 +64,22 @@ def themes(request: HtmxHttpRequest, event: Event) -> HttpResponse:
 def rename_theme(request: HtmxHttpRequest, event: Event, pk: int) -> HttpResponse:
     theme = get_object_or_404(event.themes, pk=pk)
     old_name = theme.name
-    form = ThemeForm(request.POST, instance=theme)
+    form = RenameThemeForm(request.POST, instance=copy.copy(theme))
     if form.is_valid():
-        actions.rename_theme(theme=theme, name=form.cleaned_data["name"])
+        try:
+            actions.rename_theme(
+                theme=theme, name=form.cleaned_data["name"], based_on=form.cleaned_data["version"]
+            )
+        except actions.EditConflict as conflict:
+            messages.error(
+                request,
+                _(
+                    "Someone else changed this theme meanwhile; it is called “%(name)s” now. "
+                    "Rename it again if you still want to."
+                )
+                % {"name": conflict.current.name},
+            )
+            return redirect("organiser:themes", slug=event.slug)
         messages.success(
             request, _("“%(old)s” is now “%(new)s”.") % {"old": old_name, "new": theme.name}
         )
