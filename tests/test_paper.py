@@ -270,6 +270,68 @@ def test_a_room_without_slots_says_so(organiser_client, event):
     ]
 
 
+# ---- words longer than the paper is wide (issue 15) -------------------------------------------
+
+LONG_WORD = "Opvoedingsondersteuningsprofessionaliseringstrajectbegeleiding"
+LONG_URL = (
+    "https://www.example.org/een/heel/lange/adres/zonder/spaties/"
+    "opvoedingsondersteuningsprofessionaliseringstrajectbegeleiding/verslag.html"
+)
+WRAP_ANYWHERE = "body { overflow-wrap: anywhere; }"  # the rule of both papers' stylesheets
+
+
+def off_the_paper(content: bytes) -> list[str]:
+    """The characters (not spaces) printed past a page's left or right edge."""
+    document = pdfium.PdfDocument(content)
+    try:
+        off = []
+        for number, page in enumerate(document, 1):
+            width, text = page.get_width(), page.get_textpage()
+            for i in range(text.count_chars()):
+                left, _bottom, right, _top = text.get_charbox(i)
+                char = text.get_text_range(i, 1)
+                if char.strip() and (left < -0.5 or right > width + 0.5):
+                    off.append(f"page {number}: {char!r} at {left:.0f}-{right:.0f} of {width:.0f}")
+        return off
+    finally:
+        document.close()
+
+
+def test_words_longer_than_the_paper_wrap_on_door_signs_and_session_cards(organiser_client, event):
+    """Every text the paper prints holds a word with no place to break that is wider than the
+    page (the event's name, rooms, slot labels of sessions, breaks and plenaries, hosts, titles,
+    a web address): nothing is printed past the paper's edge, and the event's name is there
+    whole. Counter-check: the same signs without the stylesheet's `overflow-wrap: anywhere`
+    run off the page, so the check can fail."""
+    Event.objects.filter(pk=event.pk).update(name=(LONG_WORD * 4)[:200])
+    event.refresh_from_db()
+    host = make_participant(event, name=(LONG_WORD * 3)[:150])
+    rooms = [make_room(event, name=f"{n}{LONG_WORD}{LONG_URL}"[:100]) for n in range(2)]
+    ten = make_slot(event, "10:00", "10:45", label=(LONG_WORD + LONG_URL)[:100])
+    make_slot(event, "11:00", "11:30", kind=Slot.Kind.BREAK, label=(LONG_WORD * 2)[:100])
+    make_slot(event, "11:30", "12:00", kind=Slot.Kind.PLENARY, label=LONG_URL[:100])
+    make_placement(make_session(event, [host], title=(LONG_WORD * 4)[:200]), rooms[0], ten)
+    make_placement(make_session(event, [host], title=LONG_URL), rooms[1], ten)
+
+    printed = {
+        name: organiser_client.get(url(name, event))
+        for name in ("organiser:door-signs", "organiser:session-cards")
+    }
+
+    assert {name: r.status_code for name, r in printed.items()} == dict.fromkeys(printed, 200)
+    assert {name: off_the_paper(r.content) for name, r in printed.items()} == dict.fromkeys(
+        printed, []
+    )
+    signs = pdf_pages(printed["organiser:door-signs"].content)
+    assert len(signs) == 2
+    assert all(LONG_WORD * 3 in "".join(page.split()) for page in signs)  # the event's name
+
+    html = paper.door_signs_html(event, paper.door_signs(grid_view(event), BASE))
+    assert WRAP_ANYWHERE in html
+    unwrapped = off_the_paper(render_pdf(html.replace(WRAP_ANYWHERE, "")))
+    assert len(unwrapped) > 10, unwrapped
+
+
 # ---- session cards ----------------------------------------------------------------------------
 
 
