@@ -1,9 +1,9 @@
 """What a client sends is read strictly, in one place: ids and numbers, JSON, and text.
 
 - `parse_id` / `parse_int`: ASCII digits only (`str.isdigit()` also says yes to "²", "①" and
-  "٣", which `int()` refuses or reads as another number), at most 18 of them, so that every
-  value fits a database integer. Every id or number a client sends goes through them: the
-  form fields below, and the few query parameters a view reads itself.
+  "٣", which `int()` refuses or reads as another number), at most 19 of them and within
+  bounds, so that every value fits a database integer. Every id or number a client sends
+  goes through them: the form fields below, and the few query parameters a view reads.
 - `IdChoiceField`, `IdsChoiceField`, `StrictIntegerField`, `BoundedJSONField`: the form
   fields built on them. A malformed value is a form error, never an exception.
 - `forbidden_characters`: a NUL (PostgreSQL refuses it in text) or a lone surrogate (no
@@ -21,7 +21,7 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 ID_MAX = 2**63 - 1  # the largest bigint; ids are at least 1
-INT_DIGITS = 18  # every ASCII number of up to 18 digits fits a bigint
+INT_DIGITS = 19  # as many as the largest bigint has; the value is bounded as well
 _INTEGER = re.compile(rf"[+-]?[0-9]{{1,{INT_DIGITS}}}", re.ASCII)
 _FORBIDDEN = re.compile("[\x00\ud800-\udfff]")
 
@@ -30,8 +30,9 @@ JSON_MAX_CHARS = 2_000_000
 
 
 def parse_int(value: object, *, minimum: int | None = None, maximum: int | None = None):
-    """`value` as an int when it is one written in ASCII digits (an optional sign, at most 18
-    digits) within [minimum, maximum]; otherwise None. Ints pass through, bools do not."""
+    """`value` as an int when it is one written in ASCII digits (an optional sign, at most 19
+    digits) within [minimum, maximum] (a bigint by default); otherwise None. Ints pass
+    through, bools do not."""
     if isinstance(value, bool):
         return None
     if isinstance(value, int):
@@ -40,9 +41,9 @@ def parse_int(value: object, *, minimum: int | None = None, maximum: int | None 
         number = int(value)
     else:
         return None
-    if (minimum is not None and number < minimum) or (maximum is not None and number > maximum):
-        return None
-    return number
+    low = -(2**63) if minimum is None else minimum
+    high = ID_MAX if maximum is None else maximum
+    return number if low <= number <= high else None
 
 
 def parse_id(value: object) -> int | None:

@@ -126,6 +126,10 @@ def _text_overrides(form_class) -> dict:
     for name, field in form_class.base_fields.items():
         if isinstance(field, app_forms.SubmissionKeyField):  # hidden; a bad one is never shown
             overrides[name] = st.uuids().map(str)
+        elif isinstance(field, django_forms.IntegerField) and type(field) is not (
+            django_forms.IntegerField
+        ):  # the strict and version fields of client_input/forms: hypothesis knows not them
+            overrides[name] = st.integers(min_value=0, max_value=10**6)
         elif type(field) is django_forms.CharField:
             max_length = field.max_length or 200
             overrides[name] = st.one_of(
