@@ -243,8 +243,9 @@ MATRIX: dict[str, tuple[str, str]] = {
                                         "login 403   403   403   403   302   302"),
     "organiser:edit-event":            ("login 403   403   403   403   200   200",
                                         "login 403   403   403   403   200   200"),
+    # an empty POST names no version it was opened on: the compare screen, nothing saved
     "organiser:frame":                 ("login 403   403   403   403   200   200",
-                                        "login 403   403   403   403   200   200"),
+                                        "login 403   403   403   403   409   409"),
     "organiser:copy-frame":            ("login 405   405   405   405   405   405",
                                         "login 403   403   403   403   302   302"),
     "organiser:paper":                 ("login 403   403   403   403   200   200",
