@@ -20,6 +20,7 @@ with `manage.py import_event`.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import json
 import logging
@@ -68,6 +69,32 @@ logger = logging.getLogger(__name__)
 REPORT_FORMAT = 2  # 2: the PDF laid out with ReportLab
 CHUNK = 1024 * 1024
 WAITING_LONG = timedelta(seconds=30)  # queued this long: tell organisers to check the worker
+# What a finished build's `message` holds, read back in the reader's language (BuildState):
+AS_TEXT = "as-text:"  # done; then the parts printed as plain text ("session-12 theme-3")
+FAILED = "failed:"  # failed; then the part it failed in ("" if none), ":", a system error
+RETRY_MOST = timedelta(hours=6)
+
+
+def retry_delay(attempt: int) -> timedelta:
+    """How long a failed build rests before a visitor's download may start it again: one
+    minute after the first attempt (`OOCAMP_REPORT_RETRY_SECONDS`), doubling with each attempt,
+    at most six hours. An organiser's "Build the report" does not wait."""
+    first = timedelta(seconds=getattr(settings, "OOCAMP_REPORT_RETRY_SECONDS", 60))
+    return min(first * 2 ** min(max(0, attempt - 1), 20), RETRY_MOST)
+
+
+def retry_at(build: ReportBuild) -> datetime | None:
+    """When a failed build may be started again by a visitor (None: it is not failed)."""
+    if build.status != ReportBuild.Status.FAILED:
+        return None
+    if build.finished_at is None:
+        return build.created_at
+    return build.finished_at + retry_delay(build.attempt)
+
+
+def may_retry(build: ReportBuild, now: datetime | None = None) -> bool:
+    moment = retry_at(build)
+    return moment is not None and moment <= (now or timezone.now())
 
 
 def stale_after() -> timedelta:
@@ -297,10 +324,11 @@ def fingerprint(event: Event) -> str:
 
 def write_pdf(
     event: Event, target: Path, *, progress: Callable[[int, str], None] | None = None
-) -> None:
+) -> list[str]:
     """Render the report's PDF into `target`, in the event's language. `progress(percent,
     message)` is called along the way (page by page while the pages are laid out). The layout
-    is `report_pdf`'s (ReportLab: see there why not WeasyPrint)."""
+    is `report_pdf`'s (ReportLab: see there why not WeasyPrint). Returns the keys of the parts
+    that could not be laid out and are printed as plain text ("session-12", "theme-3")."""
     from sessions_app.exports.report_pdf import write_report_pdf
 
     tell = progress or (lambda percent, message: None)
@@ -309,8 +337,9 @@ def write_pdf(
         data = report_data(event)
         tell(15, _("Writing the pages"))
         base_url = settings.OOCAMP_BASE_URL.rstrip("/")
-        write_report_pdf(data, target, base_url=base_url, progress=tell)
+        as_text = write_report_pdf(data, target, base_url=base_url, progress=tell)
     tell(95, _("PDF written"))
+    return as_text
 
 
 # ---- the ZIP --------------------------------------------------------------------------------
@@ -518,14 +547,15 @@ def run_build(build_id: int, attempt: int) -> None:
     temp = folder / f".build-{build.pk}-{attempt}-{token}.part"
     temp_pdf = folder / f".build-{build.pk}-{attempt}-{token}-pdf.part"
     work = _Build(build)
+    as_text: list[str] = []
     try:
         with translation.override(event.language):
             if build.kind == ReportBuild.Kind.PDF:
-                write_pdf(event, temp, progress=work.beat)
+                as_text = write_pdf(event, temp, progress=work.beat)
             else:
                 pdf, start = _finished_pdf(build), 0
                 if pdf is None:  # the PDF's own build is not done: make one for the ZIP
-                    write_pdf(event, temp_pdf, progress=lambda p, m: work.beat(p // 3, m))
+                    as_text = write_pdf(event, temp_pdf, progress=lambda p, m: work.beat(p // 3, m))
                     pdf, start = temp_pdf, 33
                 write_zip(
                     event,
@@ -534,19 +564,31 @@ def run_build(build_id: int, attempt: int) -> None:
                     progress=lambda p, m: work.beat(start + p * (100 - start) // 100, m),
                 )
             work.beat(99, _("Almost done"), force=True)
-        _finish(build, temp, attempt)
+        _finish(build, temp, attempt, _as_text_message(as_text))
     except Superseded:
         logger.info("report build %s attempt %s superseded", build.pk, attempt)
     except Exception as error:
         logger.exception("report build %s failed", build.pk)
+        # no library's message for the organiser: where it stopped, read back in plain words
+        part = getattr(error, "key", None) or ""
+        system = (error.strerror or "") if isinstance(error, OSError) else ""
         ReportBuild.objects.filter(pk=build.pk, attempt=attempt).update(
             status=ReportBuild.Status.FAILED,
             finished_at=timezone.now(),
-            message=str(error)[:500] or type(error).__name__,
+            message=f"{FAILED}{part}:{system}"[:500],
         )
     finally:
         for path in (temp, temp_pdf):
             path.unlink(missing_ok=True)
+
+
+def _as_text_message(keys: list[str]) -> str:
+    message = AS_TEXT
+    for key in keys:
+        if len(message) + len(key) + 1 > 500:
+            break
+        message += f" {key}"
+    return message if keys else ""
 
 
 def _finished_pdf(build: ReportBuild) -> Path | None:
@@ -569,7 +611,7 @@ def _remove_leftovers(folder: Path, build: ReportBuild) -> None:
             path.unlink(missing_ok=True)
 
 
-def _finish(build: ReportBuild, temp: Path, attempt: int) -> None:
+def _finish(build: ReportBuild, temp: Path, attempt: int, message: str = "") -> None:
     event = build.event
     suffix = ".pdf" if build.kind == ReportBuild.Kind.PDF else ".zip"
     name = f"{safe_name(event.slug)}-report-{build.fingerprint[:12]}-{attempt}{suffix}"
@@ -591,7 +633,7 @@ def _finish(build: ReportBuild, temp: Path, attempt: int) -> None:
             file=relative,
             size=final.stat().st_size,
             progress=100,
-            message="",
+            message=message,
             finished_at=timezone.now(),
             heartbeat_at=timezone.now(),
         )
@@ -619,6 +661,7 @@ class BuildState:
     fingerprint: str
     current: dict[str, ReportBuild | None]  # kind -> the build for this fingerprint
     latest: dict[str, ReportBuild | None]  # kind -> the newest finished build, any fingerprint
+    event: Event | None = None
 
     @property
     def building(self) -> bool:
@@ -651,6 +694,79 @@ class BuildState:
     def builds(self) -> list[ReportBuild]:
         return [b for b in self.current.values() if b is not None]
 
+    @property
+    def retry_at(self) -> datetime | None:
+        """When a visitor's download may start the failed builds again."""
+        moments = [m for m in (retry_at(b) for b in self.failed) if m is not None]
+        return max(moments) if moments else None
+
+    @functools.cached_property
+    def as_text(self) -> list[str]:
+        """For organisers, in their language: the parts of the current files that could not be
+        laid out and are printed as plain text, each in one sentence naming it."""
+        keys: list[str] = []
+        for build in self.builds:
+            if build.status == ReportBuild.Status.DONE and build.message.startswith(AS_TEXT):
+                keys += [k for k in build.message[len(AS_TEXT) :].split() if k not in keys]
+        names = self._names(keys)
+        return [
+            _("%(part)s could not be laid out; the PDF shows its text without layout.")
+            % {"part": names[key]}
+            for key in keys
+        ]
+
+    @functools.cached_property
+    def failures(self) -> list[tuple[ReportBuild, str]]:
+        """For organisers, in their language: each failed build and why, in plain words."""
+        out = []
+        keys = [b.message.split(":")[1] for b in self.failed if b.message.startswith(FAILED)]
+        names = self._names([k for k in keys if k])
+        for build in self.failed:
+            if not build.message.startswith(FAILED):
+                out.append((build, build.message))  # written by an older version
+                continue
+            _prefix, part, system = build.message.split(":", 2)
+            if part:
+                why = _("%(part)s could not be laid out, not even as plain text.") % {
+                    "part": names.get(part, part)
+                }
+            elif system:
+                why = _("The server could not write the file: %(error)s") % {"error": system}
+            else:
+                why = _(
+                    "The build stopped on an unexpected error; the server’s log has the details."
+                )
+            out.append((build, why))
+        return out
+
+    def _names(self, keys: list[str]) -> dict[str, str]:
+        """{part key: the part in words}: "The report of the session “Vaders bereiken”"."""
+        ids = {
+            prefix: [int(k.split("-")[1]) for k in keys if re.fullmatch(rf"{prefix}-\d+", k)]
+            for prefix in ("session", "theme")
+        }
+        titles = {}
+        if self.event is not None and ids["session"]:
+            titles |= {
+                f"session-{pk}": _("The report of the session “%(title)s”") % {"title": title}
+                for pk, title in self.event.sessions.filter(pk__in=ids["session"]).values_list(
+                    "pk", "title"
+                )
+            }
+        if self.event is not None and ids["theme"]:
+            titles |= {
+                f"theme-{pk}": _("The synthesis of the theme “%(name)s”") % {"name": name}
+                for pk, name in self.event.themes.filter(pk__in=ids["theme"]).values_list(
+                    "pk", "name"
+                )
+            }
+        fixed = {
+            "introduction": _("The introduction"),
+            "conclusion": _("The conclusion"),
+            "grid": _("The grid as it ran"),
+        }
+        return {key: titles.get(key) or fixed.get(key) or key for key in keys}
+
 
 def build_state(event: Event, fingerprint_now: str | None = None) -> BuildState:
     """Two queries plus the fingerprint's."""
@@ -662,7 +778,7 @@ def build_state(event: Event, fingerprint_now: str | None = None) -> BuildState:
             current[build.kind] = build
         if build.status == ReportBuild.Status.DONE and build.file:
             latest[build.kind] = build
-    return BuildState(fp, current, latest)
+    return BuildState(fp, current, latest, event)
 
 
 def is_stale(build: ReportBuild, now: datetime | None = None) -> bool:

@@ -1339,6 +1339,7 @@ def write_report_pdf(
             invariant=1,  # the same event gives the same bytes: no time stamps, a fixed ID
         )
         story = report_story(data, base_url=base_url, plain=plain)
+        parts = [f.key for f in story if isinstance(f, SectionMark) and f.key]  # build empties it
         tell(20, _("Writing the pages"))
         try:
             document.build(story)  # nothing is written to `target` before the last page
@@ -1349,5 +1350,4 @@ def write_report_pdf(
                            exc_info=failed.__cause__)  # fmt: skip
             plain.add(failed.key)
             continue
-        order = [f.key for f in story if isinstance(f, SectionMark) and f.key in plain]
-        return list(dict.fromkeys(order))
+        return [key for key in dict.fromkeys(parts) if key in plain]

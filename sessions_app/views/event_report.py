@@ -11,6 +11,7 @@ from django.contrib.auth.decorators import login_not_required
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import path, reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
@@ -47,22 +48,35 @@ def event_report(request: HtmxHttpRequest, event: Event) -> HttpResponse:
 @event_view
 def event_report_file(request: HtmxHttpRequest, event: Event, kind: str) -> HttpResponse:
     """The PDF or ZIP. Built for the event as it is now if there is one; otherwise the public
-    gets the latest finished one (and a new build starts), organisers get a build started."""
+    gets the latest finished one (and a new build starts, or a failed one again once it has
+    rested), organisers get a build started. Without any file the public is told it is being
+    prepared, or, after a failed build, that it is not available yet."""
     organiser = is_organiser(request, event)
     if kind not in ReportBuild.Kind.values or not (event.report_published or organiser):
         raise Http404
     state = report.build_state(event)
     build = state.current[kind]
+    failed = None  # the failed build of this kind, resting before it is tried again
     if build is None or build.status != ReportBuild.Status.DONE:
-        actions.request_report_builds(event=event, fingerprint=state.fingerprint)
+        builds = actions.request_report_builds(event=event, fingerprint=state.fingerprint)
+        failed = next((b for b in builds if b.kind == kind and b.status == "failed"), None)
         build = None if organiser else state.latest[kind]
     if build is None:
         if organiser:
-            messages.info(request, _("The report is being built; download it when it is ready."))
+            if failed:
+                messages.error(
+                    request, _("The last build failed; this page says why and builds it again.")
+                )
+            else:
+                messages.info(
+                    request, _("The report is being built; download it when it is ready.")
+                )
             return redirect(reverse("public:event-report", args=[event.slug]) + "#build-panel")
-        context = {"event": event}
+        context = {"event": event, "failed": failed is not None}
         response = render(request, "public/event_report_pending.html", context, status=503)
-        response["Retry-After"] = "15"
+        retry = report.retry_at(failed) if failed else None
+        wait = (retry - timezone.now()).total_seconds() if retry else 15
+        response["Retry-After"] = str(max(15, round(wait)))
         return response
     response = FileResponse(
         report.output_path(build).open("rb"),
@@ -92,8 +106,9 @@ def publish(request: HtmxHttpRequest, event: Event) -> HttpResponse:
 @require_POST
 @organiser_required
 def build(request: HtmxHttpRequest, event: Event) -> HttpResponse:
-    """One click: a PDF and a ZIP of the event as it is now (reused if already built)."""
-    actions.request_report_builds(event=event)
+    """One click: a PDF and a ZIP of the event as it is now (reused if already built; a failed
+    build starts again at once)."""
+    actions.request_report_builds(event=event, explicit=True)
     if request.htmx:
         return progress_panel(request, event)
     return redirect(reverse("public:event-report", args=[event.slug]) + "#build-panel")
