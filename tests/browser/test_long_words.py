@@ -1,31 +1,39 @@
 """Long words never break a phone's page (issue 15): every text a person can type holds a word
-or a web address longer than the screen is wide, and every page that shows those texts fits
-390 px without scrolling sideways, with the long word on screen (wrapped, not cut off).
+or a web address wider than the screen, and every page that shows those texts fits 390 px
+without scrolling sideways, with the long word on screen (wrapped, not cut off).
 
 The event is built by `long_world`: the event's name, venue, description, introduction and
-conclusion; rooms, slot labels, themes and their syntheses; people's names, organisations and
-addresses; session titles, descriptions and reports (with a Markdown table of long words, a
-code block and a bare link); attachment titles and link addresses. Each holds the Dutch
-compound `WORD` and most a long address (`URL`), neither with anything to break at.
+conclusion (and their history); rooms, slot labels (of sessions and of a break), themes and
+their syntheses; people's names, organisations and addresses; session titles, descriptions and
+reports (Markdown with a heading, a table of long words, a code block and bare links); slides'
+titles and links' titles and addresses; the grid's history; the pitch round (running while
+voting, with its results after). Each holds the Dutch compound `WORD` and most a long address
+(`URL`), with nothing to break at. Its slots run around the time of the test, so the beamer's
+now & next shows sessions and a break.
 
 The pages are the sweep of tests/browser/test_fits.py (every URL pattern of the public,
-participant and organiser namespaces, arguments filled in by the access matrix), so a page
-added tomorrow is covered here too. Each is opened at 390 px by the visitors who can open it:
-a visitor who is not signed in (public pages), a participant who hosts the long session
-(public and participant pages) and an organiser (every page). Dutch first, in both phases of
-the day (voting open; after the event with the grid and the report published); then a smaller
-English repeat (published only).
+participant and organiser namespaces, arguments filled in by the access matrix; `MORE` adds a
+query that shows more, e.g. the grid editor with a session chosen), so a page added tomorrow is
+covered here too. Each page is opened at 390 px by a visitor who is not signed in, a
+participant who hosts the long session and an organiser: its own audience must get it, the
+others look too where they may (they see more: vote buttons, edit links, the organiser's box).
+Dutch first, in two phases of the day (voting open; after the event, grid and report
+published); then a smaller English repeat (after the event, each page by its audience only).
 
-Three things are asserted for each page and visitor:
+For each page and visitor (`check`):
 - nothing to scroll sideways (`overflow`; a failure names what sticks out);
-- the long word is on screen: a text of the page that holds it is shown (not hidden);
-- no line of it is wider than the screen, in a box of its own that scrolls either (a word
-  that does not wrap inside the grid editor's scrolling table is as unreadable as one that
-  widens the page), except where a line is cut off with "…" on purpose (the beamer).
+- the long word is on screen: a shown text holds it (pages of `NO_USER_TEXT` show none);
+- no line of it is wider than the screen, also inside a box of its own that scrolls (a room's
+  name that does not wrap in the grid editor's scrolling table is as hard to read as one that
+  widens the page), except where a line is cut off with "…" on purpose (the beamer);
+- wrapping anywhere has not gone too far: the page's own short words (a button, a column's
+  heading) are not broken in the middle, as they are in a cell squeezed to a letter's width.
 
-A counter-check takes the wrapping away (a style that puts `overflow-wrap: normal` and
-`word-break: normal` everywhere) and shows that the same checks then fail on the sessions
-page, so they cannot pass for want of looking.
+The counter-check breaks the stylesheet on purpose, four ways, and shows that each check then
+fails where a person would see it: nothing wraps (the sessions page is wider than the phone),
+this issue's rules taken out (a session's Markdown widens the page; the grid editor's room
+names are lines wider than the screen), everything wraps anywhere (the grid history's button
+is broken letter by letter), the texts hidden (none is on screen).
 
 A screenshot of each page goes to test-artifacts/<test>/ (the `steps` fixture).
 """
@@ -48,7 +56,15 @@ from playwright.sync_api import Route as Handled
 from pytest_django.live_server_helper import LiveServer
 
 from sessions_app import actions
-from sessions_app.models import Attachment, Event, HostLink, Participant, PitchRound, Slot
+from sessions_app.models import (
+    Attachment,
+    Event,
+    HostLink,
+    Participant,
+    PitchRound,
+    Slot,
+    TextRevision,
+)
 from tests.browser.conftest import ENGLISH, PHONE, Steps, overflow
 from tests.browser.test_fits import PAGE_ROUTES, STICKING_OUT, not_a_page, prepare
 from tests.factories import (
@@ -82,7 +98,7 @@ assert max(len(WORD), len(ENGLISH_WORD)) >= 60 and " " not in WORD + URL + ENGLI
 
 
 def fit(text: str, length: int) -> str:
-    """`text` cut to a field's maximum length (the long word stays whole: it comes first)."""
+    """`text` cut to a field's maximum length."""
     return text[:length]
 
 
@@ -155,6 +171,15 @@ def long_world(phase: str, word: str, url: str, language: str, slug: str) -> Sim
         session=session, kind=Attachment.Kind.LINK, title=fit(f"{word}{word}", 200), url=url
     )
     actions.save_report(session=session, text=markdown, based_on=None, by=host)
+    for subject, _twice in product(TextRevision.Subject.values, range(2)):  # the texts' history
+        TextRevision.objects.create(
+            event=event,
+            subject=subject,
+            theme=theme if subject == TextRevision.Subject.SYNTHESIS else None,
+            session=session if subject == TextRevision.Subject.SESSION_DESCRIPTION else None,
+            text=markdown,
+            author=organiser,
+        )
     make_sign_in_link(voter, "sign-in-token-lange-woorden")
     HostLink.objects.create(
         session=session, participant=host, token_hash=HostLink.hash(HOST_TOKEN), sent_to=host.email
@@ -202,8 +227,8 @@ HOST_TOKEN = "host-link-lange-woorden"
 # beamer's "next" list) and visually hidden text (a 1 px box for screen readers) do not count.
 # And the other side of wrapping anywhere: the page's own short words (a button's "Terug naar
 # dit rooster", a column's "Slides": up to 20 letters between spaces, hyphens and slashes, not
-# in a web address) are never broken over two lines, as they are when a cell is squeezed to a letter's width (words a
-# heading hyphenates, `hyphens: auto`, are fine).
+# in a web address) are never broken over two lines, as they are when a cell is squeezed to a
+# letter's width (words a heading hyphenates, `hyphens: auto`, are fine).
 LONG_TEXT = r"""(tokens) => {
     const width = document.documentElement.clientWidth;
     const shown = new Set();
@@ -252,6 +277,9 @@ LONG_TEXT = r"""(tokens) => {
     return {shown: [...shown], wide: wide.slice(0, 5), broken: broken.slice(0, 5)};
 }"""
 
+
+# What is folded away is opened before looking: earlier versions of a text, hidden sessions.
+OPEN_DETAILS = "document.querySelectorAll('details').forEach((d) => { d.open = true; })"
 
 VISITORS = ("signed-out", "participant", "organiser")
 # Pages that show nothing anyone typed (no event of theirs): they must fit, and the check below
@@ -374,6 +402,7 @@ def sweep(
             elif not is_page:
                 continue  # not this visitor's page (a redirect to sign in, a 403)
             opened[who] += 1
+            page.evaluate(OPEN_DETAILS)
             steps(page, f"{phase}-{who}-{route.key}{'-query' if url != base else ''}")
             where = f"{route.key} ({phase}, {who}) {url}"
             for problem in check(page, tokens, user_text=route.key not in NO_USER_TEXT):
