@@ -13,6 +13,8 @@ from html.parser import HTMLParser
 import pytest
 from django.test import Client
 from django.urls import reverse
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from sessions_app import actions
 from sessions_app.models import Event, Participant, TextRevision
@@ -453,3 +455,53 @@ def test_counter_check_without_the_version_check_the_second_save_overwrites_sile
     assert response.status_code == 302  # not the 409 the tests above ask for
     settings_event.refresh_from_db()
     assert settings_event.venue == "Gent"  # Ann's change, lost
+
+
+@pytest.mark.django_db
+def test_any_stale_post_to_either_editor_gets_the_compare_screen_and_changes_nothing(frame_event):
+    """Hypothesis: posts made of the editors' own field names (with their opened values,
+    ids, form counts) and nasty values, from an old version: 409 every time, no server error,
+    nothing saved."""
+    ann = dutch_organiser(frame_event, "Ann")
+    frame_page = form_of(ann.get(frame_url(frame_event)), "frame-form")
+    settings_page = form_of(ann.get(settings_url(frame_event)), "event-form")
+    frame_event.frame_version = frame_event.settings_version = 3
+    frame_event.save(update_fields=["frame_version", "settings_version"])
+
+    def state() -> tuple:
+        frame_event.refresh_from_db()
+        saved = [getattr(frame_event, name) for name in actions.EVENT_SETTINGS]
+        versions = (frame_event.frame_version, frame_event.settings_version)
+        return rooms_of(frame_event), local_slots(frame_event), saved, versions
+
+    before = state()
+    nasty = st.sampled_from(
+        ["", " ", "0", "-1", "1", "2", "999999999999999999999", "²", "①", "٣", "\x00", "a" * 300,
+         "25:61", "02:30", "10:00", "sessions", "break", "on", "2026-02-30", "0001-01-01", "😀"]
+    )  # fmt: skip
+    statuses: dict[int, int] = {}
+
+    @settings(max_examples=120, deadline=None, database=None,
+              suppress_health_check=[HealthCheck.too_slow])  # fmt: skip
+    @given(
+        editor=st.sampled_from(["frame", "settings"]),
+        changes=st.dictionaries(
+            st.sampled_from(sorted(set(frame_page) | set(settings_page))),
+            st.one_of(nasty, st.text(max_size=20)),
+            max_size=10,
+        ),
+        version=st.sampled_from(["0", "1", "", "x", "-1", "²"]),
+    )
+    def post(editor: str, changes: dict[str, str], version: str) -> None:
+        page = frame_page if editor == "frame" else settings_page
+        url = frame_url(frame_event) if editor == "frame" else settings_url(frame_event)
+        data = {k: v.replace("\x00", "") for k, v in (page | changes).items()}
+        response = ann.post(url, data | {"version": version})
+        statuses[response.status_code] = statuses.get(response.status_code, 0) + 1
+        # 200: the form's own errors; 302: settings sent as they are saved (nothing to do)
+        assert response.status_code in {409, 200, 302}, (editor, data)
+        assert state() == before
+
+    post()
+    print(f"\nstale posts: {sum(statuses.values())} to the two editors, {statuses}")
+    assert statuses.get(409)
