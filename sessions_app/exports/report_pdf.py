@@ -20,6 +20,15 @@ The table of contents is filled in without a second pass: each entry's leader an
 is a form XObject that the page refers to while it is laid out and that is defined once every
 page number is known (PDF allows the forward reference).
 
+It always builds, whatever people wrote (issue 15): content too big for a page is split,
+wrapped or scaled (`MarkdownFlowables`: table columns as wide as their words need, type made
+smaller for wide tables and a list of rows past 19 columns, rows split across pages, long
+paragraphs and code blocks in pieces, long words broken, lists indented at most 8 levels). The
+parts people wrote (introduction, grid, themes, sessions, conclusion) are sections: one that
+still cannot be laid out (ReportLab raises while making or placing it) is printed as its plain
+text with a note, and the layout starts again (`write_report_pdf`), which returns the parts so
+printed for the organiser's page.
+
 Safety: ReportLab's paragraph markup would load images (`<img src>`) and accept any link, so
 user text never reaches it as markup: the sanitised Markdown HTML (sessions_app.markdown) is
 parsed and rebuilt from a fixed set of tags, every text escaped, links only to http(s) and
@@ -1187,6 +1196,7 @@ def _grid(data: ReportData, styles: dict[str, ParagraphStyle]) -> list[Flowable]
         colWidths=[first] + [(width - first) / columns] * columns,
         repeatRows=1,
         hAlign="LEFT",
+        splitInRow=1,  # many rooms and long titles: a row may run over to the next page
     )
     table.setStyle(TableStyle(commands))
     title = _("The grid as it ran")
