@@ -302,6 +302,7 @@ def test_a_slot_at_a_time_the_clocks_skip_or_double_is_refused_in_words(day, sai
 
     assert response.status_code == 200
     assert said in page_text(response)
+    assert "tegelijk" not in page_text(response)  # not "someone changed it at the same time"
     assert event.slots.count() == 0
 
 
