@@ -74,8 +74,9 @@ def proposals(request: HtmxHttpRequest, event: Event) -> HttpResponse:
     if request.htmx and request.htmx.target == "pitch-now":  # live.js, during the pitch round
         return _pitch_now(request, event, participant)
     filters = ProposalFilterForm(request.GET or None, event=event)
+    number = parse_int(request.GET.get("page"))  # ASCII digits; "²" or 10**30 is page 1
     page = Paginator(board_sessions(event, filters), PER_PAGE).get_page(
-        parse_int(request.GET.get("page"), minimum=1) or 1
+        1 if number is None else number  # 0 or past the end: the last page
     )
     my_votes = set(participant.votes.values_list("session_id", flat=True)) if participant else set()
     context = {
