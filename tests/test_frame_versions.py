@@ -330,6 +330,20 @@ def test_two_settings_saves_from_one_page_keep_both_changes(settings_event):
         ("Eerst.", None),  # what the first kept save replaced
         ("Van Bob.", "Bob"),
     ]
+    # the settings page lists both versions, the earlier one with a button to bring it back
+    page = bob.get(settings_url(settings_event))
+    text = page_text(page)
+    assert "Vorige versies van de beschrijving" in text
+    assert "Eerst." in text and "Deze versie terugzetten" in text
+    restore = re.search(
+        r'<form method="post" action="([^"]+)" class="inline-form">.*?name="revision" value="(\d+)"',
+        page.content.decode(),
+        re.S,
+    )
+    assert restore and restore.groups() == (
+        reverse("organiser:restore-text", args=[settings_event.slug]),
+        str(history.get(text="Eerst.").pk),
+    )
 
 
 @pytest.mark.django_db

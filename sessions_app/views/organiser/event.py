@@ -29,8 +29,8 @@ from sessions_app.forms import (
     PhaseForm,
     frame_formsets,
 )
-from sessions_app.models import Event, Participant, Placement, Session, Vote
-from sessions_app.views import HtmxHttpRequest
+from sessions_app.models import Event, Participant, Placement, Session, TextRevision, Vote
+from sessions_app.views import HtmxHttpRequest, texts
 from sessions_app.views.http import already_submitted
 
 Phase = Event.Phase
@@ -206,7 +206,13 @@ def edit_event(request: HtmxHttpRequest, event: Event) -> HttpResponse:
     participant = participant_for(request, event)
     # the form changes a copy, so the page around it keeps the saved name while errors show
     form = EventSettingsForm(request.POST or None, instance=copy.copy(event))
-    context = {"form": form, "event": event, "participant": participant}
+    description_history = texts.history(TextRevision.Subject.EVENT_DESCRIPTION, event)
+    context = {
+        "form": form,
+        "event": event,
+        "participant": participant,
+        "description_history": description_history,
+    }
     if request.method == "POST" and form.is_valid():
         try:
             actions.update_event(
