@@ -77,7 +77,7 @@ def _readable_form_data(data: bytes) -> bool:
 
 def refuse(request: HttpRequest, *, status: int, too_long: bool) -> HttpResponse:
     with translation.override(translation.get_language_from_request(request)):
-        return render(request, "400.html", {"too_long": too_long}, status=status)
+        return render(request, "400_input.html", {"too_long": too_long}, status=status)
 
 
 def _codec_name(charset: str) -> str | None:
