@@ -859,11 +859,26 @@ def _span(start: datetime, end: datetime) -> str:
     return f"{start:%H:%M}–{end:%H:%M}"
 
 
+# A crafted TOTAL_FORMS would otherwise have Django build its cap of 2,000 forms per request;
+# no barcamp has 500 rooms or slots.
+FRAME_ROWS = {"max_num": 500, "absolute_max": 500, "validate_max": True}
 RoomFormSet = forms.modelformset_factory(
-    Room, form=RoomForm, formset=BaseRoomFormSet, extra=3, can_delete=True, can_delete_extra=False
+    Room,
+    form=RoomForm,
+    formset=BaseRoomFormSet,
+    extra=3,
+    can_delete=True,
+    can_delete_extra=False,
+    **FRAME_ROWS,
 )
 SlotFormSet = forms.modelformset_factory(
-    Slot, form=SlotForm, formset=BaseSlotFormSet, extra=4, can_delete=True, can_delete_extra=False
+    Slot,
+    form=SlotForm,
+    formset=BaseSlotFormSet,
+    extra=4,
+    can_delete=True,
+    can_delete_extra=False,
+    **FRAME_ROWS,
 )
 
 

@@ -3,12 +3,14 @@ and its settings, and the frame of the grid (rooms and slots, copied from an ear
 A participant gets 403 everywhere; an anonymous visitor is sent to the login page."""
 
 from datetime import date, time
+from unittest.mock import patch
 
 import pytest
 from django.contrib.messages import get_messages
 from django.test import Client
 from django.urls import reverse
 
+from sessions_app.forms import RoomFormSet
 from sessions_app.models import Event, Participant, Room, Session, Slot
 from tests.factories import (
     event_time,
@@ -902,6 +904,21 @@ def test_a_tampered_form_says_so_and_saves_nothing(organiser_client, event):
     # compare screen, and nothing saved
     assert response.status_code == 409
     assert "Your changes are not saved yet and nothing is lost." in response.text
+    assert Room.objects.count() == 0
+
+
+def test_a_crafted_row_count_builds_no_more_rows_than_a_barcamp_has(organiser_client, event):
+    data = open_frame(organiser_client, event)
+    data |= {"rooms-TOTAL_FORMS": "9223372036854775807", "rooms-0-name": "Zaal A"}
+    built = []
+    original = RoomFormSet.total_form_count
+    with patch.object(
+        RoomFormSet, "total_form_count", lambda self: built.append(original(self)) or built[-1]
+    ):
+        response = save_frame(organiser_client, event, data)
+
+    assert response.status_code < 500
+    assert max(built) == 500  # Django's own cap would build 2,000 forms per request
     assert Room.objects.count() == 0
 
 
