@@ -1,6 +1,7 @@
-// The event's settings and its rooms and slots: a save that someone else's save overtook comes
-// back as 409 with the compare screen, and a refused form as 422 with its messages; both
-// replace the editor like a success would replace the page. Focus goes to what to read first.
+// Editors that two people can open (a session's report, the event's settings, its rooms and
+// slots): a save that someone else's save overtook comes back as 409 with the merge or compare
+// screen, and a refused form as 422 with its messages; both replace the editor like a success
+// would replace the page. Focus goes to what to read first.
 "use strict";
 
 (() => {
