@@ -27,7 +27,6 @@ from collections.abc import Callable
 from datetime import timedelta
 
 import django_otp
-import segno
 from django.conf import settings
 from django.contrib import auth
 from django.contrib.auth.signals import user_logged_in
@@ -44,6 +43,7 @@ from django_otp.oath import TOTP, hotp
 from django_otp.plugins.otp_totp.models import TOTPDevice
 from django_otp.util import random_hex
 
+from sessions_app import qr
 from sessions_app.models import Participant
 
 CODE_LIMIT = 10  # wrong codes in a row ...
@@ -260,10 +260,9 @@ def setup_details(request: HttpRequest) -> dict[str, str]:
     key = setup_secret(request)
     unsaved = TOTPDevice(user=request.user, key=key)
     secret = base64.b32encode(unhexlify(key)).decode().rstrip("=")
-    qr = segno.make(unsaved.config_url, error="m")
     return {
         "secret": " ".join(secret[i : i + 4] for i in range(0, len(secret), 4)),
-        "qr": qr.svg_data_uri(scale=5, border=2, dark="#000", light="#fff"),
+        "qr": qr.svg_data_uri(unsaved.config_url, scale=5, border=2),
     }
 
 

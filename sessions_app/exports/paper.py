@@ -15,14 +15,12 @@ that shows on paper (a move, a new title, a renamed room, another language) is a
 
 from __future__ import annotations
 
-import functools
 import hashlib
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
 from urllib.parse import urljoin
 
-import segno
 from django.conf import settings
 from django.core.cache import cache
 from django.template.loader import render_to_string
@@ -34,6 +32,7 @@ from weasyprint.document import Document
 from sessions_app.exports.pdf import render_document
 from sessions_app.grid import GridView, grid_view
 from sessions_app.models import Event, Room, Session, Slot
+from sessions_app.qr import print_data_uri as qr_data_uri
 
 PDF_CACHE_SECONDS = 60 * 60
 # Titles are at most 200 characters (Session.title); on paper they are cut well before that,
@@ -52,12 +51,6 @@ ROWS_PER_DENSITY = (4, 6, 9, 14)  # at most this many rows for the first four
 def session_url(event: Event, session: Session, base_url: str) -> str:
     """The absolute address of the session's public page (its slides and report go there)."""
     return urljoin(base_url, reverse("public:session", args=[event.slug, session.pk]))
-
-
-@functools.lru_cache(maxsize=4096)  # a few ms each; the same sessions are printed again and again
-def qr_data_uri(url: str) -> str:
-    """A QR code of `url` as an SVG `data:` URI (the only kind of URL the PDF may load)."""
-    return segno.make(url, error="m").svg_data_uri(border=0, dark="#000")
 
 
 def times(start: datetime, end: datetime) -> str:

@@ -25,7 +25,6 @@ import re
 from collections.abc import Callable
 from datetime import datetime
 
-import segno
 from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
 from django.core.cache import cache
@@ -36,11 +35,10 @@ from django.urls import path, reverse
 from django.utils import timezone, translation
 from django.utils.cache import get_conditional_response, patch_vary_headers
 from django.utils.http import http_date
-from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST, require_safe
 
-from sessions_app import actions, live
+from sessions_app import actions, live, qr
 from sessions_app.access import (
     event_view,
     is_organiser,
@@ -320,12 +318,6 @@ def participants_csv(request: HtmxHttpRequest, event: Event) -> HttpResponse:
 # ---- the page that explains them --------------------------------------------------------------
 
 
-def qr_svg(url: str) -> str:
-    """An inline SVG QR code of `url` (segno's output: no script, nothing from the visitor)."""
-    qr = segno.make(url, error="m")
-    return qr.svg_inline(scale=5, border=2, dark="#000", light="#fff", omitsize=True)
-
-
 @require_safe
 @login_not_required
 @event_view
@@ -345,9 +337,8 @@ def feeds(request: HtmxHttpRequest, event: Event) -> HttpResponse:
         "json_url": base + reverse("public:schedule-json", args=[event.slug]),
         "ics_url": ics_url,
         "webcal_url": "webcal://" + ics_url.split("://", 1)[1],
-        # segno's SVG: made here from our own URL, nothing from the visitor in it
-        "xml_qr": mark_safe(qr_svg(xml_url)) if available else "",
-        "ics_qr": mark_safe(qr_svg("webcal://" + ics_url.split("://", 1)[1])) if available else "",
+        "xml_qr": qr.inline_svg(xml_url) if available else "",
+        "ics_qr": qr.inline_svg("webcal://" + ics_url.split("://", 1)[1]) if available else "",
     }
     return render(request, "feeds/feeds.html", context)
 

@@ -27,10 +27,9 @@ FLOORS = {"django": "5.2.19", "weasyprint": "70.0", "django-csp": "4.0", "nh3": 
 MARK_SAFE_WHITELIST = {
     # the output of Markdown after nh3 (allow-listed tags, attributes and URL schemes)
     "sessions_app/markdown.py": 1,
-    # QR codes as SVG made by segno from our own URLs; no user text in them
-    "sessions_app/views/feeds.py": 2,
-    # the same, drawn in a page by `{% qr_svg %}` (now & next's code to the grid)
-    "sessions_app/templatetags/qr_codes.py": 1,
+    # QR codes as SVG made by segno from our own URLs; no user text in them (the feeds page and
+    # `{% qr_svg %}`, now & next's code to the grid, both draw them with `qr.inline_svg`)
+    "sessions_app/qr.py": 1,
     # the grid HTML: output of our own templates (autoescaped when rendered), cached as a string
     "sessions_app/views/public.py": 1,
     "sessions_app/live.py": 2,

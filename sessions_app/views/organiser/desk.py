@@ -3,7 +3,6 @@ personal sign-in link and its QR code for them, for whoever has no email address
 cannot reach their mail. The link is the same one-time, short-lived link a mail carries
 (`actions.create_desk_sign_in_link`); it leads to the person's My page."""
 
-import segno
 from django.contrib import messages
 from django.db.models import Q
 from django.http import HttpResponse
@@ -14,7 +13,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods
 
-from sessions_app import actions
+from sessions_app import actions, qr
 from sessions_app.access import organiser_required
 from sessions_app.forms import DeskSearchForm
 from sessions_app.models import Event, Participant
@@ -71,12 +70,7 @@ def _link_context(request: HtmxHttpRequest, event: Event, participant: Participa
     }
     if token:
         url = _link_url(request, participant, token)
-        qr = segno.make(url, error="m")
-        context |= {
-            "url": url,
-            # segno's SVG of our own URL, as a data URI for an <img> (scales with CSS)
-            "qr": qr.svg_data_uri(scale=10, border=4, dark="#000", light="#fff"),
-        }
+        context |= {"url": url, "qr": qr.svg_data_uri(url, scale=10, border=4)}
     return context
 
 

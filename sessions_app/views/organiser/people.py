@@ -1,9 +1,6 @@
 """Organisers' pages about people and proposals: the join poster, the team, merging and
 hiding proposals."""
 
-import io
-
-import segno
 from django.contrib import messages
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -12,7 +9,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from sessions_app import actions
+from sessions_app import actions, qr
 from sessions_app.access import organiser_required
 from sessions_app.forms import HideForm, InviteOrganiserForm, MergeForm
 from sessions_app.models import Event, Participant, Session
@@ -38,12 +35,8 @@ def poster(request: HtmxHttpRequest, event: Event) -> HttpResponse:
 @never_cache
 @organiser_required
 def join_qr(request: HtmxHttpRequest, event: Event) -> HttpResponse:
-    """The join link as a standalone SVG file (an `<img>` draws nothing without the SVG
-    namespace, which segno's `svg_inline` leaves out: that is for SVG inside HTML)."""
-    qr = segno.make(join_url(request, event), error="m")
-    svg = io.BytesIO()
-    qr.save(svg, kind="svg", scale=10, border=2, dark="#000", light="#fff", omitsize=True)
-    return HttpResponse(svg.getvalue(), content_type="image/svg+xml")
+    """The join link as a standalone SVG file, for the poster's `<img>`."""
+    return HttpResponse(qr.svg_document(join_url(request, event)), content_type="image/svg+xml")
 
 
 @require_http_methods(["GET", "POST"])
