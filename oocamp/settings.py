@@ -286,7 +286,7 @@ SESSION_COOKIE_NAME = "__Host-sessionid" if SESSION_COOKIE_SECURE else "sessioni
 SESSION_COOKIE_SAMESITE = "Lax"
 CSRF_COOKIE_SAMESITE = "Lax"
 SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
-# Content-Security-Policy (django-csp 4; issue 8): scripts and styles only from our own static
+# Content-Security-Policy (django-csp 4): scripts and styles only from our own static
 # files, so a payload that slips past escaping and the Markdown sanitiser still cannot run.
 # No 'unsafe-inline'/'unsafe-eval': templates carry no inline <script>, style="" or on*=,
 # and htmx's own indicator <style> is switched off (htmx-config meta in base.html).

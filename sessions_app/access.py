@@ -21,7 +21,7 @@ from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 
 from sessions_app import second_factor
-from sessions_app.models import Event, Participant, Session
+from sessions_app.models import Event, HostLink, Participant, Session
 
 
 def picked_language(request: HttpRequest) -> str | None:
@@ -160,7 +160,7 @@ def may_create_events(user) -> bool:
     return user.is_superuser or organised_events(user).exists()
 
 
-# ---- REPORTS (issue 6): who may deliver a session's material -------------------------------
+# ---- who may deliver a session's slides and report: hosts, organisers, host links ---------
 
 HOST_LINKS_KEY = "oocamp_host_links"  # request.session: {session id (str): host link id}
 
@@ -175,8 +175,6 @@ def remember_host_link(request: HttpRequest, link) -> None:
 
 def host_link_for(request: HttpRequest, session: Session):
     """The still valid host link for `session` this visitor followed, or None."""
-    from sessions_app.models import HostLink
-
     link_id = request.session.get(HOST_LINKS_KEY, {}).get(str(session.pk))
     if link_id is None:
         return None

@@ -25,6 +25,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from sessions_app import grid, scheduling, uploads, wallclock
+from sessions_app.exports import report
 from sessions_app.models import (
     Attachment,
     Event,
@@ -847,7 +848,7 @@ def _write_grid(
     old = {row[0]: row for row in before}
     new = {row[0]: row for row in rows}
     changed = [s for s in old if old[s] != new.get(s)]
-    _bump_schedule_sequence(old, new)  # FEEDS: calendar apps see the session moved
+    _bump_schedule_sequence(old, new)  # subscribed calendar apps see the session moved
     # delete first, then insert: SQLite checks the cell index row by row (no deferral)
     Placement.objects.filter(session_id__in=changed).delete()
     Placement.objects.bulk_create(
@@ -1157,7 +1158,7 @@ def update_event(
             raise ActionRefused(
                 _("Nothing was saved: the slots would overlap on the new date or time zone.")
             ) from None
-        _bump_sessions_in_slots([slot.pk for slot in slots])  # FEEDS
+        _bump_sessions_in_slots([slot.pk for slot in slots])  # calendar apps see them move
         if slots:
             _bump_frame(before, event)
         touch_grid(event)
@@ -1251,7 +1252,8 @@ def save_frame(*, event: Event, changes: FrameChanges, based_on: int | None = No
             room.event = event
             room.save()
         _park_slots([slot.pk for slot in changes.slots if slot.pk])
-        _bump_sessions_in_slots([slot.pk for slot in changes.slots if slot.pk])  # FEEDS
+        # subscribed calendar apps see the sessions in changed slots move
+        _bump_sessions_in_slots([slot.pk for slot in changes.slots if slot.pk])
         for slot in changes.slots:
             slot.event = event
             slot.save()
@@ -1306,7 +1308,7 @@ def copy_frame(*, source: Event, target: Event) -> tuple[list[Room], list[Slot]]
     return rooms, slots
 
 
-# ---- REPORTS (issue 6): session reports, host links, reminders, held, themes ---------------
+# ---- session reports: their text, host links, reminders to hosts, held or not, themes -----
 
 
 class ReportConflict(ActionRefused):
@@ -1350,7 +1352,7 @@ def restore_report(*, revision: ReportRevision, by: Participant | None) -> Repor
     return restored
 
 
-# ---- EDITORS (issue 15): versioned editors and the history of written texts ---------------
+# ---- texts two people can edit: versions, conflicts and each text's history ---------------
 # Every editor two people can open names the version it was opened on; a save from an older
 # version is refused with `EditConflict` (the view shows both sides), never written over what
 # someone else saved. Texts people write keep every save as a `TextRevision`, like reports.
@@ -1686,7 +1688,7 @@ def find_host_link(*, event: Event, token: str):
     )
 
 
-# ---- attachments: slides, files and links (issue 6) ---------------------------------------------
+# ---- attachments: the slides, files and links a session leaves behind ---------------------
 # A file is written to storage under a generated name first, then its row is saved; if saving
 # the row fails the file is deleted again, and files of replaced or deleted rows are removed
 # only once the transaction has committed. So a failed upload leaves neither a row nor a file.
@@ -1830,6 +1832,7 @@ def _thumbnail_now_or_later(attachment) -> None:
     if attachment.size <= THUMBNAIL_INLINE_BYTES:
         make_attachment_thumbnail(attachment)
     else:
+        # the actions ↔ tasks cycle: tasks import this module, so it imports them when used
         from sessions_app.tasks import render_attachment_thumbnail
 
         pk = attachment.pk
@@ -1859,7 +1862,7 @@ def make_attachment_thumbnail(attachment) -> bool:
     return True
 
 
-# ---- EVENTREPORT (issue 6): publishing and building the event report ----------------------
+# ---- the event report: publishing it and building its PDF and ZIP -------------------------
 
 
 @transaction.atomic
@@ -1880,7 +1883,6 @@ def request_report_builds(
     (`explicit`, the "Build the report" button) and otherwise only once it has rested
     (`report.retry_delay`: longer after each attempt), so visitors' downloads do not queue a
     failing build again and again. Returns the builds, PDF first."""
-    from sessions_app.exports import report
 
     def again(build: ReportBuild) -> bool:
         if build.status == ReportBuild.Status.FAILED:
@@ -1909,8 +1911,6 @@ def requeue_stale_report_builds(*, event: Event) -> list:
     """Start again the builds whose worker stopped sending heartbeats (it was killed): called
     whenever the report page or its progress is looked at. The new attempt makes the old task,
     should it still be alive, stop without writing."""
-    from sessions_app.exports import report
-
     stale = [
         build
         for build in ReportBuild.objects.select_for_update().filter(
@@ -1924,7 +1924,8 @@ def requeue_stale_report_builds(*, event: Event) -> list:
 
 
 def _queue_report_build(build) -> None:
-    from sessions_app.tasks import build_event_report  # tasks import this module
+    # the actions ↔ tasks cycle: tasks import this module, so it imports them when used
+    from sessions_app.tasks import build_event_report
 
     build.attempt += 1
     build.status = ReportBuild.Status.QUEUED
@@ -1947,7 +1948,7 @@ def _queue_report_build(build) -> None:
     build_event_report.enqueue(build.pk, build.attempt)
 
 
-# ---- FEEDS (issue 7): calendar apps learn that a session moved ------------------------------
+# ---- calendar feeds: subscribers' calendar apps learn that a session moved ----------------
 
 
 def _bump_schedule_sequence(old: dict[int, list], new: dict[int, list]) -> None:

@@ -117,7 +117,7 @@ class SessionAdmin(admin.ModelAdmin):
     list_filter = ["event", "kind", "status", "themes"]
     search_fields = ["title", "description", "hostings__participant__name"]
     filter_horizontal = ["themes", "unavailable_slots"]
-    autocomplete_fields = ["note_takers"]  # REPORTS: not a select of every participant
+    autocomplete_fields = ["note_takers"]  # a search: a select of every participant is too long
     inlines = [HostInline, PlacementInline, AttachmentInline]
     list_select_related = ["event"]
 

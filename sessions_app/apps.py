@@ -9,6 +9,7 @@ class SessionsAppConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self) -> None:
+        # they import the models, which can only be imported once the app registry is ready
         from sessions_app import guards, second_factor
 
         pre_migrate.connect(guards.drop_before_migrate, sender=self)

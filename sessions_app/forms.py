@@ -13,7 +13,7 @@ from django.utils.text import slugify
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext_lazy
 
-from sessions_app import wallclock
+from sessions_app import uploads, wallclock
 from sessions_app.actions import SIGN_IN_LINK_MINUTES, Proposal
 from sessions_app.client_input import (
     ID_MAX,
@@ -910,7 +910,7 @@ class CopyFrameForm(SubmittedOnce):
         self.fields["source"].queryset = events
 
 
-# ---- attachments: slides, files and links (issue 6) -------------------------------------------
+# ---- attachments: the slides, files and links a session leaves behind ---------------------
 
 
 class AttachmentFileForm(SubmittedOnce):
@@ -937,8 +937,6 @@ class AttachmentFileForm(SubmittedOnce):
     )
 
     def clean_file(self):
-        from sessions_app import uploads
-
         upload = self.cleaned_data["file"]
         if not upload.size:
             raise ValidationError(_("This file is empty."), code="empty")
@@ -978,8 +976,6 @@ class AttachmentFileForm(SubmittedOnce):
     def clean(self):
         cleaned = super().clean()
         if cleaned.get("file") and not cleaned.get("title"):
-            from sessions_app import uploads
-
             cleaned["title"] = uploads.clean_title(cleaned["file"].name) or str(_("Slides"))
         return cleaned
 
@@ -992,8 +988,6 @@ class AttachmentReplaceForm(AttachmentFileForm):
 
 
 def uploads_too_large_message() -> str:
-    from sessions_app import uploads
-
     return _("This file is too large: the limit is %(limit)s per file.") % {
         "limit": filesizeformat(uploads.max_upload_bytes())
     }
@@ -1020,7 +1014,7 @@ class AttachmentLinkForm(SubmittedOnce):
         return url
 
 
-# ---- REPORTS (issue 6): session reports, material board, themes and synthesis -------------
+# ---- session reports, the organisers' material board, themes and synthesis ----------------
 
 REPORT_MAX = 50_000  # a long report is a few thousand characters; this only stops abuse
 
@@ -1207,7 +1201,7 @@ class MarkdownPreviewForm(forms.Form):
         return (self.data.get(name) or "")[:REPORT_MAX]
 
 
-# ---- EVENTREPORT (issue 6): publishing the event report ------------------------------------
+# ---- the event report: publishing it ------------------------------------------------------
 
 
 class ReportPublishForm(forms.Form):

@@ -1,4 +1,4 @@
-"""Password sign-in throttled per account name and client address (issue 8, row 21).
+"""Password sign-in throttled per account name and client address.
 
 Organisers (and the admin) sign in with a password; without a limit anyone can try passwords
 as fast as the server answers. After `LIMIT` failed attempts for one username from one address

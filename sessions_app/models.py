@@ -7,8 +7,10 @@ and in `actions.py`/`event_file.py`, which are the only writers.
 
 import hashlib
 import secrets
+import uuid
 import zoneinfo
 from datetime import date, datetime, timedelta
+from pathlib import PurePosixPath
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -45,7 +47,8 @@ def generate_join_code() -> str:
 
 
 def generate_calendar_token() -> str:
-    """The secret part of a participant's personal calendar feed URL (FEEDS, issue 7)."""
+    """The secret part of a participant's personal calendar feed URL: whoever has the URL sees
+    the sessions that participant hosts or voted for."""
     return secrets.token_urlsafe(24)
 
 
@@ -145,7 +148,8 @@ class Event(models.Model):
     frame_version = models.PositiveIntegerField(
         default=0, help_text=_("Goes up with every change of the rooms and slots.")
     )
-    # REPORTS (issue 6): the event's own texts around the session reports.
+    # The event's own texts around the session reports: the event report opens and closes with
+    # the introduction and conclusion; new session reports start from `report_template`.
     introduction = models.TextField(_("introduction"), blank=True, help_text=_("Markdown."))
     conclusion = models.TextField(_("conclusion"), blank=True, help_text=_("Markdown."))
     report_template = models.TextField(
@@ -334,7 +338,7 @@ class Participant(models.Model):
         _("language"), max_length=8, choices=EventLanguage.choices, blank=True
     )
     joined_at = models.DateTimeField(auto_now_add=True)
-    # FEEDS (issue 7): the secret of the personal calendar feed; a new one revokes the old URL.
+    # The secret of the personal calendar feed; a new one revokes the old URL.
     calendar_token = models.CharField(
         max_length=64, unique=True, default=generate_calendar_token, editable=False
     )
@@ -452,7 +456,8 @@ class Session(models.Model):
     version = models.PositiveIntegerField(
         default=0, help_text=_("Goes up with every save of the proposal (its form's fields).")
     )
-    # FEEDS (issue 7): iCalendar SEQUENCE; goes up whenever the session changes time or room.
+    # iCalendar SEQUENCE: goes up whenever the session changes time or room, so calendar apps
+    # that subscribed to a feed replace their copy of it.
     schedule_sequence = models.PositiveIntegerField(default=0, editable=False)
     hidden = models.BooleanField(
         _("hidden"), default=False, help_text=_("Hidden by an organiser, e.g. as spam.")
@@ -624,17 +629,12 @@ class Placement(models.Model):
 
 def attachment_upload_to(instance: "Attachment", filename: str) -> str:
     """Generated names only: the uploader's file name never reaches the disk."""
-    import uuid
-    from pathlib import PurePosixPath
-
     suffix = PurePosixPath(filename).suffix.lower()[:10]
     return f"attachments/{instance.session.event_id}/{uuid.uuid4().hex}{suffix}"
 
 
 def attachment_thumbnail_upload_to(instance: "Attachment", filename: str) -> str:
     """Thumbnails sit next to their attachments, under generated names as well."""
-    import uuid
-
     return f"attachments/{instance.session.event_id}/thumbs/{uuid.uuid4().hex}.png"
 
 
@@ -657,7 +657,8 @@ class Attachment(models.Model):
     url = models.URLField(_("link"), blank=True, max_length=500)
     order = models.PositiveSmallIntegerField(default=0)
     created_at = models.DateTimeField(auto_now_add=True)
-    # Filled in from the sniffed content, never from what the client claims (issue 6).
+    # Filled in from the sniffed content, never from what the client claims: files are served
+    # with this type, so a claimed one could make a browser run an uploaded page.
     content_type = models.CharField(_("content type"), max_length=100, blank=True)
     size = models.PositiveBigIntegerField(_("size in bytes"), default=0)
     thumbnail = models.FileField(
@@ -731,7 +732,7 @@ class SignInLink(models.Model):
     """A personal link that signs its holder in ("log in with a link"). Only a hash of the
     token is stored; the link expires after LIFETIME and works once."""
 
-    LIFETIME = timedelta(minutes=15)  # reliability plan row 20: at most 10-15 minutes
+    LIFETIME = timedelta(minutes=15)  # short: a link left in a mailbox must not stay a way in
 
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="sign_in_links"
@@ -947,7 +948,7 @@ class PitchRound(models.Model):
         return self.current_since + timedelta(seconds=self.seconds)
 
 
-# --- The event report's builds (EVENTREPORT, issue 6) ---------------------------------------
+# ---- the event report's builds: its PDF and ZIP, made by the worker -----------------------
 
 
 class ReportBuildKind(models.TextChoices):
@@ -1031,7 +1032,7 @@ class ReportBuild(models.Model):
         return self.status in {self.Status.DONE, self.Status.FAILED}
 
 
-# ---- REPORTS (issue 6): session reports, their history and host links ---------------------
+# ---- session reports, their history and the host links that let hosts deliver -------------
 
 
 class ReportRevision(models.Model):

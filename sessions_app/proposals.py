@@ -56,7 +56,8 @@ def _problem(event: Event) -> tuple[scheduling.Problem, int]:
 def start(*, event: Event, by: Participant | None, seed: int = 0) -> GridProposal:
     """A proposal for the grid as it is now: the unfinished one of this version if there is
     one, else a new one, planned at once when the search is short or queued for the worker."""
-    from sessions_app import tasks  # tasks import this module
+    # the tasks ↔ proposals cycle: tasks import this module, so it imports them when used
+    from sessions_app import tasks
 
     waiting = event.grid_proposals.unfinished().filter(
         based_on_version=_grid_version(event), seed=seed
@@ -161,6 +162,7 @@ def _finish(proposal: GridProposal, *, status: str, message: str = "") -> None:
 def revive(proposal: GridProposal) -> GridProposal:
     """A running proposal whose worker went silent is queued again (once the heartbeat is older
     than SILENT_AFTER); the page calls this when it polls."""
+    # the tasks ↔ proposals cycle: tasks import this module, so it imports them when used
     from sessions_app import tasks
 
     if proposal.status != Status.RUNNING or proposal.heartbeat_at is None:

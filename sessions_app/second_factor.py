@@ -1,5 +1,6 @@
-"""Two-step sign-in for organisers and the admin (issue 8, row 21): a password (or a sign-in
-link), then the 6-digit code of an authenticator app (TOTP, RFC 6238).
+"""Two-step sign-in for organisers and the admin, so a guessed or leaked password alone does
+not open an event's organiser pages: a password (or a sign-in link), then the 6-digit code of
+an authenticator app (TOTP, RFC 6238).
 
 django-otp keeps the authenticator: its `TOTPDevice` row holds the secret, the time step of
 the last accepted code and the count of wrong codes in a row, and `django_otp.login` marks the

@@ -7,6 +7,8 @@ restarted worker can pick up where a killed one stopped."""
 from django_tasks import task
 
 from sessions_app import proposals
+from sessions_app.exports import report
+from sessions_app.models import Attachment
 
 # ---- the scheduler ------------------------------------------------------------------------
 
@@ -17,15 +19,15 @@ def plan_grid(proposal_id: int) -> None:
     proposals.run(proposal_id)
 
 
-# ---- attachment thumbnails (issue 6) -------------------------------------------------------------
+# ---- attachment thumbnails: large PDFs, rendered outside the upload's request -------------
 
 
 @task()
 def render_attachment_thumbnail(attachment_id: int) -> bool:
     """The first page of a large PDF, rendered outside the request that uploaded it. Safe to
     run twice or after the attachment was deleted."""
+    # the actions ↔ tasks cycle: actions import this module, so it imports them when used
     from sessions_app.actions import make_attachment_thumbnail
-    from sessions_app.models import Attachment
 
     attachment = Attachment.objects.select_related("session").filter(pk=attachment_id).first()
     if attachment is None or attachment.thumbnail:
@@ -33,7 +35,7 @@ def render_attachment_thumbnail(attachment_id: int) -> bool:
     return make_attachment_thumbnail(attachment)
 
 
-# ---- the event report (EVENTREPORT, issue 6) ---------------------------------------------
+# ---- the event report's PDF and ZIP -------------------------------------------------------
 
 
 @task()
@@ -41,6 +43,4 @@ def build_event_report(build_id: int, attempt: int) -> None:
     """Build the event report's PDF or ZIP (sessions_app.exports.report.run_build). A worker
     killed meanwhile leaves the build `running` with a stale heartbeat; the report page then
     queues a new attempt, and this one, if it ever wakes, finds itself superseded."""
-    from sessions_app.exports import report
-
     report.run_build(build_id, attempt)

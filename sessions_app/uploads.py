@@ -225,7 +225,7 @@ def render_pdf_thumbnail(file: IO[bytes], *, width: int = THUMBNAIL_WIDTH) -> by
     """A PNG of the first page, `width` pixels wide, or None if the PDF cannot be rendered (a
     corrupt or encrypted file is still a fine attachment; it just shows an icon). PDFium reads
     from the open file what it needs, not the whole file into memory."""
-    import pypdfium2 as pdfium
+    import pypdfium2 as pdfium  # a native library: loaded only where a thumbnail is rendered
 
     try:
         document = pdfium.PdfDocument(file)

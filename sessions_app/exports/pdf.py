@@ -3,8 +3,9 @@
 WeasyPrint's own URL fetcher follows any `http://`, `https://` or `file://` URL it meets in the
 HTML: a session title or report that smuggles in `<img src="http://…">` or
 `<link rel="attachment" href="file:///etc/passwd">` would make the server fetch it, or embed
-the file in the PDF (see /work/shared/reliability-plan.md, A2). So every PDF of ours goes
-through `render_pdf`, whose `SafeURLFetcher` serves only
+the file in the PDF (the CVE-2024-28184 kind of hole: WeasyPrint's default fetcher, even since
+version 70, still allows it). So every PDF of ours goes through `render_pdf`, whose
+`SafeURLFetcher` serves only
 
 - `data:` URIs (inline images, e.g. QR codes as SVG), and
 - our own static files (`{% static %}` URLs), read from disk through Django's staticfiles

@@ -7,8 +7,8 @@ took 30-45 s of CPU and ~550 MiB without PDF tags, ~55 s with them. No CSS featu
 changed the time by less than the noise); its pure-Python layout costs about 0.1 s of CPU per
 page for this nested markup, and even the sessions reduced to bare paragraphs took ~7 s.
 ReportLab (its C accelerator rl-accel saves 10-15 %) writes the same 173 pages in ~3.3 s,
-the process peaking at ~140 MiB with Django and the event loaded (reliability plan row 13:
-tests/load/test_report_pdf.py). Typst was tried too: 1.3 s and tagged, but ~240 MiB.
+the process peaking at ~140 MiB with Django and the event loaded (tests/load/test_report_pdf.py
+keeps it under 5 s and 200 MiB). Typst was tried too: 1.3 s and tagged, but ~240 MiB.
 
 The look follows the former HTML/CSS version: a blue cover, a table of contents with dotted
 leaders and page numbers, the figures, the grid on a landscape page, the themes with their
@@ -20,7 +20,7 @@ The table of contents is filled in without a second pass: each entry's leader an
 is a form XObject that the page refers to while it is laid out and that is defined once every
 page number is known (PDF allows the forward reference).
 
-It always builds, whatever people wrote (issue 15): content too big for a page is split,
+It always builds, whatever people wrote: content too big for a page is split,
 wrapped or scaled (`MarkdownFlowables`: table columns as wide as their words need, type made
 smaller for wide tables and a list of rows past 19 columns, rows split across pages, long
 paragraphs and code blocks in pieces, long words broken, lists indented at most 8 levels). The

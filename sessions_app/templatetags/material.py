@@ -1,5 +1,7 @@
-"""Template helpers for attachments (issue 6): which icon a file or link gets, its type's
+"""Template helpers for attachments: which icon a file or link gets, its type's
 name, and whether the visitor may deliver material for a session."""
+
+from urllib.parse import urlsplit
 
 from django import template
 from django.templatetags.static import static
@@ -33,8 +35,6 @@ def attachment_icon(attachment: Attachment) -> str:
 def attachment_type(attachment: Attachment) -> str:
     """ "PDF", "PowerPoint", …, or the link's host for a link."""
     if attachment.url:
-        from urllib.parse import urlsplit
-
         return urlsplit(attachment.url).hostname or ""
     file_type = uploads.KNOWN_TYPES.get(attachment.content_type)
     return file_type.label if file_type else ""

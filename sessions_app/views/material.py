@@ -1,4 +1,4 @@
-"""What a session leaves behind: slides and other files, and links (issue 6).
+"""What a session leaves behind: slides and other files, and links.
 
 The slides page and its forms are for those who may deliver material for the session
 (`access.may_deliver`: hosts, organisers, holders of a host link). Files are refused early when

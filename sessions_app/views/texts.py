@@ -1,4 +1,4 @@
-"""What every editor of a written text shares (issue 15): the history of the text with a
+"""What every editor of a written text shares: the history of the text with a
 "restore" button per version (`templates/includes/text_history.html`), and the screen a save
 gets when someone else's save overtook it: what is saved now beside the writer's own, which
 stays in the form, now based on the saved version (`templates/includes/merge.html`).

@@ -1,4 +1,5 @@
-// Type-to-search for a choice of several people (co-hosts, note-takers; issue 14).
+// Type-to-search for a choice of several people (co-hosts, note-takers), where a long select
+// of every participant would be unusable.
 // It enhances <select multiple data-picker> (sessions_app.forms.PeoplePicker): the select stays
 // the form field and the one source of truth; picking and removing only set its options'
 // `selected`, so the form posts exactly as it does without JavaScript, where the plain select

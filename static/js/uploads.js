@@ -1,4 +1,4 @@
-// Uploads with a progress bar, a cancel button and drag and drop (issue 6).
+// Uploads with a progress bar, a cancel button and drag and drop, for slides and other files.
 //
 // Progressive enhancement of plain multipart forms marked `data-upload`: without this script
 // they post and the server answers with a page. With it, the file goes up through an

@@ -9,7 +9,7 @@ class Command(BaseCommand):
 
     def handle(self, *args, **options) -> None:
         try:
-            import polib
+            import polib  # a dev dependency: without it the command says so, the others still run
         except ImportError:  # pragma: no cover - polib comes with the dev dependencies
             raise CommandError("polib is missing: pip install -e '.[dev]'") from None
         for locale_dir in settings.LOCALE_PATHS:

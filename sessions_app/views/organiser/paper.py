@@ -52,7 +52,7 @@ def door_signs(request: HtmxHttpRequest, event: Event, room_id: int | None = Non
 @never_cache
 @organiser_required
 def session_cards(request: HtmxHttpRequest, event: Event) -> HttpResponse:
-    from sessions_app.exports import paper
+    from sessions_app.exports import paper  # WeasyPrint: loaded by the first print (see above)
     from sessions_app.exports.pdf import pdf_response
 
     pdf = paper.session_cards_pdf(event, base_url(request))
