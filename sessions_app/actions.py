@@ -704,7 +704,7 @@ def cast_vote(*, participant: Participant, session: Session) -> bool:
         raise ActionRefused(_("This session belongs to another event."))
     if not event.voting_open:
         raise ActionRefused(_("Voting is not open."))
-    if session.status == Session.Status.WITHDRAWN or session.hidden:
+    if not session.is_visible:
         raise ActionRefused(_("This session was withdrawn."))
     try:
         # Its own transaction (or, inside a caller's, a savepoint that keeps a refusal from
@@ -742,7 +742,7 @@ def _session_takes_votes(session_id: int) -> bool:
             [session_id],
         )
         row = cursor.fetchone()
-    return row is not None and row[0] != Session.Status.WITHDRAWN and not row[1]
+    return row is not None and Session.shown(*row)
 
 
 def _insert_vote(participant_id: int, session_id: int) -> bool:
@@ -941,7 +941,7 @@ def set_pinned(
 def _usable_rows(event: Event, rows: list[list]) -> list[list]:
     """Rows of an earlier grid that still make sense: sessions, rooms and slots that exist,
     sessions not withdrawn since."""
-    sessions = set(event.sessions.active().filter(hidden=False).values_list("id", flat=True))
+    sessions = set(event.sessions.visible().values_list("id", flat=True))
     rooms = set(event.rooms.values_list("id", flat=True))
     slots = set(event.slots.for_sessions().values_list("id", flat=True))
     return [row for row in rows if row[0] in sessions and row[1] in rooms and row[2] in slots]

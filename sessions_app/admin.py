@@ -2,7 +2,7 @@
 
 from django.contrib import admin
 from django.db import models
-from django.db.models import Count, QuerySet
+from django.db.models import QuerySet
 from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
@@ -122,7 +122,7 @@ class SessionAdmin(admin.ModelAdmin):
     list_select_related = ["event"]
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[Session]:
-        return super().get_queryset(request).annotate(vote_total=Count("votes", distinct=True))
+        return super().get_queryset(request).with_vote_count()
 
     def formfield_for_manytomany(self, db_field, request, **kwargs):
         event_id = _event_of(request, self)
@@ -133,9 +133,9 @@ class SessionAdmin(admin.ModelAdmin):
             kwargs["queryset"] = Theme.objects.filter(event_id=event_id)
         return super().formfield_for_manytomany(db_field, request, **kwargs)
 
-    @admin.display(description=_("votes"), ordering="vote_total")
+    @admin.display(description=_("votes"), ordering="vote_count")
     def vote_count(self, session: Session) -> int:
-        return session.vote_total
+        return session.vote_count
 
 
 @admin.register(Vote)

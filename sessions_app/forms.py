@@ -29,6 +29,7 @@ from sessions_app.models import (
     RESERVED_SLUGS,
     Event,
     Participant,
+    PitchRound,
     ReportRevision,
     Room,
     Session,
@@ -482,7 +483,7 @@ class MoveForm(GridChangeForm):
 
     def __init__(self, *args, event: Event, **kwargs) -> None:
         super().__init__(*args, event=event, **kwargs)
-        self.fields["session"].queryset = event.sessions.active().filter(hidden=False)
+        self.fields["session"].queryset = event.sessions.visible()
         self.fields["room"].queryset = event.rooms.all()
         # every kind of slot: a break is refused by the grid's rules, with a message
         self.fields["slot"].queryset = event.slots.select_related("event")
@@ -507,7 +508,7 @@ class PinForm(GridChangeForm):
 
     def __init__(self, *args, event: Event, **kwargs) -> None:
         super().__init__(*args, event=event, **kwargs)
-        self.fields["session"].queryset = event.sessions.active().filter(hidden=False)
+        self.fields["session"].queryset = event.sessions.visible()
 
 
 class UndoForm(GridChangeForm):
@@ -1233,5 +1234,8 @@ class PitchRequeueForm(forms.Form):
 class PitchSecondsForm(forms.Form):
     version = StrictIntegerField(min_value=0, widget=forms.HiddenInput)
     seconds = StrictIntegerField(
-        label=_("Seconds per pitch"), min_value=5, max_value=600, initial=30
+        label=_("Seconds per pitch"),
+        min_value=PitchRound.SECONDS_MIN,
+        max_value=PitchRound.SECONDS_MAX,
+        initial=PitchRound.SECONDS_DEFAULT,
     )

@@ -7,7 +7,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from django.db.models import Count, Prefetch
+from django.db.models import Prefetch
 
 from sessions_app import scheduling
 from sessions_app.models import Event, Host, Placement, Room, Session, Slot, Vote
@@ -48,7 +48,7 @@ def problem_for(event: Event) -> scheduling.Problem:
             pk,
             hosts=frozenset(hosts[pk]),
             unavailable=frozenset(unavailable[pk]),
-            withdrawn=status == Session.Status.WITHDRAWN or hidden,
+            withdrawn=not Session.shown(status, hidden),
         )
         for pk, status, hidden in event.sessions.order_by("id").values_list(
             "id", "status", "hidden"
@@ -116,11 +116,9 @@ def grid_view(event: Event, *, with_tray: bool = False, warnings: bool = False) 
     rooms = list(event.rooms.order_by("order", "id"))
     slots = list(event.slots.order_by("start").select_related("event"))
     sessions_qs = (
-        event.sessions.exclude(status=Session.Status.WITHDRAWN)
-        .filter(hidden=False)
-        .annotate(vote_count=Count("votes", distinct=True))
+        event.sessions.visible()
+        .by_votes()
         .prefetch_related(Prefetch("hostings", queryset=Host.objects.select_related("participant")))
-        .order_by("-vote_count", "id")
     )
     sessions = {s.pk: s for s in sessions_qs}
     placements = {

@@ -395,19 +395,32 @@ class Theme(models.Model):
 
 
 class SessionQuerySet(models.QuerySet):
+    @staticmethod
+    def visible_rule(through: str = "") -> Q:
+        """The rule of `visible()` as a condition, also over a relation: an aggregate's
+        `filter=SessionQuerySet.visible_rule("sessions__")` counts an event's visible sessions."""
+        withdrawn = Q(**{f"{through}status": Session.Status.WITHDRAWN})
+        return ~withdrawn & Q(**{f"{through}hidden": False})
+
     def active(self) -> "SessionQuerySet":
         """Sessions that are still on the programme (not withdrawn)."""
         return self.exclude(status=Session.Status.WITHDRAWN)
 
     def visible(self) -> "SessionQuerySet":
-        """What participants see: not withdrawn and not hidden as spam."""
-        return self.active().filter(hidden=False)
+        """What participants see: not withdrawn and not hidden as spam (`Session.shown` for
+        one session)."""
+        return self.filter(self.visible_rule())
 
     def with_vote_count(self) -> "SessionQuerySet":
+        """Each session's number of votes as `vote_count`."""
         return self.annotate(vote_count=Count("votes", distinct=True))
 
+    def most_voted_first(self) -> "SessionQuerySet":
+        """Most votes first, then in the order proposed (needs `with_vote_count()`)."""
+        return self.order_by("-vote_count", "id")
+
     def by_votes(self) -> "SessionQuerySet":
-        return self.with_vote_count().order_by("-vote_count", "id")
+        return self.with_vote_count().most_voted_first()
 
     def held(self) -> "SessionQuerySet":
         """Sessions that took place: marked held, or placed and not marked otherwise (the
@@ -521,6 +534,16 @@ class Session(models.Model):
     def editable_by_hosts(self) -> bool:
         """Hosts change their own proposal until the grid is published."""
         return not self.event.grid_published and self.status != Session.Status.WITHDRAWN
+
+    @staticmethod
+    def shown(status: str, hidden: bool) -> bool:
+        """Whether a session with this status and hidden flag is visible to participants: the
+        rule of `SessionQuerySet.visible()`, for a row read as values."""
+        return status != Session.Status.WITHDRAWN and not hidden
+
+    @property
+    def is_visible(self) -> bool:
+        return Session.shown(self.status, self.hidden)
 
 
 class Host(models.Model):
@@ -899,6 +922,12 @@ class PitchRoundState(models.TextChoices):
     ENDED = "ended", _("Ended")
 
 
+# How long one pitch may last, in seconds: the model and its database constraint, the form,
+# `pitching.set_seconds` (and its message) and the page's number field all read these.
+PITCH_SECONDS_MIN = 5
+PITCH_SECONDS_MAX = 600
+
+
 class PitchRound(models.Model):
     """The opening plenary's pitch round: each proposal in turn, in the order proposed (so one
     proposed during the round joins at the end), with a countdown. `version` goes up with
@@ -906,13 +935,16 @@ class PitchRound(models.Model):
     The queue itself is not stored: it is the event's proposals (sessions_app/pitching.py)."""
 
     State = PitchRoundState
+    SECONDS_MIN = PITCH_SECONDS_MIN
+    SECONDS_MAX = PITCH_SECONDS_MAX
+    SECONDS_DEFAULT = 30
 
     event = models.OneToOneField(Event, on_delete=models.CASCADE, related_name="pitch_round")
     state = models.CharField(max_length=16, choices=State.choices, default=State.READY)
     seconds = models.PositiveSmallIntegerField(
         _("seconds per pitch"),
-        default=30,
-        validators=[MinValueValidator(5), MaxValueValidator(600)],
+        default=SECONDS_DEFAULT,
+        validators=[MinValueValidator(SECONDS_MIN), MaxValueValidator(SECONDS_MAX)],
     )
     current = models.ForeignKey(
         "Session", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
@@ -932,7 +964,7 @@ class PitchRound(models.Model):
                 condition=Q(state__in=PitchRoundState.values), name="pitch_round_state_valid"
             ),
             models.CheckConstraint(
-                condition=Q(seconds__gte=5) & Q(seconds__lte=600),
+                condition=Q(seconds__gte=PITCH_SECONDS_MIN) & Q(seconds__lte=PITCH_SECONDS_MAX),
                 name="pitch_round_seconds_range",
             ),
         ]

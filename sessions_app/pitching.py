@@ -14,7 +14,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from django.db import transaction
-from django.db.models import Count
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
@@ -48,7 +47,7 @@ def proposals(event: Event):
     """The proposals to pitch, in the order they were made, with their votes and hosts."""
     return (
         event.sessions.visible()
-        .annotate(vote_count=Count("votes", distinct=True))
+        .with_vote_count()
         .prefetch_related("hostings__participant")
         .order_by("created_at", "id")
     )
@@ -239,10 +238,18 @@ def end(*, event: Event, version: int, anyway: bool = False) -> PitchRound:
     return _save(pitch_round)
 
 
+def seconds_refusal() -> str:
+    """Why a length per pitch was refused (the model's limits, in the visitor's language)."""
+    return _("A pitch lasts between %(min)s and %(max)s seconds.") % {
+        "min": PitchRound.SECONDS_MIN,
+        "max": PitchRound.SECONDS_MAX,
+    }
+
+
 @transaction.atomic
 def set_seconds(*, event: Event, version: int, seconds: int) -> PitchRound:
-    if not 5 <= seconds <= 600:
-        raise actions.ActionRefused(_("A pitch lasts between 5 and 600 seconds."))
+    if not PitchRound.SECONDS_MIN <= seconds <= PitchRound.SECONDS_MAX:
+        raise actions.ActionRefused(seconds_refusal())
     pitch_round = _locked(event, version)
     pitch_round.seconds = seconds
     return _save(pitch_round)

@@ -18,11 +18,11 @@ import csv
 import io
 from collections.abc import Iterable, Sequence
 
-from django.db.models import Count, Prefetch, Q
+from django.db.models import Count, Prefetch
 from django.utils.translation import gettext as _
 
 from sessions_app.exports.frab import clean_line
-from sessions_app.models import Event, Host, Participant, Session
+from sessions_app.models import Event, Host, Participant, Session, SessionQuerySet
 
 BOM = "\ufeff"
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
@@ -57,7 +57,7 @@ def _visible_sessions(event: Event):
     four queries."""
     return (
         event.sessions.visible()
-        .annotate(vote_count=Count("votes", distinct=True))
+        .with_vote_count()
         .select_related("placement__room", "placement__slot")
         .prefetch_related(
             Prefetch("hostings", queryset=Host.objects.select_related("participant")), "themes"
@@ -140,9 +140,7 @@ def votes_csv(event: Event) -> bytes:
 
 def participants_csv(event: Event) -> bytes:
     """For organisers only: who takes part, how to reach them, what they host and voted."""
-    visible = Q(hosted_sessions__hidden=False) & ~Q(
-        hosted_sessions__status=Session.Status.WITHDRAWN
-    )
+    visible = SessionQuerySet.visible_rule("hosted_sessions__")
     participants = (
         event.participants.annotate(
             hosted=Count("hosted_sessions", filter=visible, distinct=True),

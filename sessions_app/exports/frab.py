@@ -37,7 +37,7 @@ from django.utils.encoding import iri_to_uri
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
-from sessions_app.models import Event, Host, Placement, Session, Slot
+from sessions_app.models import Event, Host, Placement, Session, SessionQuerySet, Slot
 
 GENERATOR = "oocamp"
 GENERATOR_VERSION = "0.1.0"
@@ -330,8 +330,7 @@ def load_programme(event: Event, origin: str) -> Programme:
     by_pk = {room.id: room for room in rooms}
     slots = list(event.slots.order_by("start"))
     placements = list(
-        Placement.objects.filter(session__event=event, session__hidden=False)
-        .exclude(session__status=Session.Status.WITHDRAWN)
+        Placement.objects.filter(SessionQuerySet.visible_rule("session__"), session__event=event)
         .select_related("session")
         .prefetch_related(
             Prefetch("session__hostings", queryset=Host.objects.select_related("participant")),

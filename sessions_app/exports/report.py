@@ -146,7 +146,7 @@ def report_data(event: Event) -> ReportData:
     """Everything the report shows, in a fixed number of queries."""
     sessions = list(
         event.sessions.visible()
-        .annotate(vote_count=Count("votes", distinct=True))
+        .with_vote_count()
         .select_related("placement__room", "placement__slot")
         .prefetch_related(
             Prefetch("hostings", queryset=Host.objects.select_related("participant")),

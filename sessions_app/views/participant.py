@@ -4,7 +4,7 @@ their own page."""
 from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
 from django.core.paginator import Paginator
-from django.db.models import Count, Prefetch, Q
+from django.db.models import Prefetch, Q
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
@@ -43,7 +43,7 @@ def board_sessions(event: Event, filters: ProposalFilterForm):
     """The visible sessions of the board, filtered, sorted, with their votes and hosts."""
     sessions = (
         event.sessions.visible()
-        .annotate(vote_count=Count("votes", distinct=True))
+        .with_vote_count()
         .prefetch_related(
             Prefetch("hostings", queryset=Host.objects.select_related("participant")), "themes"
         )
@@ -63,7 +63,7 @@ def board_sessions(event: Event, filters: ProposalFilterForm):
         sessions = sessions.filter(pk__in=matching.values("pk"))
     if data.get("sort") == "new":
         return sessions.order_by("-created_at", "-id")
-    return sessions.order_by("-vote_count", "id")
+    return sessions.most_voted_first()
 
 
 @require_GET
@@ -355,14 +355,12 @@ def preview(request: HtmxHttpRequest, event: Event, participant: Participant) ->
 
 def _my_page_context(event: Event, participant: Participant) -> dict:
     hosted = list(
-        participant.hosted_sessions.select_related("event")
-        .order_by("created_at")
-        .annotate(vote_count=Count("votes", distinct=True))
+        participant.hosted_sessions.select_related("event").order_by("created_at").with_vote_count()
     )
     voted = list(
         event.sessions.visible()
         .filter(pk__in=participant.votes.values("session_id"))
-        .annotate(vote_count=Count("votes", distinct=True))
+        .with_vote_count()
         .prefetch_related(
             Prefetch("hostings", queryset=Host.objects.select_related("participant")), "themes"
         )
@@ -374,8 +372,7 @@ def _my_page_context(event: Event, participant: Participant) -> dict:
             event.sessions.filter(
                 Q(votes__participant=participant) | Q(hostings__participant=participant)
             )
-            .filter(hidden=False)
-            .exclude(status=Session.Status.WITHDRAWN)
+            .visible()
             .filter(placement__isnull=False)
             .select_related("placement__room", "placement__slot__event")
             .distinct()

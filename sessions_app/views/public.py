@@ -4,7 +4,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import login
 from django.contrib.auth.decorators import login_not_required
-from django.db.models import Count, Q
+from django.db.models import Count
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
@@ -31,7 +31,7 @@ from sessions_app.access import (
 from sessions_app.client_input import forbidden_characters
 from sessions_app.forms import JoinCodeForm, JoinForm, SignInRequestForm
 from sessions_app.grid import grid_view
-from sessions_app.models import Event, Host, Participant, Session, Vote
+from sessions_app.models import Event, Host, Participant, SessionQuerySet, Vote
 from sessions_app.views import HtmxHttpRequest
 
 MODEL_BACKEND = "django.contrib.auth.backends.ModelBackend"
@@ -83,7 +83,7 @@ def event(request: HtmxHttpRequest, event: Event) -> HttpResponse:
         participants=Count("participants", distinct=True),
         sessions=Count(
             "sessions",
-            filter=~Q(sessions__status=Session.Status.WITHDRAWN) & Q(sessions__hidden=False),
+            filter=SessionQuerySet.visible_rule("sessions__"),
             distinct=True,
         ),
     )

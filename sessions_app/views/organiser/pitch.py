@@ -151,7 +151,7 @@ def seconds(request: HtmxHttpRequest, event: Event) -> HttpResponse:
         except actions.ActionRefused as refusal:
             messages.error(request, str(refusal))
     else:
-        messages.error(request, _("A pitch lasts between 5 and 600 seconds."))
+        messages.error(request, pitching.seconds_refusal())
     return redirect("organiser:pitch", slug=event.slug)
 
 
