@@ -1,5 +1,7 @@
 """The grid read from the database: as plain scheduling data (for `lost`, conflicts and the
-planner) and as rows and cells for the pages. A fixed number of queries whatever its size."""
+planner) and as rows and cells for the pages. A fixed number of queries whatever its size. Also
+what pages read beside it: a participant's own sessions (marked in the grid, their calendar),
+and sessions with their place pointing at the event already loaded."""
 
 from __future__ import annotations
 
@@ -10,7 +12,7 @@ from datetime import datetime
 from django.db.models import Prefetch
 
 from sessions_app import scheduling
-from sessions_app.models import Event, Host, Placement, Room, Session, Slot, Vote
+from sessions_app.models import Event, Host, Participant, Placement, Room, Session, Slot, Vote
 
 Row = list  # [session id, room id, slot id, pinned]: how a grid is stored in GridChange
 
@@ -158,3 +160,22 @@ def _add_shared_voters(cells: list[Cell], measured: scheduling.Grid) -> None:
                 percent = round(share * 100)
                 cell.shares.append((other.session, percent))
                 other.shares.append((cell.session, percent))
+
+
+def my_session_ids(participant: Participant) -> set[int]:
+    """Sessions the participant hosts or voted for (one query)."""
+    hosted = Host.objects.filter(participant=participant).order_by().values_list("session_id")
+    voted = Vote.objects.filter(participant=participant).order_by().values_list("session_id")
+    return {pk for (pk,) in hosted.union(voted)}
+
+
+def with_event(sessions, event: Event) -> list[Session]:
+    """The sessions as a list, each (and its slot) pointing at the event already loaded, so
+    links and local times cost no query per row."""
+    rows = list(sessions)
+    for session in rows:
+        session.event = event
+        placement = getattr(session, "placement", None)
+        if placement is not None:
+            placement.slot.event = event
+    return rows

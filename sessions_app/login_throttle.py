@@ -24,6 +24,8 @@ from django.contrib.auth.forms import AuthenticationForm
 from django.core.cache import cache
 from django.utils.translation import ngettext
 
+from sessions_app.requests import client_ip
+
 LIMIT = 10  # failed attempts per username and address ...
 WINDOW = 15 * 60  # ... per this many seconds, counted from the first failure
 
@@ -55,8 +57,6 @@ class ThrottledLoginMixin:
     """For an AuthenticationForm: refuse before checking the password once the limit is hit."""
 
     def _address(self) -> str | None:
-        from sessions_app.views.public import client_ip  # views import forms, not the reverse
-
         return client_ip(self.request) if self.request is not None else None
 
     def clean(self):

@@ -13,7 +13,7 @@ from django.core.exceptions import ImproperlyConfigured
 from django.test import RequestFactory
 
 from oocamp.jsonlog import JsonFormatter
-from sessions_app.views.public import client_ip
+from sessions_app.requests import client_ip
 
 SETTINGS_FILE = Path(__file__).resolve().parent.parent / "oocamp" / "settings.py"
 OURS = [

@@ -23,7 +23,7 @@ from sessions_app import second_factor
 from sessions_app.forms import AuthenticatorCodeForm
 from sessions_app.login_throttle import ThrottledAdminAuthenticationForm
 from sessions_app.models import Participant
-from sessions_app.views.public import safe_next
+from sessions_app.requests import safe_next
 
 
 class TwoStepLoginView(LoginView):

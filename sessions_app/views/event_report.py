@@ -10,7 +10,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import redirect, render
-from django.urls import path, reverse
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
@@ -20,7 +20,7 @@ from sessions_app.access import event_view, is_organiser, organiser_required
 from sessions_app.exports import report
 from sessions_app.forms import ReportPublishForm
 from sessions_app.models import Event, ReportBuild
-from sessions_app.views import HtmxHttpRequest
+from sessions_app.requests import HtmxHttpRequest
 
 CONTENT_TYPES = {ReportBuild.Kind.PDF: "application/pdf", ReportBuild.Kind.ZIP: "application/zip"}
 
@@ -126,15 +126,3 @@ def progress(request: HtmxHttpRequest, event: Event) -> HttpResponse:
 def progress_panel(request: HtmxHttpRequest, event: Event) -> HttpResponse:
     context = {"event": event, "state": report.build_state(event), "is_organiser": True}
     return render(request, "public/event_report.html#build-panel", context)
-
-
-patterns = [
-    path("<slug:slug>/report/", event_report, name="event-report"),
-    path("<slug:slug>/report/download/<str:kind>/", event_report_file, name="event-report-file"),
-]
-
-organiser_patterns = [
-    path("<slug:slug>/organise/report/publish/", publish, name="report-publish"),
-    path("<slug:slug>/organise/report/build/", build, name="report-build"),
-    path("<slug:slug>/organise/report/progress/", progress, name="report-progress"),
-]

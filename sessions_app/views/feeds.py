@@ -31,7 +31,7 @@ from django.core.cache import cache
 from django.db.models import Count, Max
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.urls import path, reverse
+from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.cache import get_conditional_response, patch_vary_headers
 from django.utils.http import http_date
@@ -48,9 +48,9 @@ from sessions_app.access import (
 )
 from sessions_app.exports import csv as csv_export
 from sessions_app.exports import frab, ical
+from sessions_app.grid import my_session_ids
 from sessions_app.models import Event, Participant
-from sessions_app.views import HtmxHttpRequest
-from sessions_app.views.public import my_session_ids
+from sessions_app.requests import HtmxHttpRequest
 
 FEED_CACHE_SECONDS = live.GRID_CACHE_SECONDS
 XML = "application/xml; charset=utf-8"  # what browsers and apps open; the c3voc type is
@@ -344,22 +344,3 @@ def feeds(request: HtmxHttpRequest, event: Event) -> HttpResponse:
 
 
 # ---- URLs -------------------------------------------------------------------------------------
-
-patterns = [
-    path("<slug:slug>/feeds/", feeds, name="feeds"),
-    path("<slug:slug>/schedule.xml", schedule_xml, name="schedule-xml"),
-    path("<slug:slug>/schedule.json", schedule_json, name="schedule-json"),
-    path("<slug:slug>/schedule.ics", schedule_ics, name="schedule-ics"),
-    path("<slug:slug>/sessions/<int:pk>/calendar.ics", session_ics, name="session-ics"),
-    path("<slug:slug>/calendar/<str:token>.ics", personal_ics, name="personal-ics"),
-    path("<slug:slug>/sessions.csv", sessions_csv, name="sessions-csv"),
-    path("<slug:slug>/votes.csv", votes_csv, name="votes-csv"),
-]
-
-participant_patterns = [
-    path("<slug:slug>/me/calendar/renew/", renew_calendar, name="renew-calendar"),
-]
-
-organiser_patterns = [
-    path("<slug:slug>/organise/participants.csv", participants_csv, name="participants-csv"),
-]

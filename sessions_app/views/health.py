@@ -13,7 +13,6 @@ from django.contrib.auth.decorators import login_not_required
 from django.core.cache import cache
 from django.db import connection
 from django.http import HttpRequest, JsonResponse
-from django.urls import path
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
@@ -51,6 +50,3 @@ def healthz(request: HttpRequest) -> JsonResponse:
     checks = {"database": database_ok(), "cache": cache_ok()}
     body = {name: "ok" if ok else "failed" for name, ok in checks.items()}
     return JsonResponse(body, status=200 if all(checks.values()) else 503)
-
-
-patterns = [path("healthz", healthz, name="healthz")]

@@ -12,14 +12,13 @@ import re
 from collections.abc import Callable
 from typing import Any
 
-from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.urls import path, reverse
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
@@ -31,7 +30,7 @@ from sessions_app.forms import (
     uploads_too_large_message,
 )
 from sessions_app.models import Attachment, Event, Session
-from sessions_app.views import HtmxHttpRequest
+from sessions_app.requests import HtmxHttpRequest
 
 TEMPLATE = "participant/slides.html"
 
@@ -275,35 +274,3 @@ def thumbnail(request: HtmxHttpRequest, event_id: int, name: str) -> FileRespons
     response = safe_file_response(handle, content_type="image/png")
     response["Cache-Control"] = "private, max-age=86400"
     return response
-
-
-def media_prefix() -> str:
-    """MEDIA_URL as a URL pattern prefix ("media/"), so `thumbnail.url` resolves to our view."""
-    prefix = settings.MEDIA_URL
-    return "media/" if "//" in prefix else prefix.strip("/") + "/"
-
-
-patterns = [
-    path("<slug:slug>/sessions/<int:pk>/slides/", slides, name="slides"),
-    path("<slug:slug>/sessions/<int:pk>/slides/upload/", upload, name="slides-upload"),
-    path("<slug:slug>/sessions/<int:pk>/slides/link/", add_link, name="slides-link"),
-    path(
-        "<slug:slug>/sessions/<int:pk>/slides/<int:attachment_pk>/replace/",
-        replace,
-        name="slides-replace",
-    ),
-    path(
-        "<slug:slug>/sessions/<int:pk>/slides/<int:attachment_pk>/delete/",
-        delete,
-        name="slides-delete",
-    ),
-]
-
-public_patterns = [
-    path("<slug:slug>/attachments/<int:pk>/", download, name="attachment"),
-    path(
-        f"{media_prefix()}attachments/<int:event_id>/thumbs/<str:name>",
-        thumbnail,
-        name="attachment-thumbnail",
-    ),
-]

@@ -14,7 +14,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from django.views.decorators.vary import vary_on_headers
 from django_htmx.http import HttpResponseClientRedirect
 
-from sessions_app import actions, live, pitching
+from sessions_app import actions, live, pitching, text_editors
 from sessions_app.access import (
     event_view,
     get_own_session,
@@ -33,8 +33,7 @@ from sessions_app.forms import (
 )
 from sessions_app.markdown import render_markdown
 from sessions_app.models import Event, Host, Participant, PitchRound, Session, TextRevision, Vote
-from sessions_app.views import HtmxHttpRequest, texts
-from sessions_app.views.public import client_ip, safe_next
+from sessions_app.requests import HtmxHttpRequest, client_ip, safe_next
 
 PER_PAGE = 50
 
@@ -231,7 +230,7 @@ def _edit_page(
         "form": form,
         "preview": None,
         "editing": session,
-        "revisions": texts.history(TextRevision.Subject.SESSION_DESCRIPTION, session),
+        "revisions": text_editors.history(TextRevision.Subject.SESSION_DESCRIPTION, session),
         **extra,
     }
     return render(request, "participant/propose.html", context, status=status)
@@ -262,18 +261,18 @@ def _compare_screen(
         their_themes = ", ".join(sorted(t.name for t in theirs.themes.all()))
         your_themes = ", ".join(sorted(t.name for t in data.get("themes") or []))
         fields.append((_("Themes"), their_themes, your_themes, False))
-    merge = texts.merge_screen(
+    merge = text_editors.merge_screen(
         _("Someone else saved this session while you were changing it"),
         _(
             "Your changes are not saved yet and nothing is lost: they are in the form below. "
             "Compare them with what is saved now, change what needs changing and save again."
         ),
-        [texts.Difference(label, a, b, long=long) for label, a, b, long in fields],
+        [text_editors.Difference(label, a, b, long=long) for label, a, b, long in fields],
         theirs=_("Saved now"),
         yours=_("Yours (in the form below)"),
     )
     rebound = ProposalForm.for_session(
-        theirs, by=editor, data=texts.based_on(request.POST, theirs.version)
+        theirs, by=editor, data=text_editors.based_on(request.POST, theirs.version)
     )
     rebound.is_valid()  # shows what was sent, as it was cleaned
     return _edit_page(request, participant, theirs, rebound, status=409, merge=merge)

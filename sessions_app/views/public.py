@@ -1,6 +1,5 @@
 """Pages anyone may see, signed in or not: events, joining, signing in, a session's page."""
 
-from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import login
 from django.contrib.auth.decorators import login_not_required
@@ -11,7 +10,6 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.cache import get_conditional_response
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
@@ -28,37 +26,12 @@ from sessions_app.access import (
     participant_for,
     picked_language,
 )
-from sessions_app.client_input import forbidden_characters
 from sessions_app.forms import JoinCodeForm, JoinForm, SignInRequestForm
-from sessions_app.grid import grid_view
-from sessions_app.models import Event, Host, Participant, SessionQuerySet, Vote
-from sessions_app.views import HtmxHttpRequest
+from sessions_app.grid import grid_view, my_session_ids
+from sessions_app.models import Event, SessionQuerySet, Vote
+from sessions_app.requests import HtmxHttpRequest, client_ip, safe_next
 
 MODEL_BACKEND = "django.contrib.auth.backends.ModelBackend"
-
-
-def client_ip(request: HtmxHttpRequest) -> str | None:
-    """The client's address; behind `OOCAMP_TRUSTED_PROXIES` proxies, the one the outermost
-    of them saw (the n-th from the right of X-Forwarded-For, which a client cannot forge)."""
-    proxies = settings.OOCAMP_TRUSTED_PROXIES
-    if proxies:
-        forwarded = [a.strip() for a in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",")]
-        if len(forwarded) >= proxies and forwarded[-proxies]:
-            return forwarded[-proxies]
-    return request.META.get("REMOTE_ADDR") or None
-
-
-def safe_next(request: HtmxHttpRequest, fallback: str) -> str:
-    target = request.POST.get("next") or request.GET.get("next") or ""
-    printable = not any(ord(char) < 32 or forbidden_characters(char) for char in target)
-    allowed = (
-        target.startswith("/")
-        and printable
-        and url_has_allowed_host_and_scheme(
-            target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
-        )
-    )  # a path of this site: `redirect()` would take anything else for a view name
-    return target if allowed else fallback
 
 
 @require_GET
@@ -297,13 +270,6 @@ def grid_unpublished(request: HtmxHttpRequest, event: Event) -> HttpResponse:
         return HttpResponseClientRefresh()
     context = {"event": event, "token": live.state_token(event), "live": live}
     return render(request, "public/grid.html", context | {"unpublished": True})
-
-
-def my_session_ids(participant: Participant) -> set[int]:
-    """Sessions the participant hosts or voted for (one query)."""
-    hosted = Host.objects.filter(participant=participant).order_by().values_list("session_id")
-    voted = Vote.objects.filter(participant=participant).order_by().values_list("session_id")
-    return {pk for (pk,) in hosted.union(voted)}
 
 
 def grid_html(event: Event, *, mine: set[int] | None = None) -> SafeString:

@@ -8,7 +8,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.urls import path, reverse
+from django.urls import reverse
 from django.utils.formats import date_format
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
@@ -32,7 +32,7 @@ from sessions_app.forms import (
 )
 from sessions_app.markdown import render_markdown
 from sessions_app.models import Event, Session
-from sessions_app.views import HtmxHttpRequest
+from sessions_app.requests import HtmxHttpRequest
 
 HISTORY_LENGTH = 50
 
@@ -205,12 +205,3 @@ def host_link(request: HtmxHttpRequest, event: Event, token: str) -> HttpRespons
         % {"name": link.participant.name if link.participant else link.sent_to},
     )
     return redirect("participant:report", slug=event.slug, pk=link.session_id)
-
-
-patterns = [
-    path("<slug:slug>/sessions/<int:pk>/report/", report, name="report"),
-    path("<slug:slug>/sessions/<int:pk>/report/restore/", restore, name="report-restore"),
-    path("<slug:slug>/sessions/<int:pk>/report/note-takers/", note_takers, name="note-takers"),
-    path("<slug:slug>/report-preview/", preview, name="report-preview"),
-    path("<slug:slug>/material/<str:token>/", host_link, name="host-link"),
-]

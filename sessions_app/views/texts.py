@@ -1,19 +1,12 @@
-"""What every editor of a written text shares: the history of the text with a
-"restore" button per version (`templates/includes/text_history.html`), and the screen a save
-gets when someone else's save overtook it: what is saved now beside the writer's own, which
-stays in the form, now based on the saved version (`templates/includes/merge.html`).
-
-Texts belong to the event (introduction, conclusion, report structure, description), a theme
-(synthesis) or a session (description); `actions.TEXT_PLACES` says where each is kept. The
-organisers' texts are restored through one view (`organiser:restore-text`), a session's
-description through its edit page's (`participant:restore-description`)."""
-
-from dataclasses import dataclass
+"""Bringing back an earlier version of a written text, as a new version. The organisers' texts
+are restored through one view (`organiser:restore-text`), a session's description through its
+edit page's (`participant:restore-description`); what every editor of a text shares (its
+history, the merge screen) is in `sessions_app/text_editors.py`."""
 
 from django.contrib import messages
 from django.http import HttpResponse
 from django.shortcuts import redirect
-from django.urls import path, reverse
+from django.urls import reverse
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -28,44 +21,9 @@ from sessions_app.access import (
 )
 from sessions_app.forms import TextRestoreForm
 from sessions_app.models import Event, Participant, TextRevision
-from sessions_app.views import HtmxHttpRequest
+from sessions_app.requests import HtmxHttpRequest
 
-HISTORY_LENGTH = 50
 Subject = TextRevision.Subject
-
-
-def history(subject: str, owner) -> list[TextRevision]:
-    """The newest saves of one text, newest (the current text) first."""
-    return list(actions.text_history(subject=subject, owner=owner)[:HISTORY_LENGTH])
-
-
-@dataclass(frozen=True)
-class Difference:
-    """One field on the merge screen: what is saved now, and what the writer sent."""
-
-    label: str
-    theirs: str
-    yours: str
-    long: bool = True  # a text of many lines (a read-only text box), not a line
-
-
-def merge_screen(title: str, message: str, differences: list[Difference], **labels) -> dict:
-    """The context of `includes/merge.html`: only the fields where the two sides differ."""
-    return {
-        "title": title,
-        "message": message,
-        "differences": [d for d in differences if d.theirs != d.yours],
-        "theirs_heading": labels.get("theirs", _("Their text (saved)")),
-        "yours_heading": labels.get("yours", _("Your text (in the editor below)")),
-    }
-
-
-def based_on(data, version: int):
-    """The data a form was sent with, now naming the version saved now: rebound to it, the form
-    keeps the writer's own text, and saving it (merged) is a save from the current version."""
-    data = data.copy()
-    data["version"] = str(version)
-    return data
 
 
 def _when(event: Event, moment) -> str:
@@ -134,15 +92,3 @@ def restore_description(
     else:
         messages.error(request, _("That version is not in this text's history."))
     return redirect("participant:edit-session", slug=event.slug, pk=session.pk)
-
-
-organiser_patterns = [
-    path("<slug:slug>/organise/texts/restore/", restore, name="restore-text"),
-]
-participant_patterns = [
-    path(
-        "<slug:slug>/sessions/<int:pk>/edit/restore/",
-        restore_description,
-        name="restore-description",
-    ),
-]

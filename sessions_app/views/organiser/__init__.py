@@ -1,2 +1,2 @@
-"""Pages for an event's organisers, one module per idea; each module lists its own URLs
-(`patterns`), all in the `organiser:` namespace."""
+"""Pages for an event's organisers, one module per idea, all in the `organiser:` namespace;
+their URLs are listed in `sessions_app/urls/organiser.py`."""

@@ -7,7 +7,7 @@ from django.contrib import messages
 from django.db.models import Q
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.urls import path, reverse
+from django.urls import reverse
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
@@ -17,8 +17,7 @@ from sessions_app import actions, qr
 from sessions_app.access import organiser_required
 from sessions_app.forms import DeskSearchForm
 from sessions_app.models import Event, Participant
-from sessions_app.views import HtmxHttpRequest
-from sessions_app.views.public import client_ip
+from sessions_app.requests import HtmxHttpRequest, client_ip
 
 SHOWN = 30  # people listed for one search: enough for a name typed in part
 SESSION_KEY = "oocamp-desk-links"  # {participant id: token}, this organiser's shown links
@@ -104,10 +103,3 @@ def desk_link_print(request: HtmxHttpRequest, event: Event, pk: int) -> HttpResp
     if context["url"] is None:
         return redirect("organiser:desk-link", slug=event.slug, pk=participant.pk)
     return render(request, "organiser/desk_print.html", context)
-
-
-patterns = [
-    path("<slug:slug>/organise/desk/", desk, name="desk"),
-    path("<slug:slug>/organise/desk/<int:pk>/link/", desk_link, name="desk-link"),
-    path("<slug:slug>/organise/desk/<int:pk>/link/print/", desk_link_print, name="desk-print"),
-]

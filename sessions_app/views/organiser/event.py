@@ -8,13 +8,13 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import F, Func, QuerySet, Subquery
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
-from django.urls import NoReverseMatch, path, reverse
+from django.urls import NoReverseMatch, reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django_htmx.http import HttpResponseClientRedirect
 
-from sessions_app import actions, editor_conflicts
+from sessions_app import actions, editor_conflicts, text_editors
 from sessions_app.access import (
     may_create_events,
     organised_events,
@@ -30,8 +30,7 @@ from sessions_app.forms import (
     frame_formsets,
 )
 from sessions_app.models import Event, Participant, Placement, Session, TextRevision, Vote
-from sessions_app.views import HtmxHttpRequest, texts
-from sessions_app.views.http import already_submitted
+from sessions_app.requests import HtmxHttpRequest, already_submitted
 
 Phase = Event.Phase
 
@@ -206,7 +205,7 @@ def edit_event(request: HtmxHttpRequest, event: Event) -> HttpResponse:
     participant = participant_for(request, event)
     # the form changes a copy, so the page around it keeps the saved name while errors show
     form = EventSettingsForm(request.POST or None, instance=copy.copy(event))
-    description_history = texts.history(TextRevision.Subject.EVENT_DESCRIPTION, event)
+    description_history = text_editors.history(TextRevision.Subject.EVENT_DESCRIPTION, event)
     context = {
         "form": form,
         "event": event,
@@ -338,13 +337,3 @@ def copy_frame(request: HtmxHttpRequest, event: Event) -> HttpResponse:
             },
         )
     return redirect("organiser:frame", slug=event.slug)
-
-
-patterns = [
-    path("organise/new/", create_event, name="create-event"),
-    path("<slug:slug>/organise/", dashboard, name="dashboard"),
-    path("<slug:slug>/organise/phase/", phase, name="phase"),
-    path("<slug:slug>/organise/settings/", edit_event, name="edit-event"),
-    path("<slug:slug>/organise/frame/", frame, name="frame"),
-    path("<slug:slug>/organise/frame/copy/", copy_frame, name="copy-frame"),
-]

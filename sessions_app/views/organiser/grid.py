@@ -16,7 +16,7 @@ from django.contrib import messages
 from django.db import transaction
 from django.http import Http404, HttpResponse, HttpResponseBadRequest
 from django.shortcuts import redirect, render
-from django.urls import path, reverse
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_POST
@@ -36,8 +36,7 @@ from sessions_app.forms import (
     UndoForm,
 )
 from sessions_app.models import Event, GridChange, GridProposal, Participant, Session
-from sessions_app.views import HtmxHttpRequest
-from sessions_app.views.http import already_submitted
+from sessions_app.requests import HtmxHttpRequest, already_submitted
 
 HISTORY_LENGTH = 200
 
@@ -380,17 +379,3 @@ def accept_grid(request: HtmxHttpRequest, event: Event) -> HttpResponse:
         return done
 
     return _change(request, event, form, accept)
-
-
-patterns = [
-    path("<slug:slug>/organise/grid/", grid_editor, name="grid"),
-    path("<slug:slug>/organise/grid/move/", move, name="move"),
-    path("<slug:slug>/organise/grid/pin/", pin, name="pin"),
-    path("<slug:slug>/organise/grid/undo/", undo, name="undo"),
-    path("<slug:slug>/organise/history/", history, name="history"),
-    path("<slug:slug>/organise/history/restore/", restore, name="restore"),
-    path("<slug:slug>/organise/grid/propose/", propose_grid, name="propose-grid"),
-    path("<slug:slug>/organise/grid/propose/start/", start_proposal, name="start-proposal"),
-    path("<slug:slug>/organise/grid/propose/discard/", discard_proposal, name="discard-proposal"),
-    path("<slug:slug>/organise/grid/accept/", accept_grid, name="accept-grid"),
-]

@@ -17,7 +17,6 @@ from django.db.models import (
 from django.db.models.functions import Coalesce
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.urls import path
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_POST
@@ -25,8 +24,9 @@ from django.views.decorators.http import require_GET, require_POST
 from sessions_app import actions
 from sessions_app.access import organiser_required
 from sessions_app.forms import HeldForm
+from sessions_app.grid import with_event
 from sessions_app.models import Attachment, Event, Host, HostLink, Session
-from sessions_app.views import HtmxHttpRequest
+from sessions_app.requests import HtmxHttpRequest
 
 
 def board_sessions(event: Event):
@@ -51,18 +51,6 @@ def board_sessions(event: Event):
         .prefetch_related(Prefetch("hostings", queryset=Host.objects.select_related("participant")))
         .order_by("placement__slot__start", "placement__room__order", "title", "id")
     )
-
-
-def with_event(sessions, event: Event) -> list[Session]:
-    """The sessions as a list, each (and its slot) pointing at the event already loaded, so
-    links and local times cost no query per row."""
-    rows = list(sessions)
-    for session in rows:
-        session.event = event
-        placement = getattr(session, "placement", None)
-        if placement is not None:
-            placement.slot.event = event
-    return rows
 
 
 def summary(sessions: list[Session]) -> dict:
@@ -202,13 +190,3 @@ def revoke_links(request: HtmxHttpRequest, event: Event, pk: int) -> HttpRespons
         % {"n": revoked, "title": session.title},
     )
     return redirect("organiser:material", slug=event.slug)
-
-
-patterns = [
-    path("<slug:slug>/organise/material/", material, name="material"),
-    path("<slug:slug>/organise/material/links/", send_links, name="send-host-links"),
-    path("<slug:slug>/organise/material/remind/", remind, name="remind-hosts"),
-    path("<slug:slug>/organise/material/<int:pk>/held/", set_held, name="set-held"),
-    path("<slug:slug>/organise/material/<int:pk>/resend/", resend_links, name="resend-host-links"),
-    path("<slug:slug>/organise/material/<int:pk>/revoke/", revoke_links, name="revoke-host-links"),
-]

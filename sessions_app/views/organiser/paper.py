@@ -5,14 +5,13 @@ links to them."""
 from django.contrib import messages
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.urls import path
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
 from sessions_app.access import organiser_required
 from sessions_app.models import Event
-from sessions_app.views import HtmxHttpRequest
+from sessions_app.requests import HtmxHttpRequest
 
 
 def base_url(request: HtmxHttpRequest) -> str:
@@ -57,11 +56,3 @@ def session_cards(request: HtmxHttpRequest, event: Event) -> HttpResponse:
 
     pdf = paper.session_cards_pdf(event, base_url(request))
     return pdf_response(pdf, f"session-cards-{event.slug}.pdf", download=True)
-
-
-patterns = [
-    path("<slug:slug>/organise/print/", paper_page, name="paper"),
-    path("<slug:slug>/organise/print/door-signs.pdf", door_signs, name="door-signs"),
-    path("<slug:slug>/organise/print/door-signs/<int:room_id>.pdf", door_signs, name="door-sign"),
-    path("<slug:slug>/organise/print/session-cards.pdf", session_cards, name="session-cards"),
-]

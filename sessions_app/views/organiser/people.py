@@ -4,7 +4,7 @@ hiding proposals."""
 from django.contrib import messages
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.urls import path, reverse
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -13,9 +13,7 @@ from sessions_app import actions, qr
 from sessions_app.access import organiser_required
 from sessions_app.forms import HideForm, InviteOrganiserForm, MergeForm
 from sessions_app.models import Event, Participant, Session
-from sessions_app.views import HtmxHttpRequest
-from sessions_app.views.http import already_submitted
-from sessions_app.views.public import client_ip
+from sessions_app.requests import HtmxHttpRequest, already_submitted, client_ip
 
 
 def join_url(request: HtmxHttpRequest, event: Event) -> str:
@@ -135,12 +133,3 @@ def hide(request: HtmxHttpRequest, event: Event, pk: int) -> HttpResponse:
         else "public:event",
         slug=event.slug,
     )
-
-
-patterns = [
-    path("<slug:slug>/organise/poster/", poster, name="poster"),
-    path("<slug:slug>/organise/join-qr.svg", join_qr, name="join-qr"),
-    path("<slug:slug>/organise/team/", team, name="team"),
-    path("<slug:slug>/organise/sessions/<int:pk>/merge/", merge, name="merge"),
-    path("<slug:slug>/organise/sessions/<int:pk>/hide/", hide, name="hide"),
-]

@@ -13,7 +13,7 @@ from collections.abc import Callable
 from django.contrib import messages
 from django.http import HttpResponse, HttpResponseBadRequest
 from django.shortcuts import redirect, render
-from django.urls import path, reverse
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 from django.views.decorators.vary import vary_on_headers
@@ -23,7 +23,7 @@ from sessions_app import actions, live, pitching
 from sessions_app.access import organiser_required
 from sessions_app.forms import PitchRequeueForm, PitchSecondsForm, PitchStepForm
 from sessions_app.models import Event, PitchRound
-from sessions_app.views import HtmxHttpRequest
+from sessions_app.requests import HtmxHttpRequest
 
 STEPS: dict[str, Callable[..., PitchRound]] = {
     "start": pitching.start,
@@ -176,12 +176,3 @@ def beamer(request: HtmxHttpRequest, event: Event) -> HttpResponse:
     if request.htmx and not request.htmx.history_restore_request:
         return render(request, "organiser/pitch_beamer.html#beamer", context)
     return render(request, "organiser/pitch_beamer.html", context)
-
-
-patterns = [
-    path("<slug:slug>/organise/pitch/", moderator, name="pitch"),
-    path("<slug:slug>/organise/pitch/step/", step, name="pitch-step"),
-    path("<slug:slug>/organise/pitch/seconds/", seconds, name="pitch-seconds"),
-    path("<slug:slug>/organise/pitch/requeue/", requeue, name="pitch-requeue"),
-    path("<slug:slug>/organise/pitch/beamer/", beamer, name="pitch-beamer"),
-]

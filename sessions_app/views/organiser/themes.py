@@ -8,7 +8,7 @@ from django.contrib import messages
 from django.db.models import Count, Prefetch
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.urls import path, reverse
+from django.urls import reverse
 from django.utils import translation
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -22,12 +22,11 @@ from sessions_app.forms import (
     SynthesisForm,
     ThemeForm,
 )
+from sessions_app.grid import with_event
 from sessions_app.markdown import render_markdown
 from sessions_app.models import Event, Host, TextRevision, Theme, default_report_template
-from sessions_app.views import HtmxHttpRequest
-from sessions_app.views.http import already_submitted
-from sessions_app.views.organiser.material import with_event
-from sessions_app.views.texts import Difference, based_on, history, merge_screen
+from sessions_app.requests import HtmxHttpRequest, already_submitted
+from sessions_app.text_editors import Difference, based_on, history, merge_screen
 
 Subject = TextRevision.Subject
 
@@ -265,14 +264,3 @@ def _texts_page(
     ]
     context = {"event": event, "form": form, "standard": standard, "histories": histories}
     return render(request, "organiser/themes_texts.html", context | extra, status=status)
-
-
-patterns = [
-    path("<slug:slug>/organise/themes/", themes, name="themes"),
-    path("<slug:slug>/organise/themes/<int:pk>/rename/", rename_theme, name="rename-theme"),
-    path("<slug:slug>/organise/themes/<int:pk>/delete/", delete_theme, name="delete-theme"),
-    path("<slug:slug>/organise/themes/<int:pk>/", synthesis, name="theme-synthesis"),
-    path("<slug:slug>/organise/themes/assign/", assign, name="assign-themes"),
-    path("<slug:slug>/organise/themes/assign/set/", set_session_theme, name="set-session-theme"),
-    path("<slug:slug>/organise/texts/", event_texts, name="event-texts"),
-]

@@ -1,0 +1,63 @@
+"""What views of every audience share about a request and its answer: the request as htmx
+sends it, the client's address, a safe place to go `next`, and the answer to a form sent a
+second time. Not a view module: views import from here, never from one another."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from django.conf import settings
+from django.contrib import messages
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
+from django_htmx.http import HttpResponseClientRedirect
+from django_htmx.middleware import HtmxDetails
+
+from sessions_app.client_input import forbidden_characters
+
+if TYPE_CHECKING:  # the annotation only: sign-in forms import this module for `client_ip`
+    from sessions_app.actions import AlreadySubmitted
+
+
+class HtmxHttpRequest(HttpRequest):
+    htmx: HtmxDetails
+
+
+def client_ip(request: HttpRequest) -> str | None:
+    """The client's address; behind `OOCAMP_TRUSTED_PROXIES` proxies, the one the outermost
+    of them saw (the n-th from the right of X-Forwarded-For, which a client cannot forge)."""
+    proxies = settings.OOCAMP_TRUSTED_PROXIES
+    if proxies:
+        forwarded = [a.strip() for a in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",")]
+        if len(forwarded) >= proxies and forwarded[-proxies]:
+            return forwarded[-proxies]
+    return request.META.get("REMOTE_ADDR") or None
+
+
+def safe_next(request: HttpRequest, fallback: str) -> str:
+    target = request.POST.get("next") or request.GET.get("next") or ""
+    printable = not any(ord(char) < 32 or forbidden_characters(char) for char in target)
+    allowed = (
+        target.startswith("/")
+        and printable
+        and url_has_allowed_host_and_scheme(
+            target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+        )
+    )  # a path of this site: `redirect()` would take anything else for a view name
+    return target if allowed else fallback
+
+
+def already_submitted(
+    request: HtmxHttpRequest, earlier: AlreadySubmitted, message: str = ""
+) -> HttpResponse:
+    """A form that creates something came a second time (a double click, Back and submit
+    again): say so, and show what the first submit made."""
+    messages.info(
+        request,
+        message or _("You had already sent this form, so nothing was made twice. Here it is."),
+    )
+    if request.htmx:
+        return HttpResponseClientRedirect(earlier.url)
+    return redirect(earlier.url)

@@ -1,0 +1,54 @@
+"""What someone who joined an event does there (`participant:`): propose and vote, their own
+page, edit their sessions, and deliver slides and reports (also by a host's link)."""
+
+from django.urls import path
+
+from sessions_app.views import feeds, material, participant, report, texts
+
+app_name = "participant"
+
+urlpatterns = [
+    path("<slug:slug>/proposals/", participant.proposals, name="proposals"),
+    path("<slug:slug>/propose/", participant.propose, name="propose"),
+    path("<slug:slug>/preview/", participant.preview, name="preview"),
+    path("<slug:slug>/me/", participant.my_page, name="my-page"),
+    path("<slug:slug>/me/email/", participant.my_email, name="my-email"),
+    path("<slug:slug>/sessions/<int:pk>/edit/", participant.edit_session, name="edit-session"),
+    path(
+        "<slug:slug>/sessions/<int:pk>/withdraw/",
+        participant.withdraw_session,
+        name="withdraw-session",
+    ),
+    path("<slug:slug>/sessions/<int:pk>/vote/", participant.vote, name="vote"),
+    # slides and links
+    path("<slug:slug>/sessions/<int:pk>/slides/", material.slides, name="slides"),
+    path("<slug:slug>/sessions/<int:pk>/slides/upload/", material.upload, name="slides-upload"),
+    path("<slug:slug>/sessions/<int:pk>/slides/link/", material.add_link, name="slides-link"),
+    path(
+        "<slug:slug>/sessions/<int:pk>/slides/<int:attachment_pk>/replace/",
+        material.replace,
+        name="slides-replace",
+    ),
+    path(
+        "<slug:slug>/sessions/<int:pk>/slides/<int:attachment_pk>/delete/",
+        material.delete,
+        name="slides-delete",
+    ),
+    # a session's report
+    path("<slug:slug>/sessions/<int:pk>/report/", report.report, name="report"),
+    path("<slug:slug>/sessions/<int:pk>/report/restore/", report.restore, name="report-restore"),
+    path(
+        "<slug:slug>/sessions/<int:pk>/report/note-takers/",
+        report.note_takers,
+        name="note-takers",
+    ),
+    path("<slug:slug>/report-preview/", report.preview, name="report-preview"),
+    path("<slug:slug>/material/<str:token>/", report.host_link, name="host-link"),
+    # their own calendar feed, and a proposal's earlier descriptions
+    path("<slug:slug>/me/calendar/renew/", feeds.renew_calendar, name="renew-calendar"),
+    path(
+        "<slug:slug>/sessions/<int:pk>/edit/restore/",
+        texts.restore_description,
+        name="restore-description",
+    ),
+]
