@@ -2,7 +2,11 @@
 
 Every rule that the database can hold is a constraint here (see each Meta); rules that span
 tables (a placement's slot must be a session slot of the same event) are checked in `clean()`
-and in `actions.py`/`event_file.py`, which are the only writers.
+and in the writers: the `actions` package (one module per domain: people, sessions, votes, the
+grid, the frame, attachments, session reports, themes, the event report, feeds) and
+`event_file.py`. A few writes still live next to their domain's other code until they move into
+`actions`: the pitch round (`pitching.py`), grid proposals (`proposals.py`), report builds
+(`exports/report.py`) and the second factor (`second_factor.py`).
 """
 
 import hashlib

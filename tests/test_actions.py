@@ -1,4 +1,5 @@
-"""The writes in actions.py: proposing, editing, withdrawing, merging and voting."""
+"""The writes in actions/sessions.py and actions/votes.py: proposing, editing, withdrawing,
+merging and voting."""
 
 import pytest
 from django.utils import translation

@@ -458,7 +458,7 @@ def test_counter_check_without_the_version_check_the_second_save_overwrites_sile
 ):
     """What the tests above guard against: with the check taken out, both are told "saved"
     and the first writer's change is gone."""
-    monkeypatch.setattr(actions, "_stale", lambda *args, **kwargs: None)
+    monkeypatch.setattr(actions.frame, "_stale", lambda *args, **kwargs: None)
     ann, bob = dutch_organiser(settings_event, "Ann"), dutch_organiser(settings_event, "Bob")
     ann_page = form_of(ann.get(settings_url(settings_event)), "event-form")
     bob_page = form_of(bob.get(settings_url(settings_event)), "event-form")

@@ -1,4 +1,4 @@
-"""The grid's writes (actions.py, grid section): moves, swaps, the tray, pins, the hard rules,
+"""The grid's writes (actions/grid.py): moves, swaps, the tray, pins, the hard rules,
 stale versions, undo, going back to an earlier grid, and what the history records."""
 
 from dataclasses import dataclass

@@ -138,7 +138,7 @@ def test_counter_check_without_the_lock_and_re_check_the_checker_finds_the_lost_
 ):
     """The same race with the merge as it was before issue 15 (no lock, no second look):
     both merges say they worked and the two sessions point at each other."""
-    monkeypatch.setattr(actions, "_locked_for_merge", lambda keep, merge: (keep, merge))
+    monkeypatch.setattr(actions.sessions, "_locked_for_merge", lambda keep, merge: (keep, merge))
     _event, (a, b) = camp(2)
     before = voters([a, b])
 
@@ -289,7 +289,7 @@ def test_an_edit_and_a_merge_of_the_same_session_at_once_wait_for_each_other():
 
 
 def test_links_added_at_once_keep_to_the_limit_and_take_their_own_places(monkeypatch):
-    monkeypatch.setattr(actions, "MAX_ATTACHMENTS_PER_SESSION", 3)
+    monkeypatch.setattr(actions.attachments, "MAX_ATTACHMENTS_PER_SESSION", 3)
     event, (session,) = camp(1)
     host = session.hostings.get().participant
 

@@ -373,7 +373,7 @@ def test_a_corrupt_pdf_is_accepted_with_an_icon(host_client, session):
 def test_a_large_pdf_gets_its_thumbnail_in_the_background(
     host_client, session, monkeypatch, run_tasks
 ):
-    monkeypatch.setattr(actions, "THUMBNAIL_INLINE_BYTES", 100)
+    monkeypatch.setattr(actions.attachments, "THUMBNAIL_INLINE_BYTES", 100)
     post_file(host_client, session, "large.pdf", pdf_bytes())
     attachment = Attachment.objects.get()
     assert not attachment.thumbnail
@@ -676,7 +676,7 @@ def test_my_page_links_a_host_to_the_slides_page(host_client, session):
 def test_a_session_takes_a_bounded_number_of_attachments(
     host_client, session, media_root, monkeypatch
 ):
-    monkeypatch.setattr(actions, "MAX_ATTACHMENTS_PER_SESSION", 2)
+    monkeypatch.setattr(actions.attachments, "MAX_ATTACHMENTS_PER_SESSION", 2)
     make_attachment(session)
     post_file(host_client, session, "second.pdf", pdf_bytes())
     files_before = stored_files(media_root)

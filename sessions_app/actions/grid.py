@@ -1,0 +1,258 @@
+"""The grid (rooms × slots): moves, swaps, the tray, pins, undo, restoring an older grid and
+accepting a proposed one. Every change goes through `_write_grid`: it checks the version the
+organiser saw, refuses hard conflicts, and records the grid before and after as a `GridChange`."""
+
+from __future__ import annotations
+
+from django.db import transaction
+from django.db.models import F
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from sessions_app import grid, scheduling
+from sessions_app.actions.base import (
+    ActionRefused,
+)
+from sessions_app.actions.feeds import _bump_schedule_sequence
+from sessions_app.models import (
+    Event,
+    GridChange,
+    Participant,
+    Placement,
+    Room,
+    Session,
+    Slot,
+)
+
+
+class StaleGrid(ActionRefused):
+    """The change was made on an older grid than the one in the database."""
+
+
+class NothingToDo(ActionRefused):
+    """The change would leave the grid as it is; nothing is recorded."""
+
+
+def _locked_event(event: Event, version: int) -> Event:
+    """The event row, locked for the rest of the transaction: grid changes of one event go
+    one at a time, and each must be made on the current version."""
+    locked = Event.objects.select_for_update().get(pk=event.pk)
+    if locked.grid_version != version:
+        raise StaleGrid(
+            _("Someone else changed the grid just now. Here is the fresh grid; try again.")
+        )
+    return locked
+
+
+def _session_names(ids) -> dict[int, str]:
+    return dict(Session.objects.filter(pk__in=list(ids)).values_list("id", "title"))
+
+
+def describe_conflict(conflict: scheduling.Conflict) -> str:
+    """A broken hard rule, in words for organisers (names, not ids)."""
+    titles = _session_names(conflict.sessions)
+    first = titles.get(conflict.sessions[0], "?")
+    if conflict.rule == scheduling.Rule.HOST_BUSY:
+        hosts = ", ".join(
+            Participant.objects.filter(pk__in=conflict.hosts).values_list("name", flat=True)
+        )
+        others = " / ".join(f"“{titles[s]}”" for s in conflict.sessions)
+        return _("%(hosts)s would host two sessions at once: %(sessions)s.") % {
+            "hosts": hosts,
+            "sessions": others,
+        }
+    if conflict.rule == scheduling.Rule.UNAVAILABLE:
+        slot = Slot.objects.select_related("event").get(pk=conflict.slot)
+        return _("The hosts of “%(session)s” cannot do %(slot)s.") % {
+            "session": first,
+            "slot": slot,
+        }
+    if conflict.rule == scheduling.Rule.NOT_A_SESSION_SLOT:
+        return _("Sessions go in session slots, not in breaks or plenaries.")
+    if conflict.rule == scheduling.Rule.WITHDRAWN:
+        return _("“%(session)s” was withdrawn.") % {"session": first}
+    if conflict.rule == scheduling.Rule.CELL_TAKEN:
+        return _("Two sessions cannot share a room at the same time.")
+    if conflict.rule == scheduling.Rule.PLACED_TWICE:
+        return _("“%(session)s” cannot be in two places at once.") % {"session": first}
+    return _("That move breaks a rule of the grid (%(rule)s).") % {"rule": conflict.rule}
+
+
+def _check_rows(event: Event, rows: list[list], moved: set[int]) -> None:
+    """Refuse a grid whose moved sessions break a hard rule (conflicts that were already there
+    elsewhere, e.g. from an imported file, do not block other moves)."""
+    problem = grid.problem_for(event)
+    known = {s.id for s in problem.sessions}
+    for row in rows:
+        if row[0] not in known:
+            raise ActionRefused(_("That session is not on this event's board."))
+    for conflict in scheduling.conflicts(problem, grid.placements_of(rows)):
+        if conflict.rule == scheduling.Rule.PIN_MOVED:
+            continue  # organisers may move a pinned session by hand; the pin moves along
+        if moved & set(conflict.sessions):
+            raise ActionRefused(describe_conflict(conflict))
+
+
+def _write_grid(
+    event: Event, rows: list[list], *, kind: str, summary: str, by: Participant | None
+) -> GridChange:
+    """Make the event's placements equal to `rows`, bump the version, record the change."""
+    before = grid.snapshot(event)
+    old = {row[0]: row for row in before}
+    new = {row[0]: row for row in rows}
+    changed = [s for s in old if old[s] != new.get(s)]
+    _bump_schedule_sequence(old, new)  # subscribed calendar apps see the session moved
+    # delete first, then insert: SQLite checks the cell index row by row (no deferral)
+    Placement.objects.filter(session_id__in=changed).delete()
+    Placement.objects.bulk_create(
+        Placement(session_id=s, room_id=r, slot_id=t, pinned=bool(p))
+        for s, r, t, p in rows
+        if old.get(s) != [s, r, t, p]
+    )
+    placed, unplaced = set(new) - set(old), set(old) - set(new)
+    Session.objects.filter(pk__in=placed, status=Session.Status.PROPOSED).update(
+        status=Session.Status.SCHEDULED
+    )
+    Session.objects.filter(pk__in=unplaced, status=Session.Status.SCHEDULED).update(
+        status=Session.Status.PROPOSED
+    )
+    Event.objects.filter(pk=event.pk).update(grid_version=F("grid_version") + 1)
+    event.refresh_from_db(fields=["grid_version"])
+    return GridChange.objects.create(
+        event=event,
+        version=event.grid_version,
+        kind=kind,
+        by=by,
+        summary=summary[:500],
+        before=before,
+        after=sorted(rows),
+    )
+
+
+@transaction.atomic
+def move_session(
+    *,
+    event: Event,
+    session: Session,
+    cell: tuple[Room, Slot] | None,
+    version: int,
+    by: Participant | None,
+) -> GridChange:
+    """Put a session in a cell (None: back to the tray). A session already in that cell
+    swaps to the moved one's old cell, or to the tray."""
+    _locked_event(event, version)
+    rows = {row[0]: row for row in grid.snapshot(event)}
+    source = rows.pop(session.pk, None)
+    target = None if cell is None else [cell[0].pk, cell[1].pk]
+    if (source[1:3] if source else None) == target:
+        raise NothingToDo(_("“%(session)s” is there already.") % {"session": session.title})
+    moved = {session.pk}
+    if cell is None:
+        summary = _("“%(session)s” back to the tray") % {"session": session.title}
+        kind = GridChange.Kind.UNPLACE
+    else:
+        room, slot = cell
+        if room.event_id != event.pk or slot.event_id != event.pk:
+            raise ActionRefused(_("That cell is not in this event's grid."))
+        pinned = bool(source[3]) if source else False
+        occupant = next((r for r in rows.values() if r[1:3] == [room.pk, slot.pk]), None)
+        if occupant is not None:
+            del rows[occupant[0]]
+            moved.add(occupant[0])
+            if source:
+                rows[occupant[0]] = [occupant[0], source[1], source[2], occupant[3]]
+        rows[session.pk] = [session.pk, room.pk, slot.pk, pinned]
+        kind = GridChange.Kind.MOVE
+        summary = _("“%(session)s” to %(room)s, %(slot)s") % {
+            "session": session.title,
+            "room": room.name,
+            "slot": slot,
+        }
+        if occupant is not None:
+            other = _session_names([occupant[0]]).get(occupant[0], "?")
+            summary += " " + _("(swapped with “%(other)s”)") % {"other": other}
+    new_rows = list(rows.values())
+    _check_rows(event, new_rows, moved)
+    return _write_grid(event, new_rows, kind=kind, summary=summary, by=by)
+
+
+@transaction.atomic
+def set_pinned(
+    *, event: Event, session: Session, pinned: bool, version: int, by: Participant | None
+) -> GridChange:
+    _locked_event(event, version)
+    rows = grid.snapshot(event)
+    if not any(row[0] == session.pk for row in rows):
+        raise ActionRefused(_("Only a session in the grid can be pinned."))
+    rows = [[s, r, t, pinned if s == session.pk else p] for s, r, t, p in rows]
+    template = _("“%(session)s” pinned") if pinned else _("“%(session)s” unpinned")
+    return _write_grid(
+        event, rows, kind=GridChange.Kind.PIN, summary=template % {"session": session.title}, by=by
+    )
+
+
+def _usable_rows(event: Event, rows: list[list]) -> list[list]:
+    """Rows of an earlier grid that still make sense: sessions, rooms and slots that exist,
+    sessions not withdrawn since."""
+    sessions = set(event.sessions.visible().values_list("id", flat=True))
+    rooms = set(event.rooms.values_list("id", flat=True))
+    slots = set(event.slots.for_sessions().values_list("id", flat=True))
+    return [row for row in rows if row[0] in sessions and row[1] in rooms and row[2] in slots]
+
+
+@transaction.atomic
+def undo_grid_change(*, event: Event, version: int, by: Participant | None) -> GridChange:
+    """Undo the most recent change that is not undone yet (undo again for the one before)."""
+    _locked_event(event, version)
+    last = (
+        event.grid_changes.exclude(kind=GridChange.Kind.UNDO)
+        .filter(undone=False)
+        .order_by("-version")
+        .first()
+    )
+    if last is None:
+        raise ActionRefused(_("There is nothing to undo."))
+    rows = _usable_rows(event, last.before)
+    change = _write_grid(
+        event,
+        rows,
+        kind=GridChange.Kind.UNDO,
+        summary=_("Undone: %(change)s") % {"change": last.summary},
+        by=by,
+    )
+    last.undone = True
+    last.save(update_fields=["undone"])
+    return change
+
+
+@transaction.atomic
+def restore_grid(
+    *, event: Event, change: GridChange, version: int, by: Participant | None
+) -> GridChange:
+    """Go back to the grid as it was right after `change`."""
+    _locked_event(event, version)
+    rows = _usable_rows(event, change.after)
+    moment = timezone.localtime(change.created_at, event.tz)
+    return _write_grid(
+        event,
+        rows,
+        kind=GridChange.Kind.RESTORE,
+        summary=_("Back to the grid of %(time)s") % {"time": moment.strftime("%H:%M:%S")},
+        by=by,
+    )
+
+
+@transaction.atomic
+def accept_grid(
+    *, event: Event, rows: list[list], version: int, by: Participant | None, summary: str
+) -> GridChange:
+    """Make a proposed grid the live one (checked like any other change)."""
+    _locked_event(event, version)
+    rows = _usable_rows(event, rows)
+    _check_rows(event, rows, {row[0] for row in rows})
+    return _write_grid(event, rows, kind=GridChange.Kind.PROPOSAL, summary=summary, by=by)
+
+
+def touch_grid(event: Event) -> None:
+    """Something shown in the grid changed (a title, the hosts): grids on screens reload."""
+    Event.objects.filter(pk=event.pk).update(grid_version=F("grid_version") + 1)
