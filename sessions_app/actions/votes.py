@@ -33,7 +33,7 @@ def cast_vote(*, participant: Participant, session: Session) -> bool:
     `INSERT … ON CONFLICT DO NOTHING`: the database holds the rules (unique vote, same event,
     open voting, the budget — its trigger locks the participant's row, so one person's
     concurrent votes cannot overrun it) and answers a double tap without a second row. Before
-    it, the session's row is read again under a shared lock: a merge or withdrawal holding it
+    it, the session's row is read again under a key-share lock: a merge or withdrawal holding it
     is waited for and then seen, so no vote lands on a session just merged away (where it
     would be lost) or collides with the votes a merge moves. The checks here only give the
     clear messages first."""
@@ -71,9 +71,12 @@ def cast_vote(*, participant: Participant, session: Session) -> bool:
 
 
 def _session_takes_votes(session_id: int) -> bool:
-    """Whether the session still takes votes, read under `FOR SHARE` on PostgreSQL (votes
-    share it with each other; a merge's or withdrawal's lock on the row makes them wait)."""
-    lock = " FOR SHARE" if connection.vendor == "postgresql" else ""
+    """Whether the session still takes votes, read under `FOR KEY SHARE` on PostgreSQL: votes
+    share it with each other, and a merge's or withdrawal's `FOR UPDATE` on the row makes them
+    wait. It is the lock the vote's foreign key check takes at commit anyway, so that check
+    finds it held and adds nothing (`FOR SHARE`, a second lock mode on the same hot rows,
+    halved the votes per second under load)."""
+    lock = " FOR KEY SHARE" if connection.vendor == "postgresql" else ""
     with connection.cursor() as cursor:
         cursor.execute(
             f"SELECT status, hidden FROM {Session._meta.db_table} WHERE id = %s{lock}",
