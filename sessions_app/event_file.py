@@ -87,9 +87,9 @@ class _TooManyProblems(Exception):
     pass
 
 
-# What a damaged or crafted ZIP raises from the standard library: encrypted members
-# (RuntimeError), unknown compression (NotImplementedError), names that are not UTF-8
-# (UnicodeDecodeError, a ValueError), truncated headers (struct.error, EOFError, OSError).
+# What a damaged or crafted ZIP raises from the standard library: encrypted members and
+# compression methods it does not know (RuntimeError and its subclass), names that are not
+# UTF-8 (UnicodeDecodeError, a ValueError), truncated headers (struct.error, EOFError, OSError).
 _ZIP_ERRORS = (
     zipfile.BadZipFile,
     zipfile.LargeZipFile,
@@ -98,7 +98,6 @@ _ZIP_ERRORS = (
     OSError,
     ValueError,
     RuntimeError,
-    NotImplementedError,
     struct.error,
 )
 
