@@ -14,9 +14,9 @@ One module per domain, and these are the only modules that write:
 - `themes`: themes, syntheses, the event's texts, restoring a text
 - `event_report`: publishing it, building its PDF and ZIP
 - `feeds`: calendar feeds' sequence numbers and tokens
+- `pitch_round`: the moderator's steps in the pitch round
 
-Callers use `actions.<name>` from this package; the pitch round's writes live in
-`sessions_app.pitching` for now."""
+Callers use `actions.<name>` from this package."""
 
 from __future__ import annotations
 
@@ -91,6 +91,18 @@ from sessions_app.actions.people import (
     set_participant_email,
     use_sign_in_link,
 )
+from sessions_app.actions.pitch_round import (
+    PitchesWaiting,
+    StaleRound,
+    end_pitch_round,
+    next_pitch,
+    pitch_round_for,
+    previous_pitch,
+    requeue_pitch,
+    restart_pitch_clock,
+    set_pitch_seconds,
+    start_pitch_round,
+)
 from sessions_app.actions.session_reports import (
     ReportConflict,
     find_host_link,
@@ -142,6 +154,7 @@ __all__ = [
     "MAX_ATTACHMENTS_PER_SESSION",
     "NothingToDo",
     "PHASES",
+    "PitchesWaiting",
     "Proposal",
     "RateLimited",
     "ReportConflict",
@@ -150,6 +163,7 @@ __all__ = [
     "SIGN_IN_LINK_MINUTES",
     "SIGN_IN_WINDOW_MINUTES",
     "StaleGrid",
+    "StaleRound",
     "TEXT_PLACES",
     "THUMBNAIL_INLINE_BYTES",
     "_bump_schedule_sequence",
@@ -168,6 +182,7 @@ __all__ = [
     "delete_attachment",
     "delete_theme",
     "describe_conflict",
+    "end_pitch_round",
     "find_host_link",
     "find_sign_in_link",
     "invite_organiser",
@@ -176,8 +191,11 @@ __all__ = [
     "make_attachment_thumbnail",
     "merge_sessions",
     "move_session",
+    "next_pitch",
     "owns_address",
     "phase_steps",
+    "pitch_round_for",
+    "previous_pitch",
     "propose_session",
     "remind_missing_material",
     "rename_theme",
@@ -186,8 +204,10 @@ __all__ = [
     "replace_attachment_file",
     "request_report_builds",
     "request_sign_in_links",
+    "requeue_pitch",
     "requeue_stale_report_builds",
     "resend_host_links",
+    "restart_pitch_clock",
     "restore_grid",
     "restore_report",
     "restore_session",
@@ -205,10 +225,12 @@ __all__ = [
     "set_participant_email",
     "set_phase",
     "set_pinned",
+    "set_pitch_seconds",
     "set_report_published",
     "set_session_held",
     "set_session_hidden",
     "set_session_theme",
+    "start_pitch_round",
     "submit_once",
     "text_history",
     "touch_grid",
