@@ -29,6 +29,7 @@ from django.core.files.uploadhandler import (
     StopUpload,
     TemporaryFileUploadHandler,
 )
+from django.db import transaction
 from django.http import HttpRequest, HttpResponse
 from django.views.decorators.csrf import csrf_exempt, csrf_protect
 
@@ -247,3 +248,15 @@ def render_pdf_thumbnail(file: IO[bytes], *, width: int = THUMBNAIL_WIDTH) -> by
         # them) until the cyclic garbage collector runs.
         logger.info("No thumbnail: the PDF could not be rendered (%s)", error)
         return None
+
+
+def delete_stored(storage, *names: str) -> None:
+    """Delete stored files by name (empty names are skipped)."""
+    for name in names:
+        if name:
+            storage.delete(name)
+
+
+def delete_stored_on_commit(storage, *names: str) -> None:
+    """Delete them once the transaction commits: a rolled-back change keeps its files."""
+    transaction.on_commit(lambda: delete_stored(storage, *names))

@@ -8,6 +8,7 @@ One module per domain, and these are the only modules that write:
 - `sessions`: propose, update, withdraw, restore, hide, merge
 - `votes`: cast and retract
 - `grid`: moves, pins, undo, restore, accept (one write path, `_write_grid`)
+- `grid_proposals`: asking the scheduler for a grid, discarding it (the search is a job)
 - `frame`: the event, its phases, rooms and slots, copying a frame
 - `attachments`: slides, files and links
 - `session_reports`: reports, note-takers, held or not, host links, reminders
@@ -27,7 +28,6 @@ from sessions_app.actions.attachments import (
     add_attachment_link,
     check_attachment_room,
     delete_attachment,
-    make_attachment_thumbnail,
     replace_attachment_file,
 )
 from sessions_app.actions.base import (
@@ -80,6 +80,11 @@ from sessions_app.actions.people import (
     SIGN_IN_LIMIT_PER_EMAIL,
     SIGN_IN_LINK_MINUTES,
     SIGN_IN_WINDOW_MINUTES,
+from sessions_app.actions.grid_proposals import (
+    discard_grid_proposals,
+    propose_grid,
+    recover_grid_proposal,
+)
     choose_language,
     create_desk_sign_in_link,
     find_sign_in_link,
@@ -188,7 +193,6 @@ __all__ = [
     "invite_organiser",
     "join_event",
     "keep_text",
-    "make_attachment_thumbnail",
     "merge_sessions",
     "move_session",
     "next_pitch",
@@ -230,6 +234,9 @@ __all__ = [
     "set_session_held",
     "set_session_hidden",
     "set_session_theme",
+    "propose_grid",
+    "discard_grid_proposals",
+    "recover_grid_proposal",
     "start_pitch_round",
     "submit_once",
     "text_history",

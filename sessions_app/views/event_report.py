@@ -1,7 +1,7 @@
 """The event report: its page (public once published, always for organisers), the PDF and ZIP
 downloads, and the organisers' buttons to publish it and to build the files in the background.
 
-The page is read in a fixed number of queries (sessions_app.exports.report.report_data). The
+The page is read in a fixed number of queries (sessions_app.exports.event_report.report_data). The
 files are built by the worker (`manage.py db_worker`); the organiser's page polls the build's
 progress every second with htmx (a `<noscript>` meta refresh without JavaScript), and each poll
 also starts again a build whose worker was killed (stale heartbeat)."""
@@ -17,8 +17,9 @@ from django.views.decorators.http import require_GET, require_POST
 
 from sessions_app import actions
 from sessions_app.access import event_view, is_organiser, organiser_required
-from sessions_app.exports import report
+from sessions_app.exports import event_report as report_export
 from sessions_app.forms import ReportPublishForm
+from sessions_app.jobs import report_builds
 from sessions_app.models import Event, ReportBuild
 from sessions_app.requests import HtmxHttpRequest
 
@@ -36,8 +37,8 @@ def event_report(request: HtmxHttpRequest, event: Event) -> HttpResponse:
         actions.requeue_stale_report_builds(event=event)
     context = {
         "event": event,
-        "report": report.report_data(event),
-        "state": report.build_state(event),
+        "report": report_export.report_data(event),
+        "state": report_builds.build_state(event),
         "is_organiser": organiser,
     }
     return render(request, "public/event_report.html", context)
@@ -54,7 +55,7 @@ def event_report_file(request: HtmxHttpRequest, event: Event, kind: str) -> Http
     organiser = is_organiser(request, event)
     if kind not in ReportBuild.Kind.values or not (event.report_published or organiser):
         raise Http404
-    state = report.build_state(event)
+    state = report_builds.build_state(event)
     build = state.current[kind]
     failed = None  # the failed build of this kind, resting before it is tried again
     if build is None or build.status != ReportBuild.Status.DONE:
@@ -74,12 +75,12 @@ def event_report_file(request: HtmxHttpRequest, event: Event, kind: str) -> Http
             return redirect(reverse("public:event-report", args=[event.slug]) + "#build-panel")
         context = {"event": event, "failed": failed is not None}
         response = render(request, "public/event_report_pending.html", context, status=503)
-        retry = report.retry_at(failed) if failed else None
+        retry = report_builds.retry_at(failed) if failed else None
         wait = (retry - timezone.now()).total_seconds() if retry else 15
         response["Retry-After"] = str(max(15, round(wait)))
         return response
     response = FileResponse(
-        report.output_path(build).open("rb"),
+        report_builds.output_path(build).open("rb"),
         as_attachment=True,
         filename=f"{event.slug}-report.{kind}",
         content_type=CONTENT_TYPES[kind],
@@ -124,5 +125,5 @@ def progress(request: HtmxHttpRequest, event: Event) -> HttpResponse:
 
 
 def progress_panel(request: HtmxHttpRequest, event: Event) -> HttpResponse:
-    context = {"event": event, "state": report.build_state(event), "is_organiser": True}
+    context = {"event": event, "state": report_builds.build_state(event), "is_organiser": True}
     return render(request, "public/event_report.html#build-panel", context)
