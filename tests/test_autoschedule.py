@@ -8,7 +8,8 @@ import pytest
 from django.core.management import CommandError, call_command
 
 from sessions_app import actions, grid, scheduling
-from sessions_app.event_file import import_event, load_event_file
+from sessions_app.actions import import_event
+from sessions_app.event_file import load_event_file
 from sessions_app.models import Event, GridChange
 from tests.factories import (
     make_event,

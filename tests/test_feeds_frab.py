@@ -17,7 +17,8 @@ from django.urls import reverse
 from lxml import etree
 
 from sessions_app import actions
-from sessions_app.event_file import import_event, load_event_file
+from sessions_app.actions import import_event
+from sessions_app.event_file import load_event_file
 from sessions_app.exports import frab
 from sessions_app.models import Event, Participant, Session, Slot
 from tests.factories import (

@@ -16,6 +16,8 @@ One module per domain, and these are the only modules that write:
 - `event_report`: publishing it, building its PDF and ZIP
 - `feeds`: calendar feeds' sequence numbers and tokens
 - `pitch_round`: the moderator's steps in the pitch round
+- `second_factor`: an account's authenticator app: checking a code, replacing the app
+- `event_file`: importing an event file
 
 Callers use `actions.<name>` from this package."""
 
@@ -41,6 +43,9 @@ from sessions_app.actions.base import (
     render_mail,
     submit_once,
     text_history,
+)
+from sessions_app.actions.event_file import (
+    import_event,
 )
 from sessions_app.actions.event_report import (
     request_report_builds,
@@ -75,25 +80,27 @@ from sessions_app.actions.grid import (
     touch_grid,
     undo_grid_change,
 )
-from sessions_app.actions.people import (
-    SIGN_IN_LIMIT_PER_ADDRESS,
-    SIGN_IN_LIMIT_PER_EMAIL,
-    SIGN_IN_LINK_MINUTES,
-    SIGN_IN_WINDOW_MINUTES,
 from sessions_app.actions.grid_proposals import (
     discard_grid_proposals,
     propose_grid,
     recover_grid_proposal,
 )
+from sessions_app.actions.people import (
+    SIGN_IN_LIMIT_PER_ADDRESS,
+    SIGN_IN_LIMIT_PER_EMAIL,
+    SIGN_IN_LINK_MINUTES,
+    SIGN_IN_WINDOW_MINUTES,
     choose_language,
     create_desk_sign_in_link,
     find_sign_in_link,
+    give_demo_password,
     invite_organiser,
     join_event,
     owns_address,
     request_sign_in_links,
     send_sign_in_link,
     set_participant_email,
+    sign_in,
     use_sign_in_link,
 )
 from sessions_app.actions.pitch_round import (
@@ -107,6 +114,16 @@ from sessions_app.actions.pitch_round import (
     restart_pitch_clock,
     set_pitch_seconds,
     start_pitch_round,
+)
+from sessions_app.actions.second_factor import (
+    CODE_ACCEPTED,
+    CODE_LIMIT,
+    CODE_REUSED,
+    CODE_THROTTLED,
+    CODE_WINDOW,
+    CODE_WRONG,
+    check_authenticator_code,
+    replace_authenticator,
 )
 from sessions_app.actions.session_reports import (
     ReportConflict,
@@ -151,6 +168,12 @@ __all__ = [
     "ANONYMOUS_RETURN_WINDOW",
     "ActionRefused",
     "AlreadySubmitted",
+    "CODE_ACCEPTED",
+    "CODE_LIMIT",
+    "CODE_REUSED",
+    "CODE_THROTTLED",
+    "CODE_WINDOW",
+    "CODE_WRONG",
     "ChangedMeanwhile",
     "EVENT_SETTINGS",
     "EVENT_TEXTS",
@@ -179,6 +202,7 @@ __all__ = [
     "add_attachment_link",
     "cast_vote",
     "check_attachment_room",
+    "check_authenticator_code",
     "check_first_submit",
     "choose_language",
     "copy_frame",
@@ -190,6 +214,8 @@ __all__ = [
     "end_pitch_round",
     "find_host_link",
     "find_sign_in_link",
+    "give_demo_password",
+    "import_event",
     "invite_organiser",
     "join_event",
     "keep_text",
@@ -206,7 +232,11 @@ __all__ = [
     "render_mail",
     "renew_calendar_token",
     "replace_attachment_file",
+    "replace_authenticator",
     "request_report_builds",
+    "propose_grid",
+    "discard_grid_proposals",
+    "recover_grid_proposal",
     "request_sign_in_links",
     "requeue_pitch",
     "requeue_stale_report_builds",
@@ -234,9 +264,7 @@ __all__ = [
     "set_session_held",
     "set_session_hidden",
     "set_session_theme",
-    "propose_grid",
-    "discard_grid_proposals",
-    "recover_grid_proposal",
+    "sign_in",
     "start_pitch_round",
     "submit_once",
     "text_history",

@@ -1,7 +1,6 @@
 """Pages anyone may see, signed in or not: events, joining, signing in, a session's page."""
 
 from django.contrib import messages
-from django.contrib.auth import login
 from django.contrib.auth.decorators import login_not_required
 from django.db.models import Count
 from django.http import Http404, HttpResponse
@@ -122,7 +121,7 @@ def join(request: HtmxHttpRequest, event: Event) -> HttpResponse:
             form.add_error("email", str(refusal))
         else:
             if not request.user.is_authenticated:
-                login(request, participant.user, backend=MODEL_BACKEND)
+                actions.sign_in(request=request, user=participant.user, backend=MODEL_BACKEND)
             if participant.email:
                 actions.send_sign_in_link(participant=participant, ip=client_ip(request))
                 messages.success(
@@ -167,7 +166,7 @@ def joined_before(
     """The join form sent twice (a double tap, whose first answer the phone dropped): one
     participant, and this browser is signed in as them, as the first answer would have done."""
     if not request.user.is_authenticated and earlier.user is not None:
-        login(request, earlier.user, backend=MODEL_BACKEND)
+        actions.sign_in(request=request, user=earlier.user, backend=MODEL_BACKEND)
     messages.info(request, _("You are already taking part in %(event)s.") % {"event": event})
     return redirect(earlier.url)
 
@@ -212,7 +211,7 @@ def sign_in(request: HtmxHttpRequest, token: str) -> HttpResponse:
             form = SignInRequestForm()
             context = {"form": form, "refusal": str(refusal)}
             return render(request, "public/sign_in_request.html", context, status=410)
-        login(request, link.user, backend=MODEL_BACKEND)
+        actions.sign_in(request=request, user=link.user, backend=MODEL_BACKEND)
         messages.success(request, _("You are signed in."))
         # `next`: where the link leads (the info desk's link: the person's My page)
         return redirect(

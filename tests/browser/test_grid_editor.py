@@ -19,7 +19,8 @@ import pytest
 from playwright.sync_api import BrowserContext, Locator, Page, expect
 from pytest_playwright.pytest_playwright import CreateContextCallback
 
-from sessions_app.event_file import import_event, load_event_file
+from sessions_app.actions import import_event
+from sessions_app.event_file import load_event_file
 from sessions_app.models import Event, Participant, Placement, Room, Session, Slot
 from tests.browser.conftest import LAPTOP, in_viewport, inject_axe, overflow
 from tests.factories import (
