@@ -13,7 +13,6 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from django.contrib import messages
-from django.db import transaction
 from django.http import Http404, HttpResponse, HttpResponseBadRequest
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -363,19 +362,12 @@ def accept_grid(request: HtmxHttpRequest, event: Event) -> HttpResponse:
     form = AcceptGridForm(request.POST, event=event)
     publish = request.POST.get("publish") == "1"
 
-    @transaction.atomic
     def accept(by: Participant | None) -> GridChange:
-        done = actions.accept_grid(
-            event=event,
-            rows=form.cleaned_data["rows"],
-            version=form.cleaned_data["version"],
-            by=by,
-            summary=_("Proposed grid accepted and published")
-            if publish
-            else _("Proposed grid accepted"),
-        )
+        proposed = {"rows": form.cleaned_data["rows"], "version": form.cleaned_data["version"]}
         if publish:
-            actions.set_phase(event=event, phase=Event.Phase.PUBLISHED)
-        return done
+            return actions.accept_and_publish_grid(event=event, by=by, **proposed)
+        return actions.accept_grid(
+            event=event, by=by, summary=_("Proposed grid accepted"), **proposed
+        )
 
     return _change(request, event, form, accept)
