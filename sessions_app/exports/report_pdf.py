@@ -79,7 +79,7 @@ from reportlab.platypus import (
 )
 
 if TYPE_CHECKING:
-    from sessions_app.exports.report import ReportData, ReportSession, ReportTheme
+    from sessions_app.exports.event_report import ReportData, ReportSession, ReportTheme
 
 logger = logging.getLogger(__name__)
 
@@ -870,7 +870,7 @@ class ReportDocument(BaseDocTemplate):
         self._doSave = 0  # finish the last page, then define the forms, then save
         super()._endBuild()
         self.define_toc_forms()
-        self.canv.save()
+        self.canv.save()  # lint: not-a-write (ReportLab's canvas writes the PDF)
 
     def define_toc_forms(self) -> None:
         canvas = self.canv

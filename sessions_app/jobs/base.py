@@ -36,6 +36,8 @@ from django.conf import settings
 from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
+from django_tasks.base import TaskResultStatus
+from django_tasks_db.models import DBTaskResult
 
 from sessions_app.models import BackgroundJob
 
@@ -168,3 +170,21 @@ class Heartbeat:
         self.last = now
         if not self.job.mine(self.pk, self.attempt).update(heartbeat_at=timezone.now(), **fields):
             raise Superseded
+
+
+def reap_stale_tasks(*, older_than: float) -> list[str]:
+    """Mend the queue after a killed worker (`manage.py reap_tasks`): django-tasks' database
+    backend leaves the task it was running RUNNING for ever. Put the tasks RUNNING for more
+    than `older_than` seconds back to READY, so the next worker runs them again (our jobs are
+    idempotent: they claim their own row by attempt or status); return their ids."""
+    cutoff = timezone.now() - timedelta(seconds=older_than)
+    with transaction.atomic():
+        stale = list(
+            DBTaskResult.objects.select_for_update()
+            .filter(status=TaskResultStatus.RUNNING, started_at__lt=cutoff)
+            .values_list("id", flat=True)
+        )
+        DBTaskResult.objects.filter(id__in=stale, status=TaskResultStatus.RUNNING).update(
+            status=TaskResultStatus.READY, started_at=None
+        )
+    return [str(pk) for pk in stale]

@@ -5,7 +5,16 @@ frame, print, the event report, the follow-up board, themes and texts, exports."
 from django.urls import path
 
 from sessions_app.views import event_report, feeds, texts
-from sessions_app.views.organiser import desk, event, follow_up, grid, paper, people, pitch, themes
+from sessions_app.views.organiser import (
+    desk,
+    event,
+    follow_up,
+    grid_editor,
+    paper,
+    people,
+    pitch,
+    themes,
+)
 
 app_name = "organiser"
 
@@ -25,20 +34,24 @@ urlpatterns = [
         name="desk-print",
     ),
     # the grid editor, its history and the planner's proposals
-    path("<slug:slug>/organise/grid/", grid.grid_editor, name="grid"),
-    path("<slug:slug>/organise/grid/move/", grid.move, name="move"),
-    path("<slug:slug>/organise/grid/pin/", grid.pin, name="pin"),
-    path("<slug:slug>/organise/grid/undo/", grid.undo, name="undo"),
-    path("<slug:slug>/organise/history/", grid.history, name="history"),
-    path("<slug:slug>/organise/history/restore/", grid.restore, name="restore"),
-    path("<slug:slug>/organise/grid/propose/", grid.propose_grid, name="propose-grid"),
-    path("<slug:slug>/organise/grid/propose/start/", grid.start_proposal, name="start-proposal"),
+    path("<slug:slug>/organise/grid/", grid_editor.editor, name="grid"),
+    path("<slug:slug>/organise/grid/move/", grid_editor.move, name="move"),
+    path("<slug:slug>/organise/grid/pin/", grid_editor.pin, name="pin"),
+    path("<slug:slug>/organise/grid/undo/", grid_editor.undo, name="undo"),
+    path("<slug:slug>/organise/history/", grid_editor.history, name="history"),
+    path("<slug:slug>/organise/history/restore/", grid_editor.restore, name="restore"),
+    path("<slug:slug>/organise/grid/propose/", grid_editor.propose_grid, name="propose-grid"),
+    path(
+        "<slug:slug>/organise/grid/propose/start/",
+        grid_editor.start_proposal,
+        name="start-proposal",
+    ),
     path(
         "<slug:slug>/organise/grid/propose/discard/",
-        grid.discard_proposal,
+        grid_editor.discard_proposal,
         name="discard-proposal",
     ),
-    path("<slug:slug>/organise/grid/accept/", grid.accept_grid, name="accept-grid"),
+    path("<slug:slug>/organise/grid/accept/", grid_editor.accept_grid, name="accept-grid"),
     # the pitch round
     path("<slug:slug>/organise/pitch/", pitch.moderator, name="pitch"),
     path("<slug:slug>/organise/pitch/step/", pitch.step, name="pitch-step"),

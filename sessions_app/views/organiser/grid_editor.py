@@ -147,7 +147,7 @@ def _selected_id(request: HtmxHttpRequest) -> int | None:
 @require_GET
 @vary_on_headers("HX-Request")
 @organiser_required
-def grid_editor(request: HtmxHttpRequest, event: Event) -> HttpResponse:
+def editor(request: HtmxHttpRequest, event: Event) -> HttpResponse:
     context = editor_context(event, selected_id=_selected_id(request))
     if request.htmx and not request.htmx.history_restore_request:
         return render(request, "organiser/grid.html#grid", context)
