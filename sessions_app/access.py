@@ -46,13 +46,14 @@ def participant_for(request: HttpRequest, event: Event) -> Participant | None:
     cache = _participations(request)
     if event.pk not in cache:
         user = request.user
-        cache[event.pk] = (
+        participant = (
             Participant.objects.filter(event=event, user=user).first()
             if user.is_authenticated
             else None
         )
-        if cache[event.pk] is not None:
-            cache[event.pk].event = event  # saves a query wherever the event is needed
+        if participant is not None:
+            participant.event = event  # saves a query wherever the event is needed
+        cache[event.pk] = participant
     return cache[event.pk]
 
 
@@ -105,6 +106,7 @@ def participant_required(view: Callable[..., HttpResponse]) -> Callable[..., Htt
             participant = None
             event = get_object_or_404(Event, slug=slug)
         else:
+            assert participant is not None  # found by the try above
             event = participant.event
             _participations(request)[event.pk] = participant
         activate_event_language(request, event)
