@@ -450,7 +450,7 @@ class Session(models.Model):
     kind = models.CharField(_("kind"), max_length=16, choices=Kind.choices, default=Kind.DISCUSSION)
     title = models.CharField(_("title"), max_length=200)
     description = models.TextField(_("description"), blank=True, help_text=_("Markdown."))
-    hosts = models.ManyToManyField(
+    hosts: "models.ManyToManyField[Participant, Host]" = models.ManyToManyField(
         Participant, through="Host", related_name="hosted_sessions", verbose_name=_("hosts")
     )
     themes = models.ManyToManyField(
@@ -502,6 +502,10 @@ class Session(models.Model):
     updated_at = models.DateTimeField(auto_now=True)
 
     objects = SessionQuerySet.as_manager()
+
+    # Not columns: what some reads attach to a session (annotations only, for the type checker).
+    vote_count: int  # SessionQuerySet.with_vote_count(), or a page that counts one session's
+    report_anchor: str  # the event report: the id of the session's section, "" if it has none
 
     class Meta:
         ordering = ["event", "id"]
