@@ -100,7 +100,9 @@ class LimitedUploadHandler(FileUploadHandler):
 
     def _refuse(self) -> None:
         if self.request is not None:
-            self.request.upload_too_large = True
+            # our flag on the request, declared on requests.HtmxHttpRequest for the views that
+            # read it; not imported here, since the jobs import this module
+            self.request.upload_too_large = True  # type: ignore[attr-defined]
         raise StopUpload(connection_reset=True)
 
 
@@ -115,7 +117,7 @@ def limited_upload(view: Callable[..., HttpResponse]) -> Callable[..., HttpRespo
     @csrf_exempt
     @functools.wraps(view)
     def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-        request.upload_too_large = False
+        request.upload_too_large = False  # type: ignore[attr-defined]  # as in _refuse
         request.upload_handlers = [
             LimitedUploadHandler(request),
             MemoryFileUploadHandler(request),
