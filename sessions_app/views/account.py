@@ -8,7 +8,7 @@ from django.contrib.auth import logout
 from django.contrib.auth.decorators import login_not_required
 from django.contrib.auth.views import LoginView
 from django.core.exceptions import PermissionDenied
-from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.http import HttpRequest, HttpResponse, HttpResponseBase, HttpResponseRedirect
 from django.shortcuts import redirect, render, resolve_url
 from django.urls import reverse
 from django.utils.decorators import method_decorator
@@ -50,7 +50,7 @@ class AdminLoginView(TwoStepLoginView):
     authentication_form = ThrottledAdminAuthenticationForm
     template_name = "admin/login.html"
 
-    def dispatch(self, request: HttpRequest, *args, **kwargs) -> HttpResponse:
+    def dispatch(self, request: HttpRequest, *args, **kwargs) -> HttpResponseBase:
         request.current_app = admin.site.name
         if request.method == "GET" and admin.site.has_permission(request):
             return second_factor.gate(request) or redirect("admin:index")

@@ -8,7 +8,7 @@ also starts again a build whose worker was killed (stale heartbeat)."""
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
-from django.http import FileResponse, Http404, HttpResponse
+from django.http import FileResponse, Http404, HttpResponse, HttpResponseBase
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -23,7 +23,10 @@ from sessions_app.jobs import report_builds
 from sessions_app.models import Event, ReportBuild
 from sessions_app.requests import HtmxHttpRequest
 
-CONTENT_TYPES = {ReportBuild.Kind.PDF: "application/pdf", ReportBuild.Kind.ZIP: "application/zip"}
+CONTENT_TYPES: dict[str, str] = {
+    ReportBuild.Kind.PDF: "application/pdf",
+    ReportBuild.Kind.ZIP: "application/zip",
+}
 
 
 @require_GET
@@ -47,7 +50,7 @@ def event_report(request: HtmxHttpRequest, event: Event) -> HttpResponse:
 @require_GET
 @login_not_required
 @event_view
-def event_report_file(request: HtmxHttpRequest, event: Event, kind: str) -> HttpResponse:
+def event_report_file(request: HtmxHttpRequest, event: Event, kind: str) -> HttpResponseBase:
     """The PDF or ZIP. Built for the event as it is now if there is one; otherwise the public
     gets the latest finished one (and a new build starts, or a failed one again once it has
     rested), organisers get a build started. Without any file the public is told it is being
@@ -79,15 +82,15 @@ def event_report_file(request: HtmxHttpRequest, event: Event, kind: str) -> Http
         wait = (retry - timezone.now()).total_seconds() if retry else 15
         response["Retry-After"] = str(max(15, round(wait)))
         return response
-    response = FileResponse(
+    download = FileResponse(
         report_builds.output_path(build).open("rb"),
         as_attachment=True,
         filename=f"{event.slug}-report.{kind}",
         content_type=CONTENT_TYPES[kind],
     )
-    response["X-Content-Type-Options"] = "nosniff"
-    response["Cache-Control"] = "public, max-age=60" if event.report_published else "private"
-    return response
+    download["X-Content-Type-Options"] = "nosniff"
+    download["Cache-Control"] = "public, max-age=60" if event.report_published else "private"
+    return download
 
 
 @require_POST

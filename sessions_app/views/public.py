@@ -1,5 +1,7 @@
 """Pages anyone may see, signed in or not: events, joining, signing in, a session's page."""
 
+from typing import Any, cast
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
 from django.db.models import Count
@@ -27,7 +29,7 @@ from sessions_app.access import (
 )
 from sessions_app.forms import JoinCodeForm, JoinForm, SignInRequestForm
 from sessions_app.grid import grid_view, my_session_ids
-from sessions_app.models import Event, SessionQuerySet, Vote
+from sessions_app.models import Event, SessionQuerySet, SignInLink, Vote
 from sessions_app.requests import HtmxHttpRequest, client_ip, safe_next
 
 MODEL_BACKEND = "django.contrib.auth.backends.ModelBackend"
@@ -204,6 +206,7 @@ def sign_in_request(request: HtmxHttpRequest) -> HttpResponse:
 @login_not_required
 def sign_in(request: HtmxHttpRequest, token: str) -> HttpResponse:
     """GET shows a button, POST signs in: mail scanners that open links do not use them up."""
+    link: SignInLink | None
     if request.method == "POST":
         try:
             link = actions.use_sign_in_link(token=token)
@@ -302,7 +305,7 @@ def grid(request: HtmxHttpRequest, slug: str) -> HttpResponse:
     mine = my_session_ids(participant) if participant and request.GET.get("mine") else None
     if request.htmx:
         return HttpResponse(grid_html(event, mine=mine))
-    context = {
+    context: dict[str, Any] = {
         "event": event,
         "participant": participant,
         "is_organiser": is_organiser(request, event),
@@ -357,7 +360,10 @@ def _state_answer(request: HtmxHttpRequest, token: str | None) -> HttpResponse:
     response = HttpResponse(token, content_type="text/plain; charset=utf-8")
     response["ETag"] = f'"{token}"'  # digits, dashes and words: nothing to quote
     response["Cache-Control"] = "no-cache"  # stored, but asked again every time
-    return get_conditional_response(request, etag=response["ETag"], response=response)
+    # given a response, it returns that response, a 304 or a 412: never None
+    return cast(
+        HttpResponse, get_conditional_response(request, etag=response["ETag"], response=response)
+    )
 
 
 @require_GET
