@@ -9,6 +9,9 @@ from django.utils import translation
 from sessions_app.models import Event, Participant
 from tests.factories import make_event, make_participant
 
+# every test checks that only actions (and jobs, migrations, test code) write: write_guard.py
+pytest_plugins = ["tests.write_guard"]
+
 
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
     """Tests marked `postgres` only run when the default database is PostgreSQL."""
