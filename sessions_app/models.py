@@ -961,7 +961,8 @@ class PitchRoundState(models.TextChoices):
 
 
 # How long one pitch may last, in seconds: the model and its database constraint, the form,
-# `pitching.set_seconds` (and its message) and the page's number field all read these.
+# `actions.set_pitch_seconds` (and its message, `pitching.seconds_refusal`) and the page's
+# number field all read these.
 PITCH_SECONDS_MIN = 5
 PITCH_SECONDS_MAX = 600
 
