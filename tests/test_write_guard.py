@@ -111,7 +111,7 @@ def test_test_code_writes_its_own_rows_but_not_through_the_app():
 
 
 def test_the_guard_s_own_frames_do_not_count_as_test_code():
-    guard = Place(str(GUARD), 1, "__call__")
+    guard = Place(str(ROOT / GUARD), 1, "__call__")
     assert offence([guard, *ORM, app("views/public.py", 9), in_tests()]) == (
         "sessions_app/views/public.py:9"
     )
