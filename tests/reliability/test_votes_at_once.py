@@ -97,9 +97,9 @@ KNOWN_INCREMENTS = {
         "pitch_round.version += 1",
     ): "the round is locked (select_for_update)",
     ("exports/paper.py", "sign.shrink += 1"): "a layout loop on a local object, not a row",
-    # both callers lock the build first (select_for_update); tests/test_concurrency.py has
-    # twenty organisers restart a failed build at once and one attempt queued
-    ("actions/event_report.py", "build.attempt += 1"): "the report build is locked",
+    # a job is queued on a row its caller just made or locked (select_for_update):
+    # tests/test_concurrency.py has twenty organisers restart a failed build, one attempt queued
+    ("jobs/base.py", "row.attempt += 1"): "every caller queues a job row it made or locked",
     # the editors' versions: each is raised on the row the action locked and re-checked
     # (tests/test_text_versions_concurrency.py, tests/test_frame_versions.py race two writers)
     ("actions/frame.py", "locked.frame_version += 1"): "the event is locked (select_for_update)",
