@@ -344,6 +344,13 @@ class Participant(models.Model):
     calendar_token = models.CharField(
         max_length=64, unique=True, default=generate_calendar_token, editable=False
     )
+    changes_seen_version = models.PositiveIntegerField(
+        default=0,
+        help_text=_(
+            "The grid version up to which this participant has seen the changes to the sessions "
+            "they follow or host; later changes are shown highlighted until they say so."
+        ),
+    )
 
     class Meta:
         ordering = ["event", "id"]
@@ -416,6 +423,10 @@ class SessionQuerySet(models.QuerySet):
     def with_vote_count(self) -> "SessionQuerySet":
         """Each session's number of votes as `vote_count`."""
         return self.annotate(vote_count=Count("votes", distinct=True))
+
+    def with_follower_count(self) -> "SessionQuerySet":
+        """Each session's number of followers (people who said "I'll go") as `follower_count`."""
+        return self.annotate(follower_count=Count("follows", distinct=True))
 
     def most_voted_first(self) -> "SessionQuerySet":
         """Most votes first, then in the order proposed (needs `with_vote_count()`)."""
@@ -508,6 +519,7 @@ class Session(models.Model):
     vote_count: int  # SessionQuerySet.with_vote_count(), or a page that counts one session's
     report_anchor: str  # the event report: the id of the session's section, "" if it has none
     has_slides: bool  # the organisers' follow-up board: it has an attachment
+    follower_count: int  # SessionQuerySet.with_follower_count()
     has_report: bool  # the organisers' follow-up board: its report is not empty
 
     class Meta:
@@ -615,6 +627,82 @@ class Vote(models.Model):
 
     def __str__(self) -> str:
         return f"{self.participant} ♥ {self.session}"
+
+class FollowQuerySet(models.QuerySet):
+    def of_event(self, event: "Event") -> "FollowQuerySet":
+        return self.filter(session__event=event)
+
+
+class Follow(models.Model):
+    """A participant's "I'll go" for a session: My day, the personal calendar feed and the
+    follower counts read these. When the grid is published, every vote becomes a follow for
+    those who follow nothing yet (actions.set_phase), so votes count as follows until the
+    participant changes them; after that, anyone, newcomers on the day too, follows in one
+    tap."""
+
+    participant = models.ForeignKey(Participant, on_delete=models.CASCADE, related_name="follows")
+    session = models.ForeignKey(Session, on_delete=models.CASCADE, related_name="follows")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = FollowQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["session", "participant"]
+        verbose_name = _("follow")
+        verbose_name_plural = _("follows")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["participant", "session"], name="follow_once_per_participant_and_session"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.participant} → {self.session}"
+
+
+class SessionChangeKind(models.TextChoices):
+    MOVED = "moved", _("Moved")
+    PLACED = "placed", _("Added to the grid")
+    UNPLACED = "unplaced", _("Taken off the grid")
+    CANCELLED = "cancelled", _("Cancelled")
+
+
+class SessionChange(models.Model):
+    """A change to a session's place in the published grid, for the people it concerns and the
+    public change log: it moved (another room, another time or both), came onto the grid, left
+    it, or was cancelled. Written by the grid's one write path (actions/grid.py `_write_grid`),
+    one row per session whose place changed, only while the grid is published. The places
+    before and after are kept as names and times too, so the log still reads right after a
+    room is renamed or deleted."""
+
+    Kind = SessionChangeKind
+
+    event = models.ForeignKey(Event, on_delete=models.CASCADE, related_name="session_changes")
+    session = models.ForeignKey(Session, on_delete=models.CASCADE, related_name="changes")
+    grid_version = models.PositiveIntegerField(help_text=_("The grid version this change made."))
+    kind = models.CharField(max_length=16, choices=Kind.choices)
+    from_room = models.CharField(max_length=100, blank=True)
+    from_start = models.DateTimeField(null=True, blank=True)
+    to_room = models.CharField(max_length=100, blank=True)
+    to_start = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["event", "-grid_version", "session"]
+        verbose_name = _("session change")
+        verbose_name_plural = _("session changes")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["session", "grid_version"], name="session_change_once_per_version"
+            ),
+            models.CheckConstraint(
+                condition=Q(kind__in=SessionChangeKind.values), name="session_change_kind_valid"
+            ),
+        ]
+        indexes = [models.Index(fields=["event", "grid_version"], name="session_change_log")]
+
+    def __str__(self) -> str:
+        return f"{self.session} v{self.grid_version}: {self.kind}"
 
 
 class Placement(models.Model):

@@ -9,6 +9,7 @@ One module per domain, and these are the only modules that write:
 - `votes`: cast and retract
 - `grid`: moves, pins, undo, restore, accept (one write path, `_write_grid`)
 - `grid_proposals`: asking the scheduler for a grid, discarding it (the search is a job)
+- `follows`: "I'll go" to a session, keeping one of two at once, changes seen
 - `frame`: the event, its phases, rooms and slots, copying a frame
 - `attachments`: slides, files and links
 - `session_reports`: reports, note-takers, held or not, host links, reminders
@@ -55,6 +56,13 @@ from sessions_app.actions.event_report import (
 from sessions_app.actions.feeds import (
     _bump_schedule_sequence,
     renew_calendar_token,
+)
+from sessions_app.actions.follows import (
+    follow_session,
+    follow_votes,
+    keep_only,
+    mark_changes_seen,
+    unfollow_session,
 )
 from sessions_app.actions.frame import (
     EVENT_SETTINGS,
@@ -237,6 +245,11 @@ __all__ = [
     "replace_authenticator",
     "request_report_builds",
     "propose_grid",
+    "follow_session",
+    "follow_votes",
+    "keep_only",
+    "mark_changes_seen",
+    "unfollow_session",
     "discard_grid_proposals",
     "recover_grid_proposal",
     "request_sign_in_links",

@@ -22,6 +22,7 @@ from sessions_app.actions.base import (
     keep_text,
 )
 from sessions_app.actions.feeds import _bump_sessions_in_slots
+from sessions_app.actions.follows import follow_votes
 from sessions_app.actions.grid import touch_grid
 from sessions_app.models import (
     Event,
@@ -67,6 +68,8 @@ def set_phase(*, event: Event, phase: str) -> Event:
             )
         locked.phase = phase
         locked.save(update_fields=["phase", "updated_at"])
+        if phase == Event.Phase.PUBLISHED:
+            follow_votes(locked)  # votes count as follows until people change them
     event.phase = locked.phase
     return locked
 

@@ -21,6 +21,7 @@ from sessions_app.models import (
     Placement,
     Room,
     Session,
+    SessionChange,
     Slot,
 )
 
@@ -94,9 +95,17 @@ def _check_rows(event: Event, rows: list[list], moved: set[int]) -> None:
 
 
 def _write_grid(
-    event: Event, rows: list[list], *, kind: str, summary: str, by: Participant | None
+    event: Event,
+    rows: list[list],
+    *,
+    kind: str,
+    summary: str,
+    by: Participant | None,
+    cancelled: frozenset[int] = frozenset(),
 ) -> GridChange:
-    """Make the event's placements equal to `rows`, bump the version, record the change."""
+    """Make the event's placements equal to `rows`, bump the version, record the change (and,
+    once the grid is published, each session's new place for the people it concerns;
+    `cancelled`: sessions that leave the grid because they were withdrawn)."""
     before = grid.snapshot(event)
     old = {row[0]: row for row in before}
     new = {row[0]: row for row in rows}
@@ -117,7 +126,9 @@ def _write_grid(
         status=Session.Status.PROPOSED
     )
     Event.objects.filter(pk=event.pk).update(grid_version=F("grid_version") + 1)
-    event.refresh_from_db(fields=["grid_version"])
+    event.refresh_from_db(fields=["grid_version", "phase"])
+    if event.grid_published:
+        _record_session_changes(event, old, new, cancelled)
     return GridChange.objects.create(
         event=event,
         version=event.grid_version,
@@ -127,6 +138,46 @@ def _write_grid(
         before=before,
         after=sorted(rows),
     )
+
+
+def _record_session_changes(
+    event: Event, old: dict[int, list], new: dict[int, list], cancelled: frozenset[int]
+) -> None:
+    """One SessionChange per session whose room or time changed (a pin alone is no change),
+    with the places as the people concerned read them: room names and start times."""
+    moved = [
+        s
+        for s in set(old) | set(new)
+        if (old.get(s) or [0, 0, 0])[1:3] != (new.get(s) or [0, 0, 0])[1:3]
+    ]
+    if not moved:
+        return
+    cells = [row for row in (*old.values(), *new.values()) if row[0] in moved]
+    rooms = dict(Room.objects.filter(pk__in={r[1] for r in cells}).values_list("pk", "name"))
+    starts = dict(Slot.objects.filter(pk__in={r[2] for r in cells}).values_list("pk", "start"))
+    Kind = SessionChange.Kind
+    changes = []
+    for session_id in sorted(moved):
+        before, after = old.get(session_id), new.get(session_id)
+        if before and after:
+            kind = Kind.MOVED
+        elif after:
+            kind = Kind.PLACED
+        else:
+            kind = Kind.CANCELLED if session_id in cancelled else Kind.UNPLACED
+        changes.append(
+            SessionChange(
+                event=event,
+                session_id=session_id,
+                grid_version=event.grid_version,
+                kind=kind,
+                from_room=rooms.get(before[1], "") if before else "",
+                from_start=starts.get(before[2]) if before else None,
+                to_room=rooms.get(after[1], "") if after else "",
+                to_start=starts.get(after[2]) if after else None,
+            )
+        )
+    SessionChange.objects.bulk_create(changes)
 
 
 @transaction.atomic

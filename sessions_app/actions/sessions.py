@@ -160,14 +160,17 @@ def withdraw_session(*, session: Session, by: Participant | None = None) -> Sess
     locked = _locked_sessions(session.event_id, session.pk).get(session.pk)
     if locked is None or locked.status == Session.Status.WITHDRAWN:
         return locked or session  # withdrawn (or merged) meanwhile: nothing left to do
-    _unplace_quietly(locked, summary=_("“%(session)s” withdrawn"), by=by)
+    _unplace_quietly(locked, summary=_("“%(session)s” withdrawn"), by=by, cancelled=True)
     locked.status = Session.Status.WITHDRAWN
     locked.save(update_fields=["status", "updated_at"])
     return locked
 
 
-def _unplace_quietly(session: Session, *, summary: str, by: Participant | None) -> None:
-    """Free the session's cell, if it has one, as a change in the grid's history."""
+def _unplace_quietly(
+    session: Session, *, summary: str, by: Participant | None, cancelled: bool = False
+) -> None:
+    """Free the session's cell, if it has one, as a change in the grid's history (`cancelled`:
+    because the session was withdrawn, as its followers are told)."""
     event = Event.objects.select_for_update().get(pk=session.event_id)
     rows = grid.snapshot(event)
     if any(row[0] == session.pk for row in rows):
@@ -178,6 +181,7 @@ def _unplace_quietly(session: Session, *, summary: str, by: Participant | None) 
             kind=GridChange.Kind.UNPLACE,
             summary=summary % {"session": session.title},
             by=by,
+            cancelled=frozenset({session.pk}) if cancelled else frozenset(),
         )
 
 
