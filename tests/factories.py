@@ -45,7 +45,10 @@ def make_event(**kw) -> Event:
 
 def make_room(event: Event, **kw) -> Room:
     n = _next()
-    fields = {"name": f"Room {n}", "capacity": 30, "order": n}
+    # Its place among the event's rooms, as the frame editor and an import number them: the
+    # shared counter grows with the whole test run, and past the editor's limit (10,000) every
+    # save of the rooms-and-slots page that shows the room would be refused.
+    fields = {"name": f"Room {n}", "capacity": 30, "order": event.rooms.count()}
     return Room.objects.create(event=event, **(fields | kw))
 
 
