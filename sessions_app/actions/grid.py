@@ -125,7 +125,10 @@ def _write_grid(
     Session.objects.filter(pk__in=unplaced, status=Session.Status.SCHEDULED).update(
         status=Session.Status.PROPOSED
     )
-    Event.objects.filter(pk=event.pk).update(grid_version=F("grid_version") + 1)
+    # the new version has a moment too: the feeds' Last-Modified is read from the rows
+    Event.objects.filter(pk=event.pk).update(
+        grid_version=F("grid_version") + 1, updated_at=timezone.now()
+    )
     event.refresh_from_db(fields=["grid_version", "phase"])
     if event.grid_published:
         _record_session_changes(event, old, new, cancelled)
@@ -325,5 +328,8 @@ def accept_and_publish_grid(
 
 
 def touch_grid(event: Event) -> None:
-    """Something shown in the grid changed (a title, the hosts): grids on screens reload."""
-    Event.objects.filter(pk=event.pk).update(grid_version=F("grid_version") + 1)
+    """Something shown in the grid changed (a title, the hosts, a room's name): grids on
+    screens reload, and the feeds' Last-Modified (read from `updated_at`) moves on."""
+    Event.objects.filter(pk=event.pk).update(
+        grid_version=F("grid_version") + 1, updated_at=timezone.now()
+    )

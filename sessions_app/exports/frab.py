@@ -27,7 +27,7 @@ import uuid
 import xml.etree.ElementTree as ET
 from collections import Counter
 from dataclasses import dataclass
-from datetime import date, datetime, time, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 from urllib.parse import urljoin
 from zoneinfo import ZoneInfo
 
@@ -516,6 +516,41 @@ def schedule_json(programme: Programme) -> bytes:
     return json.dumps(document, ensure_ascii=False, indent=1).encode() + b"\n"
 
 
+# ---- Giggity's menu ----------------------------------------------------------------------------
+
+# Giggity's menu (tools/menu-schema.json in its repository) numbers an entry like a DNS SOA
+# serial, YYYYMMDDnn, between these two
+GIGGITY_VERSIONS = (2008010100, 2029123199)
+
+
+def giggity_entry(
+    *,
+    title: str,
+    schedule_url: str,
+    first_day: date,
+    last_day: date,
+    time_zone: str,
+    changed: datetime,
+    links: list[tuple[str, str]],
+) -> bytes:
+    """The event as an entry of Giggity's menu, the list of events its users pick from (an
+    organiser sends it to Giggity in a pull request). `title` must be the schedule's own;
+    `changed` (the grid's last change) gives the version, its hour the two last digits, so a
+    newer entry has a higher number; `links` are (title, url) pairs for the event's pages."""
+    low, high = GIGGITY_VERSIONS
+    version = min(max(int(changed.astimezone(UTC).strftime("%Y%m%d%H")), low), high)
+    entry = {
+        "version": version,
+        "url": schedule_url,
+        "title": title,
+        "start": first_day.isoformat(),
+        "end": last_day.isoformat(),
+        "timezone": time_zone,
+        "metadata": {"links": [{"url": url, "title": name} for name, url in links]},
+    }
+    return json.dumps(entry, ensure_ascii=False, indent=1).encode() + b"\n"
+
+
 def _reference(ref: Reference) -> dict:
     return {"title": ref.title, "url": ref.url, "type": ref.type}
 
@@ -537,9 +572,11 @@ def _json_event(item: Item, language: str) -> dict:
         "type": item.type,
         "language": language,
         "abstract": item.abstract,
+        # the XML's id too, so an app can tell two hosts of one name apart; not with
+        # `public_name` as well: name + public_name + id matches both kinds of person the
+        # schema knows (frab's and pretalx's), and it allows exactly one
         "persons": [
-            {"name": person.name, "public_name": person.name, "guid": person.guid}
-            for person in item.persons
+            {"name": person.name, "id": person.id, "guid": person.guid} for person in item.persons
         ],
         "links": [_reference(link) for link in item.links],
         "attachments": [_reference(attachment) for attachment in item.attachments],

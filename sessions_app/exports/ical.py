@@ -9,6 +9,11 @@ one session, or one participant's own sessions.
 - Times are local, with TZID and a VTIMEZONE built from the zone database, as Giggity and
   every calendar read best. A wall-clock time that a clock change makes ambiguous or
   non-existent is written in UTC instead: with TZID it would mean the first occurrence.
+- Every calendar carries the VTIMEZONE of the event's zone, also one without events (a
+  personal feed before publication): khal and vdirsyncer refuse a calendar with nothing in it,
+  and an app that subscribes early learns the zone before the first session arrives.
+- No METHOD: a feed is a published calendar, not an iTIP message, and libical's iTIP check
+  refuses `METHOD:PUBLISH` without an ORGANIZER, which a programme has none of.
 - The text is cleaned as in the schedule feeds; the library escapes and folds it.
 """
 
@@ -16,10 +21,12 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from contextlib import suppress
+from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
+from urllib.parse import quote, urlencode
 
 from django.utils.translation import gettext as _
-from icalendar import Calendar
+from icalendar import Calendar, Timezone
 from icalendar import Event as VEvent
 
 from sessions_app.exports.frab import Item, Programme, clean_line
@@ -83,7 +90,6 @@ def calendar(
     cal.add("prodid", PRODID)
     cal.add("version", "2.0")
     cal.add("calscale", "GREGORIAN")
-    cal.add("method", "PUBLISH")
     cal.add("name", clean_line(name))
     cal.add("x-wr-calname", clean_line(name))
     cal.add("x-wr-timezone", programme.time_zone)
@@ -96,7 +102,38 @@ def calendar(
     first_date = min(days_from(first, -366), last_date)
     with suppress(OverflowError):  # the zone's rules at the calendar's edge: times stay readable
         cal.add_missing_timezones(first_date=first_date, last_date=last_date)
+        if programme.time_zone != "UTC" and programme.time_zone not in {
+            str(zone["tzid"]) for zone in cal.walk("VTIMEZONE")
+        }:  # no event names the zone yet: the calendar still says where it happens
+            cal.add_component(
+                Timezone.from_tzid(programme.time_zone, first_date=first_date, last_date=last_date)
+            )
     return cal.to_ical()
+
+
+@dataclass(frozen=True)
+class Subscription:
+    """Where to subscribe to one calendar feed, one link per kind of calendar app."""
+
+    url: str  # http(s), for "add by URL"
+    webcal: str  # Apple, Thunderbird, most phones: the app asks to subscribe
+    google: str  # Google Calendar's "add by URL", filled in
+    outlook: str  # Outlook.com's "subscribe from web", filled in
+
+
+def subscription(url: str, name: str) -> Subscription:
+    """The links that subscribe to the feed at `url` (absolute), named `name` in Outlook.
+    Google takes the webcal address (it then subscribes rather than imports once); Outlook
+    takes the address as it is."""
+    webcal = "webcal://" + url.split("://", 1)[1]
+    return Subscription(
+        url=url,
+        webcal=webcal,
+        google="https://calendar.google.com/calendar/render?"
+        + urlencode({"cid": webcal}, quote_via=quote),
+        outlook="https://outlook.live.com/calendar/0/addfromweb?"
+        + urlencode({"url": url, "name": clean_line(name)}, quote_via=quote),
+    )
 
 
 # icalendar steps through the zone's rules beyond `last_date`: stop a year short of the end

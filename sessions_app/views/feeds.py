@@ -6,16 +6,20 @@ Who gets what:
   to check them before they publish). The one rule, shown on the feeds page too: feeds exist
   once there is a programme to follow.
 - The personal calendar feed is reached by its secret URL alone (calendar apps have no
-  cookies); before publication it is a valid, empty calendar, so that participants can
-  subscribe early and the sessions appear when the grid does. A new token revokes the URL.
+  cookies): the sessions the participant follows or hosts, and the plenaries. Before
+  publication it is a valid calendar without events (with the event's time zone), so that
+  participants can subscribe early and the sessions appear when the grid does. A new token
+  revokes the URL.
+- Public feeds can be read by scripts on other sites (sessions_app/cors.py); the personal
+  feed cannot (see `personal_ics`).
 - The participants CSV is for organisers only.
 
 Cost: a feed answers from Django's cache when nothing changed. The key is `live.grid_key`
 (event, grid version, phase, language) plus a stamp of what the feeds show beyond the grid
 (the latest session and event change, the attachments), read in one query. A cache hit costs
 that query (and, every 2 s per process, the event's); a miss loads the programme in six more.
-The ETag is a hash of the body, so every process agrees on it, and a conditional request
-gets 304.
+The ETag is a hash of the body and Last-Modified the latest change the stamp read, so every
+process agrees on both, whenever it rendered the body, and a conditional request gets 304.
 """
 
 from __future__ import annotations
@@ -29,11 +33,11 @@ from typing import cast
 from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
 from django.core.cache import cache
-from django.db.models import Count, Max
+from django.db.models import Count, Exists, Max, Min, OuterRef
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.utils import timezone, translation
+from django.utils import translation
 from django.utils.cache import get_conditional_response, patch_vary_headers
 from django.utils.http import http_date
 from django.utils.translation import gettext as _
@@ -47,10 +51,10 @@ from sessions_app.access import (
     participant_for,
     participant_required,
 )
+from sessions_app.cors import readable_anywhere
 from sessions_app.exports import csv as csv_export
 from sessions_app.exports import frab, ical
-from sessions_app.grid import my_session_ids
-from sessions_app.models import Event, Participant
+from sessions_app.models import Event, Follow, Host, Participant, Vote
 from sessions_app.requests import HtmxHttpRequest
 
 FEED_CACHE_SECONDS = live.GRID_CACHE_SECONDS
@@ -69,33 +73,43 @@ def origin(request: HtmxHttpRequest) -> str:
     return request.build_absolute_uri("/").rstrip("/")
 
 
-def state_key(event: Event, request: HtmxHttpRequest) -> str:
-    """The cache key of everything the feeds show: the grid (`live.grid_key`: event, grid
-    version, phase, language), the address they are served under, and a stamp of what changes
-    without a new grid version (sessions' and the event's `updated_at`, the attachments).
-    One query."""
+def feed_state(event: Event, request: HtmxHttpRequest) -> tuple[str, datetime]:
+    """The cache key of everything the feeds show, and when it last changed.
+
+    The key: the grid (`live.grid_key`: event, grid version, phase, language), the address
+    they are served under, and a stamp of what changes without a new grid version (sessions'
+    and the event's `updated_at`, the attachments). The moment: the latest of those
+    `updated_at` and of the attachments' `created_at`; every grid change moves the event's
+    `updated_at` (actions.touch_grid), so a room renamed has a moment too. Read from the
+    rows, it is the same in every process, whenever that process rendered the feed. One
+    query."""
     row = event.sessions.aggregate(
         changed=Max("updated_at"),
         n_attachments=Count("attachments"),
         last_attachment=Max("attachments__id"),
+        attached=Max("attachments__created_at"),
     )
-    changed = max(moment for moment in (row["changed"], event.updated_at) if moment)
+    changed = max(m for m in (row["changed"], row["attached"], event.updated_at) if m)
     stamp = f"{changed.timestamp():.6f}.{row['n_attachments']}.{row['last_attachment']}"
-    return f"{live.grid_key(event)}:feeds:{origin(request)}:{stamp}"
+    # "feeds2": entries are (body, ETag) now, no longer with the moment they were made
+    return f"{live.grid_key(event)}:feeds2:{origin(request)}:{stamp}", changed
 
 
-Entry = tuple[bytes, str, datetime]  # body, ETag, when this body was first made
+def state_key(event: Event, request: HtmxHttpRequest) -> str:
+    """The cache key alone (`feed_state`)."""
+    return feed_state(event, request)[0]
+
+
+Entry = tuple[bytes, str]  # body, ETag
 
 
 def cached_entry(key: str, render: Callable[[], bytes]) -> Entry:
-    """The body stored under `key`, or `render()`'s (then stored). The time it was made is its
-    Last-Modified: a change that no timestamp records (a room renamed) still makes a newer
-    one, so a client that only sends If-Modified-Since never keeps an old feed. Processes that
-    render the same body at different moments agree on its ETag, which clients send first."""
+    """The body stored under `key`, or `render()`'s (then stored), with its ETag: processes
+    that render the same body at different moments agree on it."""
     entry = cache.get(key)
     if entry is None:
         body = render()
-        entry = (body, etag_of(body), timezone.now())
+        entry = (body, etag_of(body))
         cache.set(key, entry, FEED_CACHE_SECONDS)
     return entry
 
@@ -118,15 +132,17 @@ def feed_response(
     content_type: str,
     *,
     etag: str,
-    modified: datetime,
+    modified: datetime | None,
     public: bool,
     filename: str | None = None,
 ) -> HttpResponse:
-    """The feed, or 304 when the client has it already. `public`: the same for everyone and
-    readable from any web page (CORS); otherwise private to whoever holds the URL."""
+    """The feed, or 304 when the client has it already. `public`: the same for everyone (and
+    readable from any web page, `readable_anywhere`); otherwise private to whoever holds the
+    URL. `modified`: the Last-Modified, None when the data cannot say when it changed."""
     response = HttpResponse(body, content_type=content_type)
     response["ETag"] = etag
-    response["Last-Modified"] = http_date(modified.timestamp())
+    if modified is not None:
+        response["Last-Modified"] = http_date(modified.timestamp())
     response["Cache-Control"] = "public, no-cache" if public else "private, no-cache"
     if filename:
         response["Content-Disposition"] = f'attachment; filename="{filename}"'
@@ -134,12 +150,13 @@ def feed_response(
     response = cast(
         HttpResponse,
         get_conditional_response(
-            request, etag=etag, last_modified=int(modified.timestamp()), response=response
+            request,
+            etag=etag,
+            last_modified=int(modified.timestamp()) if modified is not None else None,
+            response=response,
         ),
     )
-    if public:
-        response["Access-Control-Allow-Origin"] = "*"
-    else:
+    if not public:
         response["X-Robots-Tag"] = "noindex"
     return response
 
@@ -170,8 +187,8 @@ def cached_feed(
     programme)`, where `programme()` loads the programme (cached too)."""
     event, public = feed_event(request, slug)
     with translation.override(event.language):  # a feed reads the same for every visitor
-        key = state_key(event, request)
-        body, etag, modified = cached_entry(
+        key, modified = feed_state(event, request)
+        body, etag = cached_entry(
             f"{key}:{name}",
             lambda: render_body(event, lambda: cached_programme(event, key, request)),
         )
@@ -192,12 +209,14 @@ def cached_feed(
 # ---- schedule.xml / schedule.json ------------------------------------------------------------
 
 
+@readable_anywhere
 @require_safe
 @login_not_required
 def schedule_xml(request: HtmxHttpRequest, slug: str) -> HttpResponse:
     return cached_feed(request, slug, "xml", XML, lambda _e, p: frab.schedule_xml(p()))
 
 
+@readable_anywhere
 @require_safe
 @login_not_required
 def schedule_json(request: HtmxHttpRequest, slug: str) -> HttpResponse:
@@ -207,6 +226,7 @@ def schedule_json(request: HtmxHttpRequest, slug: str) -> HttpResponse:
 # ---- iCalendar --------------------------------------------------------------------------------
 
 
+@readable_anywhere
 @require_safe
 @login_not_required
 def schedule_ics(request: HtmxHttpRequest, slug: str) -> HttpResponse:
@@ -219,6 +239,7 @@ def schedule_ics(request: HtmxHttpRequest, slug: str) -> HttpResponse:
     return cached_feed(request, slug, "ics", ICS, render_ics, filename=f"{slug}.ics")
 
 
+@readable_anywhere
 @require_safe
 @login_not_required
 def session_ics(request: HtmxHttpRequest, slug: str, pk: int) -> HttpResponse:
@@ -234,10 +255,32 @@ def session_ics(request: HtmxHttpRequest, slug: str, pk: int) -> HttpResponse:
     return cached_feed(request, slug, f"session-{pk}", ICS, render_ics, filename=f"{slug}-{pk}.ics")
 
 
+def calendar_session_ids(participant: Participant) -> set[int]:
+    """The sessions of a participant's calendar: those they follow or host; and, while they
+    follow nothing, those they voted for (votes count as follows until the participant
+    changes them; at publication they become follows, actions.follow_votes). One query."""
+    hosted = Host.objects.filter(participant=participant).values_list("session_id")
+    followed = Follow.objects.filter(participant=participant).values_list("session_id")
+    voted = Vote.objects.filter(
+        ~Exists(Follow.objects.filter(participant=OuterRef("participant"))),
+        participant=participant,
+    ).values_list("session_id")
+    rows = hosted.order_by().union(followed.order_by(), voted.order_by())
+    return {pk for (pk,) in rows}
+
+
+# Not readable from other sites (no `readable_anywhere`): the secret URL is the only key to a
+# participant's day, and a calendar app, the feed's reader, does not need CORS. A script on
+# another site that got hold of the URL should not be able to read the day in the browser
+# of whoever opens its page either.
 @require_safe
 @login_not_required
 def personal_ics(request: HtmxHttpRequest, slug: str, token: str) -> HttpResponse:
-    """A participant's own sessions (hosted or voted for) and the plenaries, by secret URL."""
+    """The sessions a participant follows or hosts and the plenaries, by secret URL.
+
+    No Last-Modified: a follow taken back leaves no moment behind, so a date read from the
+    data could go back and a client that only asks "changed since?" would keep the session
+    it no longer follows. The ETag (a hash of the body) tells every change."""
     if not TOKEN.fullmatch(token):  # e.g. a NUL byte, which PostgreSQL refuses to compare
         raise Http404
     participant = get_object_or_404(
@@ -247,7 +290,6 @@ def personal_ics(request: HtmxHttpRequest, slug: str, token: str) -> HttpRespons
 
     def render_ics() -> bytes:
         programme = cached_programme(event, key, request)
-        mine = my_session_ids(participant) if event.grid_published else set()
         items = [
             item
             for item in programme.items
@@ -256,11 +298,14 @@ def personal_ics(request: HtmxHttpRequest, slug: str, token: str) -> HttpRespons
         name = _("%(event)s: my sessions") % {"event": event.name}
         return ical.calendar(programme, items, name=name, fallback=event.updated_at)
 
+    mine = calendar_session_ids(participant) if event.grid_published else set()
     with translation.override(event.language):
         key = state_key(event, request)
-        # the token is in the key: a renewed token never meets the old one's feed
-        body, etag, modified = cached_entry(f"{key}:personal:{participant.pk}:{token}", render_ics)
-    return feed_response(request, body, ICS, etag=etag, modified=modified, public=False)
+        # the token is in the key: a renewed token never meets the old one's feed; and what
+        # the participant follows: a follow shows at once, not when the cache expires
+        chosen = hashlib.sha256(",".join(map(str, sorted(mine))).encode()).hexdigest()[:16]
+        body, etag = cached_entry(f"{key}:personal:{participant.pk}:{token}:{chosen}", render_ics)
+    return feed_response(request, body, ICS, etag=etag, modified=None, public=False)
 
 
 @require_POST
@@ -282,6 +327,7 @@ def renew_calendar(
 # ---- CSV --------------------------------------------------------------------------------------
 
 
+@readable_anywhere
 @require_safe
 @login_not_required
 def sessions_csv(request: HtmxHttpRequest, slug: str) -> HttpResponse:
@@ -295,6 +341,7 @@ def sessions_csv(request: HtmxHttpRequest, slug: str) -> HttpResponse:
     )
 
 
+@readable_anywhere
 @require_safe
 @login_not_required
 def votes_csv(request: HtmxHttpRequest, slug: str) -> HttpResponse:
@@ -333,6 +380,7 @@ def feeds(request: HtmxHttpRequest, event: Event) -> HttpResponse:
     available = event.grid_published or organiser
     xml_url = base + reverse("public:schedule-xml", args=[event.slug])
     ics_url = base + reverse("public:schedule-ics", args=[event.slug])
+    calendar = ical.subscription(ics_url, frab.clean_line(event.name) or event.slug)
     context = {
         "event": event,
         "participant": participant_for(request, event),
@@ -341,11 +389,31 @@ def feeds(request: HtmxHttpRequest, event: Event) -> HttpResponse:
         "xml_url": xml_url,
         "json_url": base + reverse("public:schedule-json", args=[event.slug]),
         "ics_url": ics_url,
-        "webcal_url": "webcal://" + ics_url.split("://", 1)[1],
+        "webcal_url": calendar.webcal,
+        "calendar": calendar,
         "xml_qr": qr.inline_svg(xml_url) if available else "",
-        "ics_qr": qr.inline_svg("webcal://" + ics_url.split("://", 1)[1]) if available else "",
+        "ics_qr": qr.inline_svg(calendar.webcal) if available else "",
+        "giggity": giggity_entry(event, base, xml_url) if available else "",
     }
     return render(request, "feeds/feeds.html", context)
+
+
+def giggity_entry(event: Event, base: str, xml_url: str) -> str:
+    """The event as an entry of Giggity's menu (exports/frab.py `giggity_entry`): the days
+    from the slots, as the schedule counts them. One query."""
+    row = event.slots.aggregate(first=Min("start"), last=Max("start"))
+    first = frab.day_of(row["first"], event.tz) if row["first"] else event.date
+    last = frab.day_of(row["last"], event.tz) if row["last"] else event.date
+    entry = frab.giggity_entry(
+        title=frab.clean_line(event.name) or event.slug,
+        schedule_url=xml_url,
+        first_day=first,
+        last_day=max(first, last),
+        time_zone=event.timezone,
+        changed=event.updated_at,
+        links=[(_("Programme"), base + reverse("public:grid", args=[event.slug]))],
+    )
+    return entry.decode()
 
 
 # ---- URLs -------------------------------------------------------------------------------------
