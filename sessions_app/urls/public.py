@@ -4,7 +4,7 @@ link, a session's page, the grid, now & next, slides, the event report and the f
 from django.conf import settings
 from django.urls import path
 
-from sessions_app.views import attachments, event_report, feeds, health, public
+from sessions_app.views import attachments, changes, event_report, feeds, health, public
 
 app_name = "public"
 
@@ -29,6 +29,9 @@ urlpatterns = [
     path("<slug:slug>/grid/version", public.grid_version, name="grid-version"),
     path("<slug:slug>/pitch/version", public.pitch_version, name="pitch-version"),
     path("<slug:slug>/now/", public.now_and_next, name="now"),
+    # what changed in the published grid, for people and for feed readers
+    path("<slug:slug>/changes/", changes.changes, name="changes"),
+    path("<slug:slug>/changes.atom", changes.changes_atom, name="changes-atom"),
     # slides and links hosts added to their sessions
     path("<slug:slug>/attachments/<int:pk>/", attachments.download, name="attachment"),
     path(

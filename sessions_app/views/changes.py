@@ -1,0 +1,80 @@
+"""The public change log of the grid: a page (in the visitor's language) and an Atom feed (in
+the event's), both listing what moved, came onto the grid, left it or was cancelled since the
+grid was published, newest first. Before publication both are empty, not missing: a feed
+reader may subscribe early. Each costs the event and one query for the changes, however many
+there are (the page, for a signed-in visitor, also who they are)."""
+
+from __future__ import annotations
+
+import hashlib
+from typing import cast
+
+from django.contrib.auth.decorators import login_not_required
+from django.http import HttpResponse
+from django.shortcuts import render
+from django.urls import reverse
+from django.utils import translation
+from django.utils.cache import get_conditional_response
+from django.utils.http import http_date
+from django.views.decorators.http import require_safe
+
+from sessions_app import change_log
+from sessions_app.access import event_view, is_organiser, participant_for
+from sessions_app.exports import changes as changes_export
+from sessions_app.models import Event, SessionChange
+from sessions_app.requests import HtmxHttpRequest
+
+ATOM_ENTRIES = 100  # feed readers keep what they saw; the page has the whole log
+
+
+@require_safe
+@login_not_required
+@event_view
+def changes(request: HtmxHttpRequest, event: Event) -> HttpResponse:
+    def url_of(change: SessionChange) -> str:
+        return reverse("public:session", args=[event.slug, change.session_id])
+
+    context = {
+        "event": event,
+        "participant": participant_for(request, event),
+        "is_organiser": is_organiser(request, event),
+        "days": change_log.by_day(event, change_log.load(event), url_of),
+    }
+    return render(request, "public/changes.html", context)
+
+
+@require_safe
+@login_not_required
+@event_view
+def changes_atom(request: HtmxHttpRequest, event: Event) -> HttpResponse:
+    """The log for feed readers: public, readable from any web page (CORS), and a 304 for a
+    reader that has it already (ETag, a hash of the body, agrees across processes)."""
+    origin = request.build_absolute_uri("/").rstrip("/")
+
+    def session_url(change: SessionChange) -> str:
+        return origin + reverse("public:session", args=[event.slug, change.session_id])
+
+    entries = change_log.load(event, limit=ATOM_ENTRIES)
+    with translation.override(event.language):
+        body = changes_export.atom(
+            event,
+            entries,
+            page_url=origin + reverse("public:changes", args=[event.slug]),
+            feed_url=origin + reverse("public:changes-atom", args=[event.slug]),
+            session_url=session_url,
+        )
+    modified = changes_export.updated(event, entries)
+    etag = '"' + hashlib.sha256(body).hexdigest()[:32] + '"'
+    response = HttpResponse(body, content_type=changes_export.ATOM)
+    response["ETag"] = etag
+    response["Last-Modified"] = http_date(modified.timestamp())
+    response["Cache-Control"] = "public, no-cache"
+    # given a response, it returns that response, a 304 or a 412: never None
+    response = cast(
+        HttpResponse,
+        get_conditional_response(
+            request, etag=etag, last_modified=int(modified.timestamp()), response=response
+        ),
+    )
+    response["Access-Control-Allow-Origin"] = "*"
+    return response
