@@ -418,6 +418,22 @@ class VoteForm(forms.Form):
     )
 
 
+class FollowForm(forms.Form):
+    """One button: "I'll go" (1) or not any more (0), never "flip it": sent twice, it does what
+    sending it once does."""
+
+    follow = forms.TypedChoiceField(
+        choices=[("1", _("I'll go")), ("0", _("I won't go"))], coerce=lambda v: v == "1"
+    )
+
+
+class ChangesSeenForm(forms.Form):
+    """The grid version whose changes the participant saw on the page (not the newest: a change
+    made after the page was shown is not seen yet)."""
+
+    version = StrictIntegerField(min_value=0)
+
+
 class PreviewForm(forms.Form):
     description = forms.CharField(required=False, max_length=DESCRIPTION_MAX)
 

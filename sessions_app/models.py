@@ -519,6 +519,11 @@ class Session(models.Model):
     vote_count: int  # SessionQuerySet.with_vote_count(), or a page that counts one session's
     report_anchor: str  # the event report: the id of the session's section, "" if it has none
     has_slides: bool  # the organisers' follow-up board: it has an attachment
+    # a participant's own sessions (sessions_app/follows.py my_sessions): whether they follow
+    # or host it, and its change they have not seen yet as people read it ("" if none)
+    followed: bool
+    hosted: bool
+    change: str
     follower_count: int  # SessionQuerySet.with_follower_count()
     has_report: bool  # the organisers' follow-up board: its report is not empty
 

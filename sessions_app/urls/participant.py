@@ -20,6 +20,10 @@ urlpatterns = [
         name="withdraw-session",
     ),
     path("<slug:slug>/sessions/<int:pk>/vote/", participant.vote, name="vote"),
+    # after publication: "I'll go", keeping one of two at the same time, changes seen
+    path("<slug:slug>/sessions/<int:pk>/follow/", participant.follow, name="follow"),
+    path("<slug:slug>/sessions/<int:pk>/keep/", participant.keep_session, name="keep"),
+    path("<slug:slug>/me/seen/", participant.changes_seen, name="changes-seen"),
     # slides and links
     path("<slug:slug>/sessions/<int:pk>/slides/", attachments.slides, name="slides"),
     path("<slug:slug>/sessions/<int:pk>/slides/upload/", attachments.upload, name="slides-upload"),

@@ -14,7 +14,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from django.views.decorators.vary import vary_on_headers
 from django_htmx.http import HttpResponseClientRedirect
 
-from sessions_app import actions, live, pitching, text_editors
+from sessions_app import actions, follows, live, pitching, text_editors
 from sessions_app.access import (
     event_view,
     get_own_session,
@@ -25,6 +25,8 @@ from sessions_app.access import (
 )
 from sessions_app.client_input import parse_int
 from sessions_app.forms import (
+    ChangesSeenForm,
+    FollowForm,
     MyEmailForm,
     PreviewForm,
     ProposalFilterForm,
@@ -32,7 +34,16 @@ from sessions_app.forms import (
     VoteForm,
 )
 from sessions_app.markdown import render_markdown
-from sessions_app.models import Event, Host, Participant, PitchRound, Session, TextRevision, Vote
+from sessions_app.models import (
+    Event,
+    Host,
+    Participant,
+    PitchRound,
+    Session,
+    SessionQuerySet,
+    TextRevision,
+    Vote,
+)
 from sessions_app.requests import HtmxHttpRequest, client_ip, safe_next
 
 PER_PAGE = 50
@@ -353,6 +364,110 @@ def preview(request: HtmxHttpRequest, event: Event, participant: Participant) ->
     return render(request, "participant/propose.html#preview", {"preview": render_markdown(text)})
 
 
+@require_POST
+@participant_required
+def follow(
+    request: HtmxHttpRequest, event: Event, participant: Participant, pk: int
+) -> HttpResponse:
+    """ "I'll go" (or not any more) on the grid, a session's page and now & next: the button
+    comes back in its new state with the number who go (one write, one count); without
+    JavaScript, back to the page the button was on."""
+    session = get_session(event, pk)
+    form = FollowForm(request.POST)
+    error = None
+    going = False
+    if not form.is_valid():
+        error = _("Something went wrong with this button; please try again.")
+    else:
+        going = form.cleaned_data["follow"]
+        try:
+            if going:
+                actions.follow_session(participant=participant, session=session)
+            else:
+                actions.unfollow_session(participant=participant, session=session)
+        except actions.ActionRefused as refusal:
+            error = str(refusal)
+            going = False  # refused: following is all that can be refused
+    if request.htmx:
+        context = {
+            "event": event,
+            "session": session,
+            "participant": participant,
+            "followed": going,
+            "follower_count": session.follows.count(),
+            "error": error,
+            "next": safe_next(request, session.get_absolute_url()),
+        }
+        shape = "grid" if request.POST.get("shape") == "grid" else "form"
+        return render(request, f"includes/follow_button.html#{shape}", context)
+    if error:
+        messages.error(request, error)
+    return redirect(safe_next(request, session.get_absolute_url()))
+
+
+@require_POST
+@participant_required
+def keep_session(
+    request: HtmxHttpRequest, event: Event, participant: Participant, pk: int
+) -> HttpResponse:
+    """ "Keep this one" of the sessions followed at the same time (My day)."""
+    session = get_session(event, pk)
+    try:
+        actions.keep_only(participant=participant, session=session)
+    except actions.ActionRefused as refusal:
+        messages.error(request, str(refusal))
+    return _back_to_my_day(request, event, participant)
+
+
+@require_POST
+@participant_required
+def changes_seen(request: HtmxHttpRequest, event: Event, participant: Participant) -> HttpResponse:
+    """ "Seen": the changes up to the version the page showed stop being highlighted."""
+    form = ChangesSeenForm(request.POST)
+    if form.is_valid():
+        version = min(form.cleaned_data["version"], event.grid_version)
+        actions.mark_changes_seen(participant=participant, version=version)
+    return _back_to_my_day(request, event, participant)
+
+
+def _back_to_my_day(
+    request: HtmxHttpRequest, event: Event, participant: Participant
+) -> HttpResponse:
+    if request.htmx:
+        context = _my_page_context(event, participant)
+        return render(request, "participant/my_page.html#my-live", context)
+    return redirect(safe_next(request, reverse("participant:my-page", args=[event.slug])))
+
+
+def _my_day(event: Event, participant: Participant) -> tuple[list[dict], list[Session]]:
+    """The sessions the participant follows or hosts, by slot in time order, each slot with two
+    or more followed flagged to choose one; and those with a change not seen yet (one query).
+    A session that left the grid or was cancelled stays until its change is seen."""
+    on_grid = Q(placement__isnull=False) & SessionQuerySet.visible_rule()
+    sessions = follows.with_changes(
+        event,
+        follows.my_sessions(event, participant)
+        .filter(on_grid | Q(change_kind__isnull=False))
+        .select_related("placement__room", "placement__slot")
+        .order_by("placement__slot__start", "placement__room__order", "title"),
+    )
+    slots: list[dict] = []
+    changed = []
+    for session in sessions:
+        if session.change:
+            changed.append(session)
+        placement = getattr(session, "placement", None)
+        if placement is None or not session.is_visible:
+            continue
+        placement.slot.event = event
+        if not slots or slots[-1]["slot"].pk != placement.slot_id:
+            slots.append({"slot": placement.slot, "sessions": []})
+        slots[-1]["sessions"].append(session)
+    for slot in slots:
+        slot["choose"] = sum(1 for s in slot["sessions"] if s.followed) >= 2
+    return slots, changed
+
+
 def _my_page_context(event: Event, participant: Participant) -> dict:
     hosted = list(
         participant.hosted_sessions.select_related("event").order_by("created_at").with_vote_count()
@@ -366,24 +481,20 @@ def _my_page_context(event: Event, participant: Participant) -> dict:
         )
         .order_by("title")
     )
-    day = []
+    slots: list[dict] = []
+    changed: list[Session] = []
     if event.grid_published:
-        day = list(
-            event.sessions.filter(
-                Q(votes__participant=participant) | Q(hostings__participant=participant)
-            )
-            .visible()
-            .filter(placement__isnull=False)
-            .select_related("placement__room", "placement__slot__event")
-            .distinct()
-            .order_by("placement__slot__start", "placement__room__order")
-        )
+        slots, changed = _my_day(event, participant)
     return {
         "event": event,
         "participant": participant,
         "hosted": hosted,
         "voted": voted,
-        "day": day,
+        "day": [session for slot in slots for session in slot["sessions"]],
+        "day_slots": slots,
+        "changed": changed,
+        "my_day": True,  # its forms answer with the #my-live part
+        "next": reverse("participant:my-page", args=[event.slug]),
         "hosted_ids": {s.pk for s in hosted},
         "votes_left": actions.votes_left(participant),
         "token": live.state_token(event),  # static/js/live.js follows publication and moves

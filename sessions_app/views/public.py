@@ -17,7 +17,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 from django.views.decorators.vary import vary_on_headers
 from django_htmx.http import HttpResponseClientRefresh
 
-from sessions_app import actions, live
+from sessions_app import actions, follows, live
 from sessions_app.access import (
     activate_event_language,
     event_view,
@@ -29,7 +29,7 @@ from sessions_app.access import (
 )
 from sessions_app.forms import JoinCodeForm, JoinForm, SignInRequestForm
 from sessions_app.grid import grid_view, my_session_ids
-from sessions_app.models import Event, SessionQuerySet, SignInLink, Vote
+from sessions_app.models import Event, Participant, Session, SessionQuerySet, SignInLink, Vote
 from sessions_app.requests import HtmxHttpRequest, client_ip, safe_next
 
 MODEL_BACKEND = "django.contrib.auth.backends.ModelBackend"
@@ -253,9 +253,19 @@ def session(request: HtmxHttpRequest, event: Event, pk: int) -> HttpResponse:
         "is_host": bool(participant) and participant in hosts,
         "is_organiser": is_organiser(request, event),
         "placement": getattr(session, "placement", None) if event.grid_published else None,
+        **_following(event, session, participant),
         "votes_left": actions.votes_left(participant) if participant else None,
     }
     return render(request, "public/session.html", context)
+
+
+def _following(event: Event, session, participant) -> dict:
+    """A session's "I'll go" once the grid is out: whether this participant goes, and how many
+    do (two queries; none before publication)."""
+    if not event.grid_published or not session.is_visible:
+        return {"may_follow": False}
+    followed = participant is not None and session.follows.filter(participant=participant).exists()
+    return {"may_follow": True, "followed": followed, "follower_count": session.follows.count()}
 
 
 # ---- the grid, live -------------------------------------------------------------------------
@@ -280,7 +290,8 @@ def grid_html(event: Event, *, mine: set[int] | None = None) -> SafeString:
 
     def render_grid() -> str:
         context = {"event": event, "grid": grid_view(event), "token": live.state_token(event)}
-        return render_to_string("public/grid.html#grid", context | {"mine": mine})
+        holes = {"hole_start": "\x00follow-", "hole_end": "\x00"}  # see follows.hole()
+        return render_to_string("public/grid.html#grid", context | {"mine": mine} | holes)
 
     if mine is not None:
         return mark_safe(render_grid())  # template output: escaped by the template
@@ -304,7 +315,7 @@ def grid(request: HtmxHttpRequest, slug: str) -> HttpResponse:
     participant = participant_for(request, event)
     mine = my_session_ids(participant) if participant and request.GET.get("mine") else None
     if request.htmx:
-        return HttpResponse(grid_html(event, mine=mine))
+        return HttpResponse(personal_grid(event, participant, grid_html(event, mine=mine)))
     context: dict[str, Any] = {
         "event": event,
         "participant": participant,
@@ -314,8 +325,30 @@ def grid(request: HtmxHttpRequest, slug: str) -> HttpResponse:
     }
     if event.grid_published and page_is_shared(request):
         return shared_grid_page(request, event, context)
-    context["grid_html"] = grid_html(event, mine=mine)
+    followed: set[int] = set()
+    changed: list[Session] = []
+    if participant is not None and event.grid_published:
+        followed, changed = follows.personal(event, participant)
+    context["changed"] = changed
+    html = grid_html(event, mine=mine)
+    context["grid_html"] = personal_grid(event, participant, html, (followed, changed))
     return render(request, "public/grid.html", context)
+
+
+def personal_grid(
+    event: Event,
+    participant: Participant | None,
+    html: str,
+    mine: tuple[set[int], list[Session]] | None = None,
+) -> SafeString:
+    """The shared grid with this participant's "I'll go" buttons and the changes they have not
+    seen (sessions_app/follows.py); without them for everyone else."""
+    if participant is None or not event.grid_published:
+        return mark_safe(follows.fill_grid(html, event, None))  # escaped when rendered
+    followed, changed = mine or follows.personal(event, participant)
+    changes = {session.pk: session.change for session in changed}
+    # escaped when rendered, and the buttons by format_html
+    return mark_safe(follows.fill_grid(html, event, participant, followed, changes))
 
 
 def page_is_shared(request: HtmxHttpRequest) -> bool:
@@ -332,7 +365,8 @@ def shared_grid_page(request: HtmxHttpRequest, event: Event, context: dict) -> H
     language switch) is the visitor's own."""
 
     def render_page(csrf_token: str) -> str:
-        page = context | {"grid_html": grid_html(event), "csrf_token": csrf_token}
+        page = context | {"grid_html": personal_grid(event, None, grid_html(event))}
+        page["csrf_token"] = csrf_token
         return render_to_string("public/grid.html", page, request=request)
 
     return HttpResponse(live.cached_page(event, request, render_page))
@@ -383,8 +417,13 @@ def now_and_next(request: HtmxHttpRequest, event: Event) -> HttpResponse:
         if _cell(now, i) or _cell(upcoming, i)
     ]
     boundary = now.slot.end if now else upcoming.slot.start if upcoming else None
+    participant = participant_for(request, event) if event.grid_published else None
+    # their "I'll go" on each room's session
+    followed_ids = follows.followed_ids(participant) if participant else set()
     context = {
         "event": event,
+        "participant": participant,
+        "followed_ids": followed_ids,
         "moment": moment,
         "now": now,
         "next": upcoming,

@@ -64,7 +64,10 @@
     if (window.htmx) window.htmx.process(fresh); // e.g. the vote button of the pitch on now
     fresh.scrollTo(left, top); // stay at the rooms one was looking at
     const status = document.querySelector(".live-status");
-    if (announce && status) status.textContent = status.dataset.message;
+    // what changed for this visitor (My day: "moved to Zaal Zenne, 14:05"), else that it changed
+    const news = fresh.querySelector("[data-announce]");
+    const told = news && news.textContent.replace(/\s+/g, " ").trim();
+    if (announce && status) status.textContent = told || status.dataset.message;
   }
 
   async function check() {

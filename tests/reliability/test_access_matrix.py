@@ -170,6 +170,14 @@ MATRIX: dict[str, tuple[str, str]] = {
                                         "join  join  404   302   join  302   join"),
     "participant:vote":                ("405   405   405   405   405   405   405",
                                         "join  join  302   302   join  302   join"),
+    # after publication: "I'll go", keeping one of two at the same time, changes seen; an
+    # empty form changes nothing and goes back
+    "participant:follow":              ("405   405   405   405   405   405   405",
+                                        "join  join  302   302   join  302   join"),
+    "participant:keep":                ("405   405   405   405   405   405   405",
+                                        "join  join  302   302   join  302   join"),
+    "participant:changes-seen":        ("405   405   405   405   405   405   405",
+                                        "join  join  302   302   join  302   join"),
     "participant:slides":              ("login 404   404   200   404   200   200",
                                         "405   405   405   405   405   405   405"),
     "participant:slides-upload":       ("405   405   405   405   405   405   405",

@@ -10,7 +10,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils.http import urlencode
 
-from sessions_app.models import Event, Host, Participant, Session, Vote
+from sessions_app.models import Event, Follow, Host, Participant, Session, Vote
 from tests.factories import (
     make_event,
     make_participant,
@@ -1226,8 +1226,8 @@ def test_my_page_shows_my_day_in_time_order_once_the_grid_is_published(client, e
     both_a = make_session(event, hosts=[voter], title="I host and voted at ten in A")
     unvoted = make_session(event, hosts=[someone], title="Not mine at nine")
     unplaced = make_session(event, hosts=[voter], title="Not on the grid")
-    for session in (voted_early, voted_b, both_a):
-        make_vote(voter, session)
+    for session in (voted_early, voted_b, both_a):  # votes became follows at publication
+        Follow.objects.create(participant=voter, session=session)
     make_placement(hosted_late, room_a, eleven)
     make_placement(voted_early, room_b, nine)
     make_placement(voted_b, room_b, ten)
@@ -1256,7 +1256,7 @@ def test_my_day_with_nothing_placed_says_so(client, event, voter):
     response = client.get(url("participant:my-page", event))
 
     assert response.context["day"] == []
-    assert "None of the sessions you host or voted for is on the grid." in response.text
+    assert "You follow no session on the grid yet" in response.text
 
 
 MY_PAGE_QUERIES = 7
@@ -1298,6 +1298,7 @@ def test_my_day_needs_the_same_queries_however_many_sessions_are_placed(
     for hour in range(placed):
         session = make_session(event, hosts=[make_participant(event)])
         make_vote(voter, session)
+        Follow.objects.create(participant=voter, session=session)  # as publication makes it
         make_placement(session, room, make_slot(event, f"{9 + hour:02}:00", f"{9 + hour:02}:45"))
 
     with django_assert_num_queries(MY_PAGE_QUERIES + 1):

@@ -621,8 +621,9 @@ def two_grids() -> tuple[Event, Event, Participant, Participant]:
     ("who", "query", "cold", "warm"),
     [
         ("anonymous", "", 6, 0),  # event + 5 for the grid; then nothing
-        ("participant", "", 9, 3),  # + session, user, participation
-        ("participant", "?mine=1", 10, 9),  # + my sessions; my day is never cached
+        # + session, user, participation, and what they follow or host (their "I'll go" buttons)
+        ("participant", "", 10, 4),
+        ("participant", "?mine=1", 11, 10),  # + my sessions; my day is never cached
     ],
 )
 def test_grid_needs_the_same_queries_for_6x9_and_20x16(client, settings, who, query, cold, warm):

@@ -1,0 +1,125 @@
+"""Following sessions on the day, in a real browser and in Dutch: a newcomer who joins after
+the grid is out follows two sessions at the same time on their phone, My day asks them to
+choose one and one tap keeps it; and a follower's phone, open on My day, shows a move of what
+they follow within 10 s without a reload, highlighted and read out."""
+
+import re
+
+import pytest
+from django.core.cache import cache
+from django.urls import reverse
+from playwright.sync_api import Browser, expect
+
+from sessions_app import actions
+from sessions_app.models import Event, Follow
+from tests.factories import (
+    make_event,
+    make_participant,
+    make_placement,
+    make_room,
+    make_session,
+    make_slot,
+)
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+PHONE = {"viewport": {"width": 390, "height": 844}, "is_mobile": True, "has_touch": True}
+CODE = "KMP234"
+
+
+@pytest.fixture(autouse=True)
+def empty_cache() -> None:
+    cache.clear()
+
+
+def day() -> dict:
+    event = make_event(slug="buurtcamp", phase=Event.Phase.PUBLISHED, join_code=CODE)
+    zenne, dijle = make_room(event, name="Zaal Zenne"), make_room(event, name="Zaal Dijle")
+    ten, two = make_slot(event, "10:00", "10:45"), make_slot(event, "14:05", "14:50")
+    host = make_participant(event, "Hanne")
+    buurtwerk = make_session(event, title="Buurtwerk in de stad", hosts=[host])
+    open_data = make_session(event, title="Open data voor iedereen", hosts=[host])
+    make_placement(buurtwerk, zenne, ten)
+    make_placement(open_data, dijle, ten)
+    event.refresh_from_db()
+    return {
+        "event": event,
+        "buurtwerk": buurtwerk,
+        "open_data": open_data,
+        "zenne": zenne,
+        "two": two,
+    }
+
+
+def test_a_newcomer_follows_two_sessions_at_once_and_keeps_one(
+    browser: Browser, base_url: str, steps
+) -> None:
+    world = day()
+    event = world["event"]
+    context = browser.new_context(base_url=base_url, **PHONE)
+    page = context.new_page()
+
+    page.goto(reverse("public:grid", args=[event.slug]))
+    page.get_by_role("link", name="Doe mee om sessies te volgen").click()
+    page.get_by_label("Deelnamecode").fill(CODE)
+    page.get_by_label("Je naam").fill("Nieuwe Nele")
+    page.get_by_role("button", name="Doe mee", exact=True).click()
+    expect(page).to_have_url(re.compile(rf"/{event.slug}/grid/$"))
+    steps(page, "joined, back on the grid")
+
+    for title in ("Buurtwerk in de stad", "Open data voor iedereen"):
+        cell = page.locator("#grid td").filter(has_text=title)
+        cell.get_by_role("button", name="Ik ga").click()
+        expect(cell.get_by_role("button", name="Ik ga")).to_have_attribute("aria-pressed", "true")
+        expect(cell.get_by_text("1 gaat")).to_be_visible()
+    steps(page, "two sessions at ten followed")
+
+    page.goto(reverse("participant:my-page", args=[event.slug]))
+    expect(page.get_by_text("Kies er één")).to_be_visible()
+    steps(page, "my day asks to choose one")
+    chosen = page.locator(".my-day ul li").filter(has_text="Open data voor iedereen")
+    chosen.get_by_role("button", name="Hou deze").click()
+
+    expect(page.get_by_text("Kies er één")).to_have_count(0)
+    expect(page.locator(".my-day")).to_contain_text("Open data voor iedereen")
+    expect(page.locator(".my-day")).not_to_contain_text("Buurtwerk in de stad")
+    steps(page, "one kept")
+    assert list(Follow.objects.values_list("session__title", flat=True)) == [
+        "Open data voor iedereen"
+    ]
+    context.close()
+
+
+def test_a_followers_phone_shows_a_move_within_10_seconds_without_reload(
+    browser: Browser, base_url: str, sign_in, steps
+) -> None:
+    world = day()
+    event = world["event"]
+    follower = make_participant(event, "Fien")
+    actions.follow_session(participant=follower, session=world["buurtwerk"])
+    context = browser.new_context(base_url=base_url, **PHONE)
+    sign_in(context, follower.user)
+    page = context.new_page()
+    page.goto(reverse("participant:my-page", args=[event.slug]))
+    expect(page.locator(".my-day")).to_contain_text("Buurtwerk in de stad")
+    page.evaluate("window.notReloaded = true")
+    steps(page, "my day before the move")
+
+    event.refresh_from_db()
+    actions.move_session(
+        event=event,
+        session=world["buurtwerk"],
+        cell=(world["zenne"], world["two"]),
+        version=event.grid_version,
+        by=None,
+    )
+
+    note = page.locator("#my-live .changes").get_by_text("verplaatst naar Zaal Zenne, 14:05")
+    expect(note).to_be_visible(timeout=10_000)
+    expect(page.locator(".live-status")).to_contain_text("verplaatst naar Zaal Zenne, 14:05")
+    assert page.evaluate("window.notReloaded") is True
+    steps(page, "the move highlighted")
+
+    page.get_by_role("button", name="Gezien").click()
+    expect(page.locator("#my-live .changes")).to_have_count(0)
+    context.close()
