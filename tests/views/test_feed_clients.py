@@ -187,6 +187,20 @@ def test_a_preflight_is_answered_with_what_a_poll_needs(client, published, name)
     assert int(response["Access-Control-Max-Age"]) > 0
 
 
+def test_the_change_log_feed_answers_a_preflight_and_exposes_its_headers(client, published):
+    url = reverse("public:changes-atom", args=[published.slug])
+
+    preflight = client.options(url, headers={"origin": "https://oocamp.example"})
+    response = client.get(url, headers={"origin": "https://oocamp.example"})
+
+    assert preflight.status_code == 204
+    assert preflight["Access-Control-Allow-Methods"] == "GET, HEAD, OPTIONS"
+    assert "If-Modified-Since" in preflight["Access-Control-Allow-Headers"]
+    assert response.status_code == 200
+    assert response["Access-Control-Allow-Origin"] == "*"
+    assert response["Access-Control-Expose-Headers"] == "ETag, Last-Modified"
+
+
 def test_the_session_calendar_answers_a_preflight_too(client, published):
     session = placed(published, "Open data", 10)
 
