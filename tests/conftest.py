@@ -61,6 +61,12 @@ def event(db) -> Event:
 
 
 @pytest.fixture
+def voting_event(db) -> Event:
+    """An event in the voting phase, beside (not instead of) `event`."""
+    return make_event(phase=Event.Phase.VOTING)
+
+
+@pytest.fixture
 def organiser(event: Event) -> Participant:
     return make_participant(event, name="Olga Organiser", role=Participant.Role.ORGANISER)
 

@@ -94,11 +94,11 @@ def test_no_vote_count_is_stored():
 KNOWN_INCREMENTS = {
     ("pitching.py", "pitch_round.version += 1"): "the round is locked (select_for_update)",
     ("exports/paper.py", "sign.shrink += 1"): "a layout loop on a local object, not a row",
-    # both callers lock the build first (select_for_update); tests/test_concurrency.py has
+    # both callers lock the build first (select_for_update); tests/actions/test_votes_concurrency.py has
     # twenty organisers restart a failed build at once and one attempt queued
     ("actions/event_report.py", "build.attempt += 1"): "the report build is locked",
     # the editors' versions: each is raised on the row the action locked and re-checked
-    # (tests/test_text_versions_concurrency.py, tests/test_frame_versions.py race two writers)
+    # (tests/views/test_text_versions_concurrency.py, tests/views/organiser/test_frame_versions.py race two writers)
     ("actions/frame.py", "locked.frame_version += 1"): "the event is locked (select_for_update)",
     ("actions/themes.py", "locked.texts_version += 1"): "the event is locked (select_for_update)",
     ("actions/themes.py", "locked.version += 1"): "the session is locked (select_for_update)",

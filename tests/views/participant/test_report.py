@@ -577,7 +577,7 @@ def test_held_toggle_is_for_organisers_only(client, event, session, host):
 @pytest.mark.postgres
 @pytest.mark.django_db(transaction=True)
 def test_ten_writers_saving_from_the_same_revision_leave_one_winner():
-    from tests.test_concurrency import run_together
+    from tests.actions.test_votes_concurrency import run_together
 
     event = make_event(phase=Event.Phase.ARCHIVED)
     hosts = [make_participant(event) for _ in range(10)]

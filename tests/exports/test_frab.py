@@ -35,8 +35,8 @@ pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("uncached_live_stat
 
 # Copies of the official frab/c3voc schemas (../shared/schemas, byte for byte as of 2026-11-29):
 # CI runs on a clone where that folder is not beside the checkout.
-SCHEMAS = Path(__file__).resolve().parent / "schemas"
-DEMO = Path(__file__).resolve().parent.parent / "demo" / "oocamp-2012.zip"
+SCHEMAS = Path(__file__).resolve().parent.parent / "schemas"
+DEMO = Path(__file__).resolve().parents[2] / "demo" / "oocamp-2012.zip"
 XSD = etree.XMLSchema(etree.parse(str(SCHEMAS / "schedule.xml.xsd")))
 JSON_SCHEMA = json.loads((SCHEMAS / "schedule.json.schema.json").read_text())
 JSON_VALIDATOR = jsonschema.Draft6Validator(JSON_SCHEMA, format_checker=jsonschema.FormatChecker())

@@ -337,7 +337,7 @@ def test_may_deliver_for_hosts_organisers_note_takers_and_link_holders(
 @pytest.mark.postgres
 @pytest.mark.django_db(transaction=True)
 def test_five_organisers_clicking_send_at_once_mail_each_host_once():
-    from tests.test_concurrency import run_together
+    from tests.actions.test_votes_concurrency import run_together
 
     event = make_event(phase=Event.Phase.ARCHIVED)
     room = make_room(event)

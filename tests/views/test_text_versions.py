@@ -4,7 +4,7 @@ texts (introduction, conclusion, report structure) and the edit of a proposal: a
 older version gets a 409 with the merge or compare screen (in Dutch), the refused text stays in
 the form, now based on the saved version, and nothing is overwritten; every save is kept and an
 earlier one can be restored. The same races with real threads on PostgreSQL are in
-tests/test_text_versions_concurrency.py."""
+tests/views/test_text_versions_concurrency.py."""
 
 import re
 from html import unescape

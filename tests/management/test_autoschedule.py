@@ -22,7 +22,7 @@ from tests.factories import (
 
 pytestmark = pytest.mark.django_db
 
-DEMO = Path(__file__).resolve().parent.parent / "demo" / "oocamp-2012.zip"
+DEMO = Path(__file__).resolve().parents[2] / "demo" / "oocamp-2012.zip"
 
 
 @pytest.fixture

@@ -18,8 +18,8 @@ from hypothesis import strategies as st
 
 from sessions_app import actions
 from sessions_app.models import Event, Participant, TextRevision
+from tests.actions.test_votes_concurrency import run_together
 from tests.factories import make_event, make_participant, make_room, make_slot
-from tests.test_concurrency import run_together
 
 CONFLICT_FRAME = "Iemand anders heeft de zalen en tijdsloten bewaard terwijl jij ze aanpaste"
 CONFLICT_SETTINGS = "Iemand anders heeft de instellingen bewaard terwijl jij ze aanpaste"

@@ -14,6 +14,7 @@ from icalendar import Calendar
 from sessions_app import actions
 from sessions_app.exports import ical
 from sessions_app.models import Event, Participant, Session, Slot
+from tests.exports.test_frab import NASTY, long_text
 from tests.factories import (
     make_event,
     make_participant,
@@ -23,7 +24,6 @@ from tests.factories import (
     make_slot,
     make_vote,
 )
-from tests.test_feeds_frab import NASTY, long_text
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("uncached_live_state")]
 

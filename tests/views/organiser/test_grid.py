@@ -519,7 +519,7 @@ def test_restore_of_another_events_change_is_404(organiser_client, camp):
     assert response.status_code == 404
 
 
-# ---- accepting a proposed grid (proposing it: tests/views/test_proposals.py) -------------
+# ---- accepting a proposed grid (proposing it: tests/jobs/test_grid_proposals.py) -------------
 
 
 def test_accepting_a_grid_with_foreign_ids_is_404(organiser_client, camp):

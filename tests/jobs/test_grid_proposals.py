@@ -10,8 +10,8 @@ from django_tasks_db.models import DBTaskResult
 from sessions_app import grid, proposals, scheduling
 from sessions_app.models import GridChange, GridProposal, Placement
 from tests.factories import make_participant, make_placement, make_session
-from tests.views import test_grid_editor as editor
-from tests.views.test_grid_editor import htmx, messages_of, move_data, url, where
+from tests.views.organiser import test_grid as editor
+from tests.views.organiser.test_grid import htmx, messages_of, move_data, url, where
 
 camp = editor.camp  # the same small event as the editor's tests
 organiser_client = editor.organiser_client

@@ -14,6 +14,7 @@ from django.urls import reverse
 
 from sessions_app import actions
 from sessions_app.models import Event, Participant, Session, Vote
+from tests.actions.test_votes_concurrency import run_together
 from tests.factories import (
     make_event,
     make_participant,
@@ -23,7 +24,6 @@ from tests.factories import (
     make_slot,
     make_vote,
 )
-from tests.test_concurrency import run_together
 
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
 

@@ -36,7 +36,7 @@ from tests.factories import (
     make_slot,
     make_user,
 )
-from tests.test_slides import pdf_bytes
+from tests.views.participant.test_material import pdf_bytes
 
 pytestmark = pytest.mark.django_db
 User = get_user_model()
@@ -462,7 +462,7 @@ def _pdf():
 def test_two_submits_of_one_proposal_at_the_same_moment_make_one_session():
     """The second insert of the key waits on the unique index until the first transaction
     commits, then finds its row: one session, and both answers lead to it."""
-    from tests.test_concurrency import run_together
+    from tests.actions.test_votes_concurrency import run_together
 
     event = make_event(join_code="K7P2QX")
     participant = make_participant(event)
@@ -482,7 +482,7 @@ def test_two_submits_of_one_proposal_at_the_same_moment_make_one_session():
 @pytest.mark.postgres
 @pytest.mark.django_db(transaction=True)
 def test_two_submits_of_one_join_form_at_the_same_moment_make_one_participant():
-    from tests.test_concurrency import run_together
+    from tests.actions.test_votes_concurrency import run_together
 
     event = make_event(name="Open Overheid Camp", join_code="K7P2QX")
     key = key_in(dutch_client().get(join_url(event)))
