@@ -1,4 +1,5 @@
 from collections.abc import Callable
+from pathlib import Path
 
 import pytest
 from django.conf import settings as django_settings
@@ -6,8 +7,11 @@ from django.core.cache import cache
 from django.core.management import call_command
 from django.utils import translation
 
+from sessions_app.event_file import import_event, load_event_file
 from sessions_app.models import Event, Participant
 from tests.factories import make_event, make_participant
+
+DEMO_FILE = Path(__file__).resolve().parent.parent / "demo" / "oocamp-2012.zip"
 
 
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
@@ -90,3 +94,10 @@ def run_tasks(db, monkeypatch) -> Callable[[], None]:
         call_command("db_worker", "--batch", "--no-startup-delay", "--no-reload", interval=0)
 
     return run
+
+
+@pytest.fixture
+def demo() -> Event:
+    """The demo event (OOcamp 2012, in Dutch: 6 rooms, 9 session slots, 50 sessions placed)."""
+    with load_event_file(DEMO_FILE) as event_file:
+        return import_event(event_file)

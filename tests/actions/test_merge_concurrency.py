@@ -14,7 +14,6 @@ from django.urls import reverse
 
 from sessions_app import actions
 from sessions_app.models import Event, Participant, Session, Vote
-from tests.actions.test_votes_concurrency import run_together
 from tests.factories import (
     make_event,
     make_participant,
@@ -24,6 +23,7 @@ from tests.factories import (
     make_slot,
     make_vote,
 )
+from tests.helpers import run_together
 
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
 

@@ -3,48 +3,17 @@
 The threads start together at a barrier and call the actions as the views do; afterwards the
 database must hold exactly the votes that the returned values and refusals account for."""
 
-import threading
-from collections.abc import Callable
-
 import pytest
-from django.db import connection
 from django.db.models import Count
 
 from sessions_app import actions
 from sessions_app.models import Event, Participant, Session, Vote
 from tests.factories import make_event, make_participant, make_session
+from tests.helpers import run_together
 
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
 
 THREADS = 50
-
-
-def run_together(jobs: list[Callable[[], object]]) -> tuple[list[object], list[BaseException]]:
-    """Run each job in its own thread, all released at once; return results and exceptions."""
-    barrier = threading.Barrier(len(jobs))
-    results: list[object] = []
-    errors: list[BaseException] = []
-    lock = threading.Lock()
-
-    def run(job: Callable[[], object]) -> None:
-        try:
-            barrier.wait(timeout=30)
-            result = job()
-            with lock:
-                results.append(result)
-        except BaseException as error:  # collected, and asserted on by the test
-            with lock:
-                errors.append(error)
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=run, args=(job,)) for job in jobs]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=120)
-    assert [t for t in threads if t.is_alive()] == []
-    return results, errors
 
 
 def duplicate_votes() -> list[dict]:

@@ -17,7 +17,6 @@ from django.urls import reverse
 from lxml import etree
 
 from sessions_app import actions
-from sessions_app.event_file import import_event, load_event_file
 from sessions_app.exports import frab
 from sessions_app.models import Event, Participant, Session, Slot
 from tests.factories import (
@@ -36,7 +35,6 @@ pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("uncached_live_stat
 # Copies of the official frab/c3voc schemas (../shared/schemas, byte for byte as of 2026-11-29):
 # CI runs on a clone where that folder is not beside the checkout.
 SCHEMAS = Path(__file__).resolve().parent.parent / "schemas"
-DEMO = Path(__file__).resolve().parents[2] / "demo" / "oocamp-2012.zip"
 XSD = etree.XMLSchema(etree.parse(str(SCHEMAS / "schedule.xml.xsd")))
 JSON_SCHEMA = json.loads((SCHEMAS / "schedule.json.schema.json").read_text())
 JSON_VALIDATOR = jsonschema.Draft6Validator(JSON_SCHEMA, format_checker=jsonschema.FormatChecker())
@@ -129,12 +127,6 @@ def test_the_validators_catch_a_broken_document(client, published):
 
 
 # ---- the demo event ---------------------------------------------------------------------------
-
-
-@pytest.fixture
-def demo() -> Event:
-    with load_event_file(DEMO) as event_file:
-        return import_event(event_file)
 
 
 def test_demo_feeds_are_valid_and_hold_the_whole_grid(client, demo):

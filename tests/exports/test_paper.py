@@ -30,6 +30,7 @@ from tests.factories import (
     make_session,
     make_slot,
 )
+from tests.helpers import url
 
 pytestmark = pytest.mark.django_db
 
@@ -56,10 +57,6 @@ def pdf_pages(content: bytes) -> list[str]:
 
 def positions(text: str, needles: list[str]) -> list[int]:
     return [text.find(needle) for needle in needles]
-
-
-def url(name: str, event: Event, *args) -> str:
-    return reverse(name, args=[event.slug, *args])
 
 
 @pytest.fixture

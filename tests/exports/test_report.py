@@ -1,12 +1,10 @@
 """The event report: its page (public once published), the PDF read back page by page, the ZIP
 re-imported into an empty database, and the cache of builds keyed by the event's fingerprint."""
 
-import contextlib
 import io
 import json
 import re
 import zipfile
-import zlib
 from datetime import timedelta
 from pathlib import Path
 
@@ -37,6 +35,7 @@ from tests.factories import (
     make_theme,
     make_vote,
 )
+from tests.helpers import inflated
 
 SLIDES = b"%PDF-1.4\n% slides of a test session\n%%EOF\n"
 
@@ -135,15 +134,6 @@ def pdf_pages(data: bytes) -> list[str]:
         return [" ".join(page.get_textpage().get_text_range().split()) for page in document]
     finally:
         document.close()
-
-
-def inflated(pdf: bytes) -> bytes:
-    """The PDF with its compressed streams (object streams too) inflated, to look for keys."""
-    parts = [pdf]
-    for stream in re.findall(rb"stream\r?\n(.*?)\r?\nendstream", pdf, re.DOTALL):
-        with contextlib.suppress(zlib.error):
-            parts.append(zlib.decompress(stream))
-    return b"\n".join(parts)
 
 
 def build_now(event: Event, run_tasks) -> dict[str, ReportBuild]:

@@ -11,7 +11,6 @@ from datetime import timedelta
 import pytest
 import time_machine
 from django.contrib.auth import get_user_model
-from django.contrib.messages import get_messages
 from django.core import mail
 from django.test import Client
 from django.urls import reverse
@@ -36,6 +35,7 @@ from tests.factories import (
     make_slot,
     make_user,
 )
+from tests.helpers import join_url, messages_of, run_together, slides_url
 from tests.views.participant.test_material import pdf_bytes
 
 pytestmark = pytest.mark.django_db
@@ -59,10 +59,6 @@ def key_in(response, name: str = "submission_key") -> str:
     found = re.findall(rf'<input type="text" name="{name}" value="([0-9a-f-]{{36}})" hidden>', html)
     assert len(found) == 1, found
     return found[0]
-
-
-def messages_of(response) -> list[str]:
-    return [str(message) for message in get_messages(response.wsgi_request)]
 
 
 def twice(client: Client, url: str, data: dict, **kw):
@@ -195,10 +191,6 @@ def test_a_refused_proposal_frees_its_key(event, participant):
 
 
 # ---- joining ----------------------------------------------------------------------------------
-
-
-def join_url(event: Event) -> str:
-    return reverse("public:join", args=[event.slug])
 
 
 def join_data(key: str, **kw) -> dict:
@@ -394,10 +386,6 @@ def hosted(event: Event, participant: Participant) -> Session:
     return make_session(event, hosts=[participant])
 
 
-def slides_url(session: Session, name: str = "participant:slides") -> str:
-    return reverse(name, args=[session.event.slug, session.pk])
-
-
 def test_adding_a_link_twice_with_one_key_adds_it_once(participant, hosted):
     client = dutch_client(participant.user)
     key = key_in(client.get(slides_url(hosted)), name="link-submission_key")
@@ -462,7 +450,6 @@ def _pdf():
 def test_two_submits_of_one_proposal_at_the_same_moment_make_one_session():
     """The second insert of the key waits on the unique index until the first transaction
     commits, then finds its row: one session, and both answers lead to it."""
-    from tests.actions.test_votes_concurrency import run_together
 
     event = make_event(join_code="K7P2QX")
     participant = make_participant(event)
@@ -482,7 +469,6 @@ def test_two_submits_of_one_proposal_at_the_same_moment_make_one_session():
 @pytest.mark.postgres
 @pytest.mark.django_db(transaction=True)
 def test_two_submits_of_one_join_form_at_the_same_moment_make_one_participant():
-    from tests.actions.test_votes_concurrency import run_together
 
     event = make_event(name="Open Overheid Camp", join_code="K7P2QX")
     key = key_in(dutch_client().get(join_url(event)))

@@ -10,8 +10,9 @@ from django_tasks_db.models import DBTaskResult
 from sessions_app import grid, proposals, scheduling
 from sessions_app.models import GridChange, GridProposal, Placement
 from tests.factories import make_participant, make_placement, make_session
+from tests.helpers import messages_of
 from tests.views.organiser import test_grid as editor
-from tests.views.organiser.test_grid import htmx, messages_of, move_data, url, where
+from tests.views.organiser.test_grid import htmx, move_data, url, where
 
 camp = editor.camp  # the same small event as the editor's tests
 organiser_client = editor.organiser_client

@@ -2,13 +2,11 @@
 as one undoable change (or only printed), and impossible pins are refused by name."""
 
 from io import StringIO
-from pathlib import Path
 
 import pytest
 from django.core.management import CommandError, call_command
 
 from sessions_app import actions, grid, scheduling
-from sessions_app.event_file import import_event, load_event_file
 from sessions_app.models import Event, GridChange
 from tests.factories import (
     make_event,
@@ -21,14 +19,6 @@ from tests.factories import (
 )
 
 pytestmark = pytest.mark.django_db
-
-DEMO = Path(__file__).resolve().parents[2] / "demo" / "oocamp-2012.zip"
-
-
-@pytest.fixture
-def demo() -> Event:
-    with load_event_file(DEMO) as event_file:
-        return import_event(event_file)
 
 
 def autoschedule(*args: str) -> str:

@@ -34,6 +34,7 @@ from tests.factories import (
     make_slot,
     make_vote,
 )
+from tests.helpers import page_text
 
 pytestmark = pytest.mark.django_db
 
@@ -50,11 +51,6 @@ FEEDS = [
 @pytest.fixture(autouse=True)
 def fresh_feeds(settings):
     settings.OOCAMP_GRID_STATE_SECONDS = 0  # each request reads the event as it is now
-
-
-def page_text(response) -> str:
-    text = re.sub(r"<[^>]+>", " ", response.content.decode())
-    return " ".join(text.replace("&nbsp;", " ").split())
 
 
 def organiser_client(event: Event) -> tuple[Client, Participant]:

@@ -10,13 +10,12 @@ import re
 from html import unescape
 
 import pytest
-from django.contrib.messages import get_messages
 from django.db import transaction
-from django.urls import reverse
 
 from sessions_app import actions
 from sessions_app.models import Event, Participant, Session, TextRevision, Theme
 from tests.factories import make_event, make_participant, make_session, make_theme
+from tests.helpers import messages_of, url
 
 Subject = TextRevision.Subject
 
@@ -40,14 +39,6 @@ def omar(event: Event) -> Participant:
 @pytest.fixture
 def theme(event: Event) -> Theme:
     return make_theme(event, name="Open data")
-
-
-def url(name: str, event: Event, *args) -> str:
-    return reverse(name, args=[event.slug, *args])
-
-
-def messages_of(response) -> list[str]:
-    return [str(message) for message in get_messages(response.wsgi_request)]
 
 
 def text_of(html: str) -> str:

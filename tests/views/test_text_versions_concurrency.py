@@ -14,8 +14,8 @@ from django.urls import reverse
 
 from sessions_app import actions
 from sessions_app.models import Event, Participant, Session, Theme
-from tests.actions.test_votes_concurrency import run_together
 from tests.factories import make_event, make_participant, make_session, make_theme
+from tests.helpers import run_together
 
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
 

@@ -6,7 +6,6 @@ from datetime import date, time
 from unittest.mock import patch
 
 import pytest
-from django.contrib.messages import get_messages
 from django.test import Client
 from django.urls import reverse
 
@@ -23,6 +22,7 @@ from tests.factories import (
     make_user,
     make_vote,
 )
+from tests.helpers import messages_of, url
 
 pytestmark = pytest.mark.django_db
 
@@ -37,27 +37,6 @@ def client() -> Client:
 def event(db) -> Event:
     """The conftest event, in English."""
     return make_event(name="Open Overheid Camp", slug="oocamp-2026", language="en")
-
-
-@pytest.fixture
-def organiser_client(client: Client, organiser: Participant) -> Client:
-    client.force_login(organiser.user)
-    return client
-
-
-@pytest.fixture
-def participant_client(participant: Participant) -> Client:
-    client = Client(headers={"accept-language": "en"})
-    client.force_login(participant.user)
-    return client
-
-
-def messages_of(response) -> list[str]:
-    return [str(message) for message in get_messages(response.wsgi_request)]
-
-
-def url(name: str, event: Event, *args) -> str:
-    return reverse(name, args=[event.slug, *args])
 
 
 def local_times(event: Event) -> list[tuple[str, str, str, str]]:

@@ -18,8 +18,8 @@ from hypothesis import strategies as st
 
 from sessions_app import actions
 from sessions_app.models import Event, Participant, TextRevision
-from tests.actions.test_votes_concurrency import run_together
 from tests.factories import make_event, make_participant, make_room, make_slot
+from tests.helpers import page_text, run_together
 
 CONFLICT_FRAME = "Iemand anders heeft de zalen en tijdsloten bewaard terwijl jij ze aanpaste"
 CONFLICT_SETTINGS = "Iemand anders heeft de instellingen bewaard terwijl jij ze aanpaste"
@@ -78,12 +78,6 @@ def form_of(response, css_class: str) -> dict[str, str]:
     reader.feed(response.content.decode())
     assert reader.data, f"no form .{css_class} on the page"
     return reader.data
-
-
-def page_text(response) -> str:
-    """The page's text as a person reads it (tags gone, spaces collapsed)."""
-    text = re.sub(r"<[^>]+>", " ", response.content.decode())
-    return " ".join(text.replace("&nbsp;", " ").split())
 
 
 def dutch_organiser(event: Event, name: str) -> Client:

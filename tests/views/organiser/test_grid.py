@@ -8,7 +8,6 @@ from datetime import time
 
 import pytest
 from django.conf import settings
-from django.contrib.messages import get_messages
 from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
@@ -24,6 +23,7 @@ from tests.factories import (
     make_slot,
     make_vote,
 )
+from tests.helpers import messages_of
 
 pytestmark = pytest.mark.django_db
 
@@ -87,10 +87,6 @@ def htmx(client: Client, path: str, data: dict | None = None):
     if data is None:
         return client.get(path, headers={"hx-request": "true"})
     return client.post(path, data, headers={"hx-request": "true"})
-
-
-def messages_of(response) -> list[str]:
-    return [str(m) for m in get_messages(response.wsgi_request)]
 
 
 def where(event: Event) -> dict[str, tuple[str, str]]:

@@ -6,7 +6,6 @@ import re
 from datetime import timedelta
 
 import pytest
-from django.contrib.messages import get_messages
 from django.core import mail
 from django.test import Client, RequestFactory
 from django.urls import reverse
@@ -23,6 +22,7 @@ from tests.factories import (
     make_session,
     make_slot,
 )
+from tests.helpers import messages_of, report_url, run_together
 
 LINK = re.compile(r"http://\S+/material/(\S+)/")
 
@@ -72,14 +72,6 @@ def other_held(event: Event, grid) -> Session:
 
 def link_in(message) -> str:
     return LINK.search(message.body).group(0)
-
-
-def report_url(session: Session) -> str:
-    return reverse("participant:report", args=[session.event.slug, session.pk])
-
-
-def messages_of(response) -> list[str]:
-    return [str(message) for message in get_messages(response.wsgi_request)]
 
 
 # ---- sending ------------------------------------------------------------------------------------
@@ -337,7 +329,6 @@ def test_may_deliver_for_hosts_organisers_note_takers_and_link_holders(
 @pytest.mark.postgres
 @pytest.mark.django_db(transaction=True)
 def test_five_organisers_clicking_send_at_once_mail_each_host_once():
-    from tests.actions.test_votes_concurrency import run_together
 
     event = make_event(phase=Event.Phase.ARCHIVED)
     room = make_room(event)

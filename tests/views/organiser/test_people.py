@@ -4,7 +4,6 @@ A participant gets 403 everywhere; an anonymous visitor is sent to the login pag
 import re
 
 import pytest
-from django.contrib.messages import get_messages
 from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
@@ -19,6 +18,7 @@ from tests.factories import (
     make_user,
     make_vote,
 )
+from tests.helpers import messages_of, url
 
 LINK = re.compile(r"http://127\.0\.0\.1:8000(/signin/[A-Za-z0-9_-]+/)")
 
@@ -37,27 +37,6 @@ def event(db) -> Event:
     return make_event(
         name="Open Overheid Camp", slug="oocamp-2026", language="en", join_code="K7P2QX"
     )
-
-
-@pytest.fixture
-def organiser_client(client: Client, organiser: Participant) -> Client:
-    client.force_login(organiser.user)
-    return client
-
-
-@pytest.fixture
-def participant_client(participant: Participant) -> Client:
-    client = Client(headers={"accept-language": "en"})
-    client.force_login(participant.user)
-    return client
-
-
-def messages_of(response) -> list[str]:
-    return [str(message) for message in get_messages(response.wsgi_request)]
-
-
-def url(name: str, event: Event, *args) -> str:
-    return reverse(name, args=[event.slug, *args])
 
 
 # ---- poster and QR code -------------------------------------------------------------------

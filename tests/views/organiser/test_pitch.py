@@ -19,6 +19,7 @@ from tests.factories import (
     make_session,
     make_slot,
 )
+from tests.helpers import url
 
 pytestmark = pytest.mark.django_db
 
@@ -54,10 +55,6 @@ def moderator(event) -> Client:
 @pytest.fixture
 def phone(event) -> Client:
     return client_of(make_participant(event, name="Pia Phone"))
-
-
-def url(name: str, event: Event) -> str:
-    return reverse(name, args=[event.slug])
 
 
 def step(client: Client, event: Event, name: str, htmx: bool = False, **data):

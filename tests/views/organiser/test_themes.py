@@ -3,7 +3,6 @@ with one click per checkbox (htmx or not), write a synthesis per theme and the e
 introduction, conclusion and report structure."""
 
 import pytest
-from django.contrib.messages import get_messages
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
@@ -18,6 +17,7 @@ from tests.factories import (
     make_slot,
     make_theme,
 )
+from tests.helpers import messages_of, url
 
 HTMX = {"HTTP_HX_REQUEST": "true"}
 
@@ -34,14 +34,6 @@ def organiser(event: Event, client) -> Participant:
     organiser = make_participant(event, name="Olga", role=Participant.Role.ORGANISER)
     client.force_login(organiser.user)
     return organiser
-
-
-def url(name: str, event: Event, *args) -> str:
-    return reverse(name, args=[event.slug, *args])
-
-
-def messages_of(response) -> list[str]:
-    return [str(message) for message in get_messages(response.wsgi_request)]
 
 
 # ---- defining themes ----------------------------------------------------------------------------

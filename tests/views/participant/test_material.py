@@ -15,6 +15,7 @@ from PIL import Image
 from sessions_app import actions, uploads
 from sessions_app.models import Attachment, Event, Participant, Session
 from tests.factories import make_attachment, make_event, make_participant, make_session
+from tests.helpers import slides_url
 
 HTMX = {"HTTP_HX_REQUEST": "true"}
 
@@ -116,10 +117,6 @@ def session(event: Event, host: Participant) -> Session:
 def host_client(client: Client, host: Participant) -> Client:
     client.force_login(host.user)
     return client
-
-
-def slides_url(session: Session) -> str:
-    return reverse("participant:slides", args=[session.event.slug, session.pk])
 
 
 def upload_url(session: Session) -> str:

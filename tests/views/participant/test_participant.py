@@ -4,10 +4,8 @@ import itertools
 
 import pytest
 from django.contrib.auth import get_user_model
-from django.contrib.messages import get_messages
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
-from django.urls import reverse
 from django.utils.http import urlencode
 
 from sessions_app.models import Event, Host, Participant, Session, Vote
@@ -21,6 +19,7 @@ from tests.factories import (
     make_theme,
     make_vote,
 )
+from tests.helpers import messages_of, squash, url
 
 HTMX = {"HTTP_HX_REQUEST": "true"}
 
@@ -33,25 +32,12 @@ def event(db) -> Event:
     )
 
 
-def url(name: str, event: Event, *args) -> str:
-    return reverse(name, args=[event.slug, *args])
-
-
 def titles(response) -> list[str]:
     return [session.title for session in response.context["page"]]
 
 
-def messages_of(response) -> list[str]:
-    return [str(message) for message in get_messages(response.wsgi_request)]
-
-
 def join_url(event: Event, next_url: str) -> str:
     return f"{url('public:join', event)}?{urlencode({'next': next_url})}"
-
-
-def squash(html: str) -> str:
-    """The HTML with each run of whitespace made one space, for comparing fragments whole."""
-    return " ".join(html.split())
 
 
 def proposal_post(**kw) -> dict[str, str]:

@@ -3,7 +3,6 @@ second gets a merge screen), the history and restoring, note-takers, the report 
 page, and the organisers' completeness board with its held toggle."""
 
 import pytest
-from django.contrib.messages import get_messages
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
@@ -19,6 +18,7 @@ from tests.factories import (
     make_session,
     make_slot,
 )
+from tests.helpers import messages_of, report_url, run_together, squash
 
 HTMX = {"HTTP_HX_REQUEST": "true"}
 
@@ -39,18 +39,6 @@ def host(event: Event) -> Participant:
 @pytest.fixture
 def session(event: Event, host: Participant) -> Session:
     return make_session(event, [host], title="Open data in small towns")
-
-
-def report_url(session: Session) -> str:
-    return reverse("participant:report", args=[session.event.slug, session.pk])
-
-
-def messages_of(response) -> list[str]:
-    return [str(message) for message in get_messages(response.wsgi_request)]
-
-
-def squash(html: str) -> str:
-    return " ".join(html.split())
 
 
 # ---- writing ----------------------------------------------------------------------------------
@@ -577,7 +565,6 @@ def test_held_toggle_is_for_organisers_only(client, event, session, host):
 @pytest.mark.postgres
 @pytest.mark.django_db(transaction=True)
 def test_ten_writers_saving_from_the_same_revision_leave_one_winner():
-    from tests.actions.test_votes_concurrency import run_together
 
     event = make_event(phase=Event.Phase.ARCHIVED)
     hosts = [make_participant(event) for _ in range(10)]

@@ -6,7 +6,6 @@ from datetime import timedelta
 
 import pytest
 from django.contrib.auth import get_user_model
-from django.contrib.messages import get_messages
 from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
@@ -19,6 +18,7 @@ from tests.factories import (
     make_sign_in_link,
     make_user,
 )
+from tests.helpers import join_url, messages_of
 
 User = get_user_model()
 LINK = re.compile(r"http://127\.0\.0\.1:8000/signin/([A-Za-z0-9_-]+)/")
@@ -46,20 +46,12 @@ def event(db) -> Event:
     )
 
 
-def join_url(event: Event) -> str:
-    return reverse("public:join", args=[event.slug])
-
-
 def join_data(**kw) -> dict[str, str]:
     return {"name": "Ann Example", "organisation": "", "email": "", "code": "K7P2QX"} | kw
 
 
 def counts() -> tuple[int, int]:
     return Participant.objects.count(), User.objects.count()
-
-
-def messages_of(response) -> list[str]:
-    return [str(message) for message in get_messages(response.wsgi_request)]
 
 
 def signed_in_user_id(client: Client) -> str | None:
