@@ -60,8 +60,8 @@ def positions(text: str, needles: list[str]) -> list[int]:
 
 
 @pytest.fixture
-def event(db) -> Event:
-    return make_event(name="Open Overheid Camp", slug="oocamp-2026", language="en")
+def event(english_event: Event) -> Event:
+    return english_event
 
 
 @pytest.fixture

@@ -69,8 +69,8 @@ def twice(client: Client, url: str, data: dict, **kw):
 
 
 @pytest.fixture
-def event(db) -> Event:
-    return make_event(name="Open Overheid Camp", slug="oocamp-2026", join_code="K7P2QX")
+def event(event_with_join_code: Event) -> Event:
+    return event_with_join_code
 
 
 @pytest.fixture

@@ -21,9 +21,8 @@ Subject = TextRevision.Subject
 
 
 @pytest.fixture
-def event(db) -> Event:
-    """A Dutch event (the default language) that is over: themes and syntheses time."""
-    return make_event(name="Open Overheid Camp", slug="oocamp-2026", phase=Event.Phase.ARCHIVED)
+def event(archived_event: Event) -> Event:
+    return archived_event
 
 
 @pytest.fixture

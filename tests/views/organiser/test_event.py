@@ -34,9 +34,8 @@ def client() -> Client:
 
 
 @pytest.fixture
-def event(db) -> Event:
-    """The conftest event, in English."""
-    return make_event(name="Open Overheid Camp", slug="oocamp-2026", language="en")
+def event(english_event: Event) -> Event:
+    return english_event
 
 
 def local_times(event: Event) -> list[tuple[str, str, str, str]]:

@@ -28,11 +28,8 @@ LINK = re.compile(r"http://\S+/material/(\S+)/")
 
 
 @pytest.fixture
-def event(db) -> Event:
-    """An English event that is over."""
-    return make_event(
-        name="Open Overheid Camp", slug="oocamp-2026", language="en", phase=Event.Phase.ARCHIVED
-    )
+def event(english_archived_event: Event) -> Event:
+    return english_archived_event
 
 
 @pytest.fixture

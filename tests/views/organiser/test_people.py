@@ -32,11 +32,8 @@ def client() -> Client:
 
 
 @pytest.fixture
-def event(db) -> Event:
-    """The conftest event, in English and with a known code."""
-    return make_event(
-        name="Open Overheid Camp", slug="oocamp-2026", language="en", join_code="K7P2QX"
-    )
+def event(english_event_with_join_code: Event) -> Event:
+    return english_event_with_join_code
 
 
 # ---- poster and QR code -------------------------------------------------------------------

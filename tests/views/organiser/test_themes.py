@@ -23,10 +23,8 @@ HTMX = {"HTTP_HX_REQUEST": "true"}
 
 
 @pytest.fixture
-def event(db) -> Event:
-    return make_event(
-        name="Open Overheid Camp", slug="oocamp-2026", language="en", phase=Event.Phase.ARCHIVED
-    )
+def event(english_archived_event: Event) -> Event:
+    return english_archived_event
 
 
 @pytest.fixture

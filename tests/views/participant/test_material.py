@@ -99,8 +99,8 @@ CORRUPT_PDF = b"%PDF-1.7\n" + b"this is not really a PDF at all\n" * 20
 
 
 @pytest.fixture
-def event(db) -> Event:
-    return make_event(name="Open Overheid Camp", slug="oocamp-2026", language="en")
+def event(english_event: Event) -> Event:
+    return english_event
 
 
 @pytest.fixture

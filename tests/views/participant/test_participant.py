@@ -25,11 +25,8 @@ HTMX = {"HTTP_HX_REQUEST": "true"}
 
 
 @pytest.fixture
-def event(db) -> Event:
-    """Overrides conftest's: an English event in the voting phase (proposing is open too)."""
-    return make_event(
-        name="Open Overheid Camp", slug="oocamp-2026", language="en", phase=Event.Phase.VOTING
-    )
+def event(english_voting_event: Event) -> Event:
+    return english_voting_event
 
 
 def titles(response) -> list[str]:

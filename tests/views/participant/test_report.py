@@ -24,11 +24,8 @@ HTMX = {"HTTP_HX_REQUEST": "true"}
 
 
 @pytest.fixture
-def event(db) -> Event:
-    """An English event whose grid is published (the day is running or over)."""
-    return make_event(
-        name="Open Overheid Camp", slug="oocamp-2026", language="en", phase=Event.Phase.PUBLISHED
-    )
+def event(english_published_event: Event) -> Event:
+    return english_published_event
 
 
 @pytest.fixture
