@@ -37,7 +37,7 @@ class JsonFormatter(logging.Formatter):
 
 def _access_fields(atoms: dict[str, Any]) -> dict[str, Any]:
     """Gunicorn hands its access log the request's "atoms" (see deploy/gunicorn.conf.py)."""
-    fields = {
+    fields: dict[str, Any] = {
         "remote": atoms.get("h"),
         "method": atoms.get("m"),
         "path": atoms.get("U"),

@@ -4,6 +4,7 @@ environment; the defaults are the safe production ones (DEBUG off, secure cookie
 import os
 import secrets
 from pathlib import Path
+from typing import Any
 
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
@@ -187,7 +188,7 @@ STATICFILES_DIRS = [BASE_DIR / "static"]
 STATIC_ROOT = Path(os.environ.get("STATIC_ROOT", BASE_DIR / "staticfiles"))
 MEDIA_URL = "media/"
 MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", BASE_DIR / "media"))
-STORAGES = {
+STORAGES: dict[str, dict[str, Any]] = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {
         "BACKEND": (
@@ -254,6 +255,25 @@ TASKS = {
 OOCAMP_BASE_URL = os.environ.get("OOCAMP_BASE_URL", "http://127.0.0.1:8000")
 
 # Files brought in with an event file or uploaded as slides.
+# The background jobs people wait for (sessions_app/jobs/): how often a running one writes its
+# progress (its heartbeat), how long it may stay silent before its worker counts as killed and
+# the page that looks at it queues it again, and after how many attempts it gives up.
+OOCAMP_GRID_PROPOSAL_HEARTBEAT_SECONDS = 0.5
+OOCAMP_GRID_PROPOSAL_SILENT_SECONDS = 30
+OOCAMP_GRID_PROPOSAL_MAX_ATTEMPTS = 3  # a search that kills its worker this often is the cause
+# Searches of at most this many iterations (restarts included) run in the organiser's request,
+# about a second; longer ones go to the worker.
+OOCAMP_INLINE_PLAN_ITERATIONS = 400_000
+OOCAMP_REPORT_BUILD_HEARTBEAT_SECONDS = 1.0
+OOCAMP_REPORT_BUILD_SILENT_SECONDS = 120  # a page of 300 sessions is laid out well within this
+# None: a build never gives up; a failed one rests ever longer (RETRY below) before a visitor's
+# download starts it again, and an organiser can always start it at once.
+OOCAMP_REPORT_BUILD_MAX_ATTEMPTS = None
+OOCAMP_REPORT_BUILD_RETRY_SECONDS = 60  # a failed build rests this long, doubling per attempt
+OOCAMP_REPORT_BUILD_WAITING_SECONDS = 30  # queued this long: organisers are told to check it
+# Seconds of sleep per progress step, so that the restart test can kill a worker mid-build.
+OOCAMP_REPORT_BUILD_TEST_PAUSE = float(os.environ.get("OOCAMP_REPORT_BUILD_TEST_PAUSE") or 0)
+
 OOCAMP_MAX_ATTACHMENT_BYTES = int(os.environ.get("OOCAMP_MAX_ATTACHMENT_BYTES", 50 * 1024 * 1024))
 
 EMAIL_BACKEND = os.environ.get("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")

@@ -5,7 +5,7 @@ looked up so that they 404 rather than 403."""
 
 import functools
 from collections.abc import Callable
-from typing import Any
+from typing import Any, TypeVar
 
 from django.conf import settings
 from django.contrib import messages
@@ -13,7 +13,7 @@ from django.contrib.auth.decorators import login_not_required
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
 from django.db.models import QuerySet
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBase
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
 from django.utils import translation
@@ -22,6 +22,9 @@ from django.utils.translation import gettext as _
 
 from sessions_app import second_factor
 from sessions_app.models import Event, HostLink, Participant, Session
+
+# What a view answers: a page, or a file streamed (FileResponse is not an HttpResponse).
+Response = TypeVar("Response", bound=HttpResponseBase)
 
 
 def picked_language(request: HttpRequest) -> str | None:
@@ -46,13 +49,14 @@ def participant_for(request: HttpRequest, event: Event) -> Participant | None:
     cache = _participations(request)
     if event.pk not in cache:
         user = request.user
-        cache[event.pk] = (
+        participant = (
             Participant.objects.filter(event=event, user=user).first()
             if user.is_authenticated
             else None
         )
-        if cache[event.pk] is not None:
-            cache[event.pk].event = event  # saves a query wherever the event is needed
+        if participant is not None:
+            participant.event = event  # saves a query wherever the event is needed
+        cache[event.pk] = participant
     return cache[event.pk]
 
 
@@ -74,11 +78,11 @@ def is_organiser(request: HttpRequest, event: Event) -> bool:
     )
 
 
-def event_view(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+def event_view(view: Callable[..., Response]) -> Callable[..., Response]:
     """Replace the `slug` URL argument by the Event (404 if there is none)."""
 
     @functools.wraps(view)
-    def wrapper(request: HttpRequest, slug: str, *args: Any, **kwargs: Any) -> HttpResponse:
+    def wrapper(request: HttpRequest, slug: str, *args: Any, **kwargs: Any) -> Response:
         event = get_object_or_404(Event, slug=slug)
         activate_event_language(request, event)
         return view(request, event, *args, **kwargs)
@@ -105,6 +109,7 @@ def participant_required(view: Callable[..., HttpResponse]) -> Callable[..., Htt
             participant = None
             event = get_object_or_404(Event, slug=slug)
         else:
+            assert participant is not None  # found by the try above
             event = participant.event
             _participations(request)[event.pk] = participant
         activate_event_language(request, event)

@@ -1,5 +1,8 @@
 """The back office: everything an organiser may need to fix by hand, with search and filters."""
 
+from collections.abc import Mapping
+from typing import Any, cast
+
 from django.contrib import admin
 from django.db import models
 from django.db.models import QuerySet
@@ -14,6 +17,7 @@ from sessions_app.models import (
     Placement,
     Room,
     Session,
+    SessionQuerySet,
     Slot,
     Theme,
     Vote,
@@ -79,7 +83,9 @@ class HostInline(admin.TabularInline):
 
 
 # Links are https unless they say otherwise (Django 6's default, asked for explicitly).
-LINK_FIELDS = {models.URLField: {"assume_scheme": "https"}}
+LINK_FIELDS: Mapping[type[models.Field], Mapping[str, Any]] = {
+    models.URLField: {"assume_scheme": "https"}
+}
 
 
 class AttachmentInline(admin.TabularInline):
@@ -122,7 +128,7 @@ class SessionAdmin(admin.ModelAdmin):
     list_select_related = ["event"]
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[Session]:
-        return super().get_queryset(request).with_vote_count()
+        return cast(SessionQuerySet, super().get_queryset(request)).with_vote_count()
 
     def formfield_for_manytomany(self, db_field, request, **kwargs):
         event_id = _event_of(request, self)

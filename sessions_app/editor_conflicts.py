@@ -11,8 +11,9 @@ the form as they saved them. Nothing here writes: the view renders the result wi
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, cast
 
 from django import forms
 from django.core.exceptions import ValidationError
@@ -45,10 +46,15 @@ def _changed(field: forms.Field, opened: str | None, sent: str) -> bool:
         return True
 
 
+def _labels(field: forms.ChoiceField) -> dict[Any, Any]:
+    """A choice field's labels by value (Django keeps its choices as (value, label) pairs)."""
+    return dict(cast("list[tuple[Any, Any]]", field.choices))
+
+
 def _shown(field: forms.Field, raw: str) -> str:
     """A value as people read it: a choice's label, a date in words."""
     if isinstance(field, forms.ChoiceField):
-        return str(dict(field.choices).get(raw, raw))
+        return str(_labels(field).get(raw, raw))
     if isinstance(field, forms.DateField):
         try:
             value = field.to_python(raw)
@@ -159,7 +165,7 @@ def _sent_rows(data: QueryDict, prefix: str, names: list[str]) -> list[dict[str,
 def _frame_part(
     *,
     prefix: str,
-    saved_forms: list[forms.ModelForm],
+    saved_forms: Sequence[forms.ModelForm],
     blank: forms.ModelForm,
     data: QueryDict,
     extra: int,
@@ -172,7 +178,9 @@ def _frame_part(
     sent_rows = _sent_rows(data, prefix, names)
     by_pk = {row["pk"]: row for row in sent_rows if row["pk"] is not None}
     empty = {name: _raw(blank[name]) for name in names}
-    theirs, yours, revived, rows = [], [], [], []
+    theirs, yours, revived = [], [], []
+    # each row: its pk (None for a new row), its values, what it showed when opened, deleted
+    rows: list[tuple[Any, dict[str, str], dict[str, str] | None, bool]] = []
     for form in saved_forms:
         saved = {name: _raw(form[name]) for name in names}
         theirs.append(Row(values=describe(saved)))
@@ -186,8 +194,8 @@ def _frame_part(
         yours.append(Row(values=describe(sent["sent"]), deleted=sent["delete"], changed=bool(mine)))
     for sent in sent_rows:
         if sent["pk"] is not None and sent["pk"] in by_pk:  # deleted by someone else
-            mine = any(_changed(fields[n], sent["opened"][n], sent["sent"][n]) for n in names)
-            if mine and not sent["delete"]:
+            touched = any(_changed(fields[n], sent["opened"][n], sent["sent"][n]) for n in names)
+            if touched and not sent["delete"]:
                 rows.append((None, sent["sent"], None, False))
                 revived.append(" ".join(describe(sent["sent"])))
                 yours.append(Row(values=describe(sent["sent"]), new=True, changed=True))
@@ -222,7 +230,7 @@ def frame_merge(data: QueryDict, current: Event) -> FrameMerge:
         SlotForm(instance=slot, event=current)
         for slot in current.slots.select_related("event").order_by("start")
     ]
-    kinds = dict(SlotForm.base_fields["kind"].choices)
+    kinds = _labels(cast(forms.ChoiceField, SlotForm.base_fields["kind"]))
 
     def room_text(values: dict[str, str]) -> list[str]:
         seats = values["capacity"]

@@ -1,8 +1,9 @@
 """Read and write the event file `oocamp-event/1` (shared/event-format.md).
 
-`load_event_file(path)` reads a `.json` or a `.zip` and returns an `EventFile`; `import_event`
+`load_event_file(path)` reads a `.json` or a `.zip` and returns an `EventFile`; `check_document`
 checks the whole document first and lists every problem with its path (up to 50); only a file
-without problems is written, in one transaction. `export_event` writes the document with stable
+without problems is written, in one transaction, by `actions.import_event`
+(sessions_app/actions/event_file.py). `export_event` writes the document with stable
 keys (positions in a fixed order), so that export → import → export gives the same document.
 """
 
@@ -13,7 +14,6 @@ import io
 import json
 import re
 import struct
-import uuid
 import zipfile
 import zlib
 import zoneinfo
@@ -24,12 +24,9 @@ from pathlib import Path, PurePosixPath
 from typing import Any, BinaryIO
 
 from django.conf import settings
-from django.contrib.auth import get_user_model
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
-from django.core.files.base import ContentFile
-from django.core.files.storage import default_storage
 from django.core.validators import URLValidator, validate_email, validate_slug
-from django.db import DatabaseError, IntegrityError, models, transaction
+from django.db import models
 from django.db.backends.base.operations import BaseDatabaseOperations
 from django.utils import timezone
 
@@ -40,7 +37,6 @@ from sessions_app.models import (
     Event,
     EventLanguage,
     EventPhase,
-    Host,
     Participant,
     ParticipantRole,
     Placement,
@@ -471,7 +467,7 @@ def _local_time(
 
 
 @dataclass
-class _Plan:
+class Plan:
     """A checked document, ready to be written."""
 
     event: dict[str, Any]
@@ -484,7 +480,7 @@ class _Plan:
     placements: list[dict[str, Any]]
 
 
-def check_document(event_file: EventFile) -> _Plan:
+def check_document(event_file: EventFile) -> Plan:
     """Every problem of the document, or the plan to write it. Raises EventFileError."""
     checker = _Checker()
     try:
@@ -498,7 +494,7 @@ def check_document(event_file: EventFile) -> _Plan:
     return plan
 
 
-def _check(c: _Checker, event_file: EventFile) -> _Plan | None:
+def _check(c: _Checker, event_file: EventFile) -> Plan | None:
     document = event_file.document
     if not isinstance(document, dict):
         c.problem("(document)", f"must be a JSON object, not {_json_type(document)}")
@@ -826,7 +822,7 @@ def _check(c: _Checker, event_file: EventFile) -> _Plan | None:
                 f'"proposed" but the session is placed ({placed[session["key"]]}); use "scheduled"',
             )
 
-    return _Plan(event, rooms, slots, participants, themes, sessions, votes, placements)
+    return Plan(event, rooms, slots, participants, themes, sessions, votes, placements)
 
 
 def _references(
@@ -856,146 +852,6 @@ def _check_attachment_file(c: _Checker, event_file: EventFile, name: str, path: 
 
 
 # ---- writing into the database -------------------------------------------------------------
-
-
-def import_event(event_file: EventFile) -> Event:
-    """Check the whole file, then write it in one transaction. Nothing is written when any
-    problem is found; stored attachment files are removed again if the transaction fails."""
-    plan = check_document(event_file)
-    stored: list[str] = []
-    try:
-        with transaction.atomic():
-            event = _write(plan, event_file, stored)
-    except EventFileError:
-        _delete_files(stored)
-        raise
-    except IntegrityError as error:
-        _delete_files(stored)
-        raise EventFileError(
-            [f"(database): the file conflicts with data already here: {error}"]
-        ) from error
-    except DatabaseError as error:  # a value the checks let through and the database did not
-        _delete_files(stored)
-        raise EventFileError([f"(database): a value does not fit: {error}"]) from error
-    except BaseException:
-        _delete_files(stored)
-        raise
-    return event
-
-
-def _delete_files(names: list[str]) -> None:
-    for name in names:
-        default_storage.delete(name)
-
-
-def _write(plan: _Plan, event_file: EventFile, stored: list[str]) -> Event:
-    # votes can only be cast while voting is open (a database rule): the event is written
-    # in that phase and gets its own phase once its votes are in
-    event = Event.objects.create(**{**plan.event, "phase": EventPhase.VOTING})
-    rooms = Room.objects.bulk_create(
-        Room(event=event, name=r["name"], capacity=r["capacity"], order=i)
-        for i, r in enumerate(plan.rooms)
-    )
-    room_by_key = {r["key"]: room for r, room in zip(plan.rooms, rooms, strict=True)}
-    slot_by_key = {}
-    for s in plan.slots:  # one by one: the database checks each against the others
-        slot_by_key[s["key"]] = Slot.objects.create(
-            event=event, start=s["start"], end=s["end"], kind=s["kind"], label=s["label"]
-        )
-    participant_by_key = {
-        p["key"]: Participant.objects.create(
-            event=event,
-            user=_user_for(p),
-            name=p["name"],
-            email=p["email"],
-            organisation=p["organisation"],
-            role=p["role"],
-        )
-        for p in plan.participants
-    }
-    themes = Theme.objects.bulk_create(
-        Theme(event=event, name=t["name"], synthesis=t["synthesis"]) for t in plan.themes
-    )
-    theme_by_key = {t["key"]: theme for t, theme in zip(plan.themes, themes, strict=True)}
-    session_by_key: dict[str, Session] = {}
-    hosts, session_themes, unavailable, attachments = [], [], [], []
-    for s in plan.sessions:
-        session = Session.objects.create(
-            event=event,
-            kind=s["kind"],
-            title=s["title"],
-            description=s["description"] or "",
-            status=s["status"],
-            report=s["report"] or "",
-        )
-        session_by_key[s["key"]] = session
-        hosts += [
-            Host(session=session, participant=participant_by_key[k], order=i)
-            for i, k in enumerate(s["hosts"])
-        ]
-        session_themes += [
-            Session.themes.through(session=session, theme=theme_by_key[k]) for k in s["themes"]
-        ]
-        unavailable += [
-            Session.unavailable_slots.through(session=session, slot=slot_by_key[k])
-            for k in s["unavailable_slots"]
-        ]
-        for i, a in enumerate(s["attachments"]):
-            attachment = Attachment(
-                session=session, kind=a["kind"], title=a["title"], url=a["url"] or "", order=i
-            )
-            if a["file"]:
-                data = event_file.read(a["file"], settings.OOCAMP_MAX_ATTACHMENT_BYTES)
-                suffix = PurePosixPath(a["file"]).suffix.lower()[:10]
-                name = f"attachments/{event.pk}/{uuid.uuid4().hex}{suffix}"
-                saved = default_storage.save(name, ContentFile(data))
-                stored.append(saved)
-                attachment.file.name = saved
-            attachments.append(attachment)
-    Host.objects.bulk_create(hosts)
-    Session.themes.through.objects.bulk_create(session_themes)
-    Session.unavailable_slots.through.objects.bulk_create(unavailable)
-    Attachment.objects.bulk_create(attachments)
-    Vote.objects.bulk_create(
-        Vote(participant=participant_by_key[who], session=session_by_key[what])
-        for who, what in plan.votes
-    )
-    Placement.objects.bulk_create(
-        Placement(
-            session=session_by_key[p["session"]],
-            room=room_by_key[p["room"]],
-            slot=slot_by_key[p["slot"]],
-            pinned=p["pinned"],
-        )
-        for p in plan.placements
-    )
-    event.phase = plan.event["phase"]
-    event.save(update_fields=["phase"])
-    return event
-
-
-def _user_for(participant: dict[str, Any]) -> Any:
-    """The same person (same email) keeps one account across events; others get a new one
-    without a password (participants sign in with a link)."""
-    User = get_user_model()
-    email = participant["email"]
-    if email:
-        existing = User.objects.filter(email__iexact=email).order_by("id").first()
-        if existing:
-            return existing
-    username = email.lower() if email else ""
-    max_length = User._meta.get_field("username").max_length
-    if (
-        not username
-        or len(username) > max_length
-        or User.objects.filter(username=username).exists()
-    ):
-        username = f"p-{uuid.uuid4().hex[:12]}"
-    first, _space, last = participant["name"].partition(" ")
-    user = User(username=username, email=email, first_name=first[:150], last_name=last[:150])
-    user.set_unusable_password()
-    user.save()
-    return user
 
 
 # ---- export ---------------------------------------------------------------------------------

@@ -5,6 +5,7 @@ from __future__ import annotations
 import uuid
 import zoneinfo
 from datetime import UTC, datetime
+from typing import Any, cast
 
 from django import forms
 from django.core.exceptions import ValidationError
@@ -70,7 +71,8 @@ class SubmissionKeyField(forms.CharField):
     def __init__(self, **kwargs) -> None:
         super().__init__(required=False, initial=uuid.uuid4, **kwargs)
 
-    def to_python(self, value) -> uuid.UUID | None:
+    # a key, not the text CharField.to_python would give
+    def to_python(self, value) -> uuid.UUID | None:  # type: ignore[override]
         try:
             return uuid.UUID(str(value).strip())
         except ValueError:
@@ -352,12 +354,13 @@ class ProposalForm(SubmittedOnce):
     def __init__(self, *args, event: Event, by: Participant | None, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         self.event = event
-        self.fields["themes"].queryset = event.themes.all()
+        cast(forms.ModelChoiceField, self.fields["themes"]).queryset = event.themes.all()
         people = event.participants.order_by("name")
-        self.fields["cohosts"].queryset = people.exclude(pk=by.pk) if by else people
-        self.fields["unavailable_slots"].queryset = event.slots.for_sessions().select_related(
-            "event"
+        cast(forms.ModelChoiceField, self.fields["cohosts"]).queryset = (
+            people.exclude(pk=by.pk) if by else people
         )
+        slots = cast(forms.ModelChoiceField, self.fields["unavailable_slots"])
+        slots.queryset = event.slots.for_sessions().select_related("event")
         if not event.themes.exists():
             del self.fields["themes"]
         if not event.slots.for_sessions().exists():
@@ -424,7 +427,8 @@ class MergeForm(forms.Form):
 
     def __init__(self, *args, keep: Session, **kwargs) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["merge"].queryset = keep.event.sessions.active().exclude(pk=keep.pk)
+        merge = cast(forms.ModelChoiceField, self.fields["merge"])
+        merge.queryset = keep.event.sessions.active().exclude(pk=keep.pk)
 
 
 class HideForm(forms.Form):
@@ -449,7 +453,7 @@ class ProposalFilterForm(forms.Form):
 
     def __init__(self, *args, event: Event, **kwargs) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["theme"].queryset = event.themes.all()
+        cast(forms.ModelChoiceField, self.fields["theme"]).queryset = event.themes.all()
 
 
 # ---- the grid editor (organisers) ---------------------------------------------------------
@@ -483,13 +487,16 @@ class MoveForm(GridChangeForm):
 
     def __init__(self, *args, event: Event, **kwargs) -> None:
         super().__init__(*args, event=event, **kwargs)
-        self.fields["session"].queryset = event.sessions.visible()
-        self.fields["room"].queryset = event.rooms.all()
+        cast(forms.ModelChoiceField, self.fields["session"]).queryset = event.sessions.visible()
+        cast(forms.ModelChoiceField, self.fields["room"]).queryset = event.rooms.all()
         # every kind of slot: a break is refused by the grid's rules, with a message
-        self.fields["slot"].queryset = event.slots.select_related("event")
+        cast(forms.ModelChoiceField, self.fields["slot"]).queryset = event.slots.select_related(
+            "event"
+        )
 
     def clean(self) -> dict:
         data = super().clean()
+        assert data is not None  # a form's clean() returns its cleaned_data
         if bool(data.get("room")) != bool(data.get("slot")):
             raise ValidationError(_("Give a room and a slot, or neither for the tray."))
         return data
@@ -508,7 +515,7 @@ class PinForm(GridChangeForm):
 
     def __init__(self, *args, event: Event, **kwargs) -> None:
         super().__init__(*args, event=event, **kwargs)
-        self.fields["session"].queryset = event.sessions.visible()
+        cast(forms.ModelChoiceField, self.fields["session"]).queryset = event.sessions.visible()
 
 
 class UndoForm(GridChangeForm):
@@ -520,7 +527,7 @@ class RestoreGridForm(GridChangeForm):
 
     def __init__(self, *args, event: Event, **kwargs) -> None:
         super().__init__(*args, event=event, **kwargs)
-        self.fields["change"].queryset = event.grid_changes.all()
+        cast(forms.ModelChoiceField, self.fields["change"]).queryset = event.grid_changes.all()
 
 
 class AcceptGridForm(GridChangeForm):
@@ -644,6 +651,7 @@ class EventForm(SubmittedOnce, forms.ModelForm):
 
     def clean(self) -> dict:
         data = super().clean()
+        assert data is not None  # a form's clean() returns its cleaned_data
         derive = "slug" in self.fields and "slug" not in self.errors and not data.get("slug")
         if derive and data.get("name"):
             data["slug"] = free_slug(slugify(data["name"]))
@@ -812,6 +820,7 @@ class SlotForm(forms.ModelForm):
 
     def clean(self) -> dict:
         data = super().clean()
+        assert data is not None  # a form's clean() returns its cleaned_data
         start, end = data.get("start_time"), data.get("end_time")
         if start is not None and end is not None:
             if end <= start:
@@ -862,24 +871,31 @@ def _span(start: datetime, end: datetime) -> str:
 
 # A crafted TOTAL_FORMS would otherwise have Django build its cap of 2,000 forms per request;
 # no barcamp has 500 rooms or slots.
-FRAME_ROWS = {"max_num": 500, "absolute_max": 500, "validate_max": True}
-RoomFormSet = forms.modelformset_factory(
-    Room,
-    form=RoomForm,
-    formset=BaseRoomFormSet,
-    extra=3,
-    can_delete=True,
-    can_delete_extra=False,
-    **FRAME_ROWS,
+FRAME_ROWS: dict[str, Any] = {"max_num": 500, "absolute_max": 500, "validate_max": True}
+# The factory's classes are subclasses of the formset= base; its stubs know only the generic one.
+RoomFormSet = cast(
+    type[BaseRoomFormSet],
+    forms.modelformset_factory(
+        Room,
+        form=RoomForm,
+        formset=BaseRoomFormSet,
+        extra=3,
+        can_delete=True,
+        can_delete_extra=False,
+        **FRAME_ROWS,
+    ),
 )
-SlotFormSet = forms.modelformset_factory(
-    Slot,
-    form=SlotForm,
-    formset=BaseSlotFormSet,
-    extra=4,
-    can_delete=True,
-    can_delete_extra=False,
-    **FRAME_ROWS,
+SlotFormSet = cast(
+    type[BaseSlotFormSet],
+    forms.modelformset_factory(
+        Slot,
+        form=SlotForm,
+        formset=BaseSlotFormSet,
+        extra=4,
+        can_delete=True,
+        can_delete_extra=False,
+        **FRAME_ROWS,
+    ),
 )
 
 
@@ -908,7 +924,7 @@ class CopyFrameForm(SubmittedOnce):
 
     def __init__(self, *args, events, **kwargs) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["source"].queryset = events
+        cast(forms.ModelChoiceField, self.fields["source"]).queryset = events
 
 
 # ---- attachments: the slides, files and links a session leaves behind ---------------------
@@ -1062,8 +1078,10 @@ class RestoreRevisionForm(forms.Form):
 
     def __init__(self, *args, session: Session, **kwargs) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["revision"].queryset = session.report_revisions.all()
-        self.fields["revision"].error_messages["invalid_choice"] = _(
+        cast(
+            forms.ModelChoiceField, self.fields["revision"]
+        ).queryset = session.report_revisions.all()
+        cast(forms.ModelChoiceField, self.fields["revision"]).error_messages["invalid_choice"] = _(
             "That version is not in this report's history."
         )
 
@@ -1079,7 +1097,7 @@ class NoteTakersForm(forms.Form):
 
     def __init__(self, *args, session: Session, **kwargs) -> None:
         super().__init__(*args, **kwargs)
-        field = self.fields["note_takers"]
+        field = cast(forms.ModelChoiceField, self.fields["note_takers"])
         field.queryset = session.event.participants.exclude(
             pk__in=session.hostings.values("participant_id")
         ).order_by("name")
@@ -1143,8 +1161,8 @@ class SessionThemeForm(forms.Form):
 
     def __init__(self, *args, event: Event, **kwargs) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["session"].queryset = event.sessions.visible()
-        self.fields["theme"].queryset = event.themes.all()
+        cast(forms.ModelChoiceField, self.fields["session"]).queryset = event.sessions.visible()
+        cast(forms.ModelChoiceField, self.fields["theme"]).queryset = event.themes.all()
 
 
 class EventTextsForm(forms.ModelForm):
@@ -1164,6 +1182,7 @@ class EventTextsForm(forms.ModelForm):
 
     def clean(self) -> dict:
         data = super().clean()
+        assert data is not None  # a form's clean() returns its cleaned_data
         for name in self.Meta.fields:
             if name in data:
                 data[name] = data[name].replace("\r\n", "\n")
@@ -1183,8 +1202,8 @@ class TextRestoreForm(forms.Form):
 
     def __init__(self, *args, revisions, **kwargs) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["revision"].queryset = revisions
-        self.fields["revision"].error_messages["invalid_choice"] = _(
+        cast(forms.ModelChoiceField, self.fields["revision"]).queryset = revisions
+        cast(forms.ModelChoiceField, self.fields["revision"]).error_messages["invalid_choice"] = _(
             "That version is not in this text's history."
         )
 

@@ -22,6 +22,7 @@ from django import forms
 from django.contrib.admin.forms import AdminAuthenticationForm
 from django.contrib.auth.forms import AuthenticationForm
 from django.core.cache import cache
+from django.http import HttpRequest
 from django.utils.translation import ngettext
 
 from sessions_app.requests import client_ip
@@ -55,6 +56,8 @@ def clear_failures(username: str, address: str | None) -> None:
 
 class ThrottledLoginMixin:
     """For an AuthenticationForm: refuse before checking the password once the limit is hit."""
+
+    request: HttpRequest | None  # AuthenticationForm's
 
     def _address(self) -> str | None:
         return client_ip(self.request) if self.request is not None else None

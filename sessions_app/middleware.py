@@ -40,7 +40,9 @@ class ClientInputMiddleware:
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
         if request.encoding is not None and _codec_name(request.encoding) != "utf-8":
-            request.encoding = None  # the default, UTF-8 (undecodable bytes become U+FFFD)
+            # the default, UTF-8 (undecodable bytes become U+FFFD); Django's setter takes None,
+            # its stubs only a name
+            request.encoding = None  # type: ignore[assignment]
         cookies = request.COOKIES
         for name in [n for n, v in cookies.items() if forbidden_characters(n + v)]:
             del cookies[name]

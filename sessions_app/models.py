@@ -2,11 +2,8 @@
 
 Every rule that the database can hold is a constraint here (see each Meta); rules that span
 tables (a placement's slot must be a session slot of the same event) are checked in `clean()`
-and in the writers: the `actions` package (one module per domain: people, sessions, votes, the
-grid, the frame, attachments, session reports, themes, the event report, feeds) and
-`event_file.py`. A few writes still live next to their domain's other code until they move into
-`actions`: the pitch round (`pitching.py`), grid proposals (`proposals.py`), report builds
-(`exports/report.py`) and the second factor (`second_factor.py`).
+and in the writers: the `actions` package (one module per domain) and, for the rows of their
+own and what they produce, the background jobs (`jobs/`). See ARCHITECTURE.md.
 """
 
 import hashlib
@@ -453,7 +450,7 @@ class Session(models.Model):
     kind = models.CharField(_("kind"), max_length=16, choices=Kind.choices, default=Kind.DISCUSSION)
     title = models.CharField(_("title"), max_length=200)
     description = models.TextField(_("description"), blank=True, help_text=_("Markdown."))
-    hosts = models.ManyToManyField(
+    hosts: "models.ManyToManyField[Participant, Host]" = models.ManyToManyField(
         Participant, through="Host", related_name="hosted_sessions", verbose_name=_("hosts")
     )
     themes = models.ManyToManyField(
@@ -505,6 +502,10 @@ class Session(models.Model):
     updated_at = models.DateTimeField(auto_now=True)
 
     objects = SessionQuerySet.as_manager()
+
+    # Not columns: what some reads attach to a session (annotations only, for the type checker).
+    vote_count: int  # SessionQuerySet.with_vote_count(), or a page that counts one session's
+    report_anchor: str  # the event report: the id of the session's section, "" if it has none
 
     class Meta:
         ordering = ["event", "id"]
@@ -842,6 +843,34 @@ class GridChange(models.Model):
         return f"{self.event} v{self.version}: {self.summary}"
 
 
+class BackgroundJobQuerySet(models.QuerySet):
+    def unfinished(self) -> "BackgroundJobQuerySet":
+        """Queued or running: every job's status choices start with these two."""
+        return self.filter(status__in=["queued", "running"])
+
+
+class BackgroundJob(models.Model):
+    """A job people wait for, done by the background worker (sessions_app/jobs/): what the
+    page polls. Its `status` choices are the job's own, starting with "queued" and "running";
+    `attempt` counts the times it was queued (a task of an older attempt does nothing);
+    `heartbeat_at` is the running worker's last sign of life (while queued: when it was
+    queued)."""
+
+    message = models.CharField(max_length=500, blank=True)
+    attempt = models.PositiveSmallIntegerField(default=0)
+    created_at = models.DateTimeField(auto_now_add=True)
+    started_at = models.DateTimeField(null=True, blank=True)
+    heartbeat_at = models.DateTimeField(null=True, blank=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        abstract = True
+
+    @property
+    def last_sign_of_life(self) -> datetime:
+        return self.heartbeat_at or self.started_at or self.created_at
+
+
 class GridProposalStatus(models.TextChoices):
     QUEUED = "queued", _("Waiting for the background worker")
     RUNNING = "running", _("Looking for a grid")
@@ -851,17 +880,16 @@ class GridProposalStatus(models.TextChoices):
     DISCARDED = "discarded", _("Discarded")
 
 
-class GridProposalQuerySet(models.QuerySet):
-    def unfinished(self) -> "GridProposalQuerySet":
-        return self.filter(status__in=[GridProposalStatus.QUEUED, GridProposalStatus.RUNNING])
+class GridProposalQuerySet(BackgroundJobQuerySet):
+    pass
 
 
-class GridProposal(models.Model):
+class GridProposal(BackgroundJob):
     """A grid the scheduler proposes (sessions_app.scheduling.plan), next to the live grid until
     an organiser accepts or discards it. Small events are planned within the request; larger
-    ones by the background worker (tasks.plan_grid), which keeps `progress`, `best_lost` and
-    `heartbeat_at` up to date so the page can show how far it is and a killed worker's job can
-    be started again."""
+    ones by the background worker (jobs/grid_proposals.py), which keeps `progress`, `best_lost`
+    and `heartbeat_at` up to date so the page can show how far it is and a killed worker's job
+    can be started again."""
 
     Status = GridProposalStatus
 
@@ -884,12 +912,6 @@ class GridProposal(models.Model):
         default=list, help_text=_("The rules the pinned placements break among themselves.")
     )
     elapsed = models.FloatField(default=0.0, help_text=_("Seconds the search took."))
-    message = models.CharField(max_length=500, blank=True)
-    attempts = models.PositiveSmallIntegerField(default=0)
-    created_at = models.DateTimeField(auto_now_add=True)
-    started_at = models.DateTimeField(null=True, blank=True)
-    heartbeat_at = models.DateTimeField(null=True, blank=True)
-    finished_at = models.DateTimeField(null=True, blank=True)
 
     objects = GridProposalQuerySet.as_manager()
 
@@ -999,10 +1021,7 @@ class ReportBuildStatus(models.TextChoices):
     FAILED = "failed", _("Failed")
 
 
-class ReportBuildQuerySet(models.QuerySet):
-    def unfinished(self) -> "ReportBuildQuerySet":
-        return self.filter(status__in=[ReportBuildStatus.QUEUED, ReportBuildStatus.RUNNING])
-
+class ReportBuildQuerySet(BackgroundJobQuerySet):
     def done(self) -> "ReportBuildQuerySet":
         return self.filter(status=ReportBuildStatus.DONE).exclude(file="")
 
@@ -1011,9 +1030,9 @@ def report_build_upload_to(instance: "ReportBuild", filename: str) -> str:
     return f"reports/{instance.event_id}/{filename}"
 
 
-class ReportBuild(models.Model):
+class ReportBuild(BackgroundJob):
     """The event report as one file (PDF, or ZIP with the PDF, the attachments and event.json),
-    built by the background worker (tasks.build_event_report) from the event as it was when
+    built by the background worker (jobs/report_builds.py) from the event as it was when
     `fingerprint` was taken. One row per event, kind and fingerprint: a build for the current
     fingerprint is reused, any change of the event makes a new one. `file` is set only once the
     file is complete (it is written beside under a temporary name and renamed), so a half-built
@@ -1030,21 +1049,15 @@ class ReportBuild(models.Model):
     )
     status = models.CharField(max_length=16, choices=Status.choices, default=Status.QUEUED)
     progress = models.PositiveSmallIntegerField(default=0, help_text=_("Percent done, 0 to 100."))
-    message = models.CharField(max_length=500, blank=True)
     file = models.FileField(upload_to=report_build_upload_to, blank=True, max_length=255)
     size = models.PositiveBigIntegerField(default=0)
-    attempt = models.PositiveSmallIntegerField(default=0)
-    created_at = models.DateTimeField(auto_now_add=True)
-    started_at = models.DateTimeField(null=True, blank=True)
-    heartbeat_at = models.DateTimeField(null=True, blank=True)
-    finished_at = models.DateTimeField(null=True, blank=True)
 
     objects = ReportBuildQuerySet.as_manager()
 
     class Meta:
         ordering = ["event", "-created_at", "-id"]
-        verbose_name = _("report build")
-        verbose_name_plural = _("report builds")
+        verbose_name = _("event report build")
+        verbose_name_plural = _("event report builds")
         constraints = [
             models.UniqueConstraint(
                 fields=["event", "kind", "fingerprint"], name="report_build_once_per_fingerprint"
@@ -1090,8 +1103,8 @@ class ReportRevision(models.Model):
 
     class Meta:
         ordering = ["-created_at", "-id"]
-        verbose_name = _("report revision")
-        verbose_name_plural = _("report revisions")
+        verbose_name = _("session report revision")
+        verbose_name_plural = _("session report revisions")
 
     def __str__(self) -> str:
         return f"{self.session} ({self.created_at:%Y-%m-%d %H:%M})"

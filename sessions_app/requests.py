@@ -23,6 +23,7 @@ if TYPE_CHECKING:  # the annotation only: sign-in forms import this module for `
 
 class HtmxHttpRequest(HttpRequest):
     htmx: HtmxDetails
+    upload_too_large: bool  # on the views `uploads.limited_upload` guards: a file was stopped
 
 
 def client_ip(request: HttpRequest) -> str | None:

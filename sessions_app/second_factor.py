@@ -17,7 +17,8 @@ session as verified, which its `OTPMiddleware` reads back on every request
 A code counts one time step (30 s) early or late, and once: codes of the step last accepted
 and earlier are refused. After `CODE_LIMIT` wrong codes in a row no code is checked, not even
 the right one, until `CODE_WINDOW` seconds after the last wrong one; the count is the
-device's, in the database, so it holds for every address and every app process.
+device's, in the database, so it holds for every address and every app process. The code
+check and a new authenticator write the device's row: sessions_app/actions/second_factor.py.
 """
 
 import base64
@@ -25,13 +26,11 @@ import math
 import time
 from binascii import unhexlify
 from collections.abc import Callable
-from datetime import timedelta
 
 import django_otp
 from django.conf import settings
 from django.contrib import auth
 from django.contrib.auth.signals import user_logged_in
-from django.db import transaction
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.urls import reverse
@@ -40,15 +39,15 @@ from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django_htmx.http import HttpResponseClientRedirect
-from django_otp.oath import TOTP, hotp
+from django_otp.oath import TOTP
 from django_otp.plugins.otp_totp.models import TOTPDevice
 from django_otp.util import random_hex
 
-from sessions_app import qr
+from sessions_app import actions, qr
+from sessions_app.actions.second_factor import CODE_LIMIT as CODE_LIMIT
+from sessions_app.actions.second_factor import CODE_WINDOW
 from sessions_app.models import Participant
 
-CODE_LIMIT = 10  # wrong codes in a row ...
-CODE_WINDOW = 15 * 60  # ... then none is checked for this many seconds after the last one
 PENDING_SECONDS = 5 * 60  # time to give the code after the password
 
 OK, CODE, SETUP = "ok", "code", "setup"  # what a session still owes
@@ -191,16 +190,16 @@ def sign_in_with_code(request: HttpRequest, user, backend: str | None, code: str
         request.session.cycle_key()
     else:
         request.session.pop(PENDING_KEY, None)
-        auth.login(request, user, backend=backend)
+        actions.sign_in(request=request, user=user, backend=backend)
     django_otp.login(request, device)
     request.session[HAS_DEVICE_KEY] = True
 
 
 def check_code(user, code: str) -> TOTPDevice:
-    device, verdict = _check(user, code)
-    if verdict == OK:
+    device, verdict = actions.check_authenticator_code(user=user, code=code)
+    if verdict == actions.CODE_ACCEPTED:
         return device
-    if verdict == "throttled":
+    if verdict == actions.CODE_THROTTLED:
         left = CODE_WINDOW - (timezone.now() - device.throttling_failure_timestamp).total_seconds()
         minutes = max(1, math.ceil(left / 60))
         raise CodeRefused(
@@ -213,36 +212,10 @@ def check_code(user, code: str) -> TOTPDevice:
             )
             % {"minutes": minutes}
         )
-    if verdict == "reused":
+    if verdict == actions.CODE_REUSED:
         raise CodeRefused(_("This code was used already. Wait for the next one and enter that."))
     raise CodeRefused(
         _("This code is not right. Enter the 6-digit code your authenticator app shows now.")
-    )
-
-
-@transaction.atomic
-def _check(user, code: str) -> tuple[TOTPDevice | None, str]:
-    """The device row is locked, so two requests cannot both use one code. Returns rather than
-    raises, so the count of wrong codes is saved."""
-    device = TOTPDevice.objects.devices_for_user(user, confirmed=True).select_for_update().first()
-    if device is None:
-        return None, "wrong"
-    if device.throttling_failure_count >= CODE_LIMIT and (
-        timezone.now() - device.throttling_failure_timestamp < timedelta(seconds=CODE_WINDOW)
-    ):
-        return device, "throttled"
-    if device.verify_token(code):  # counts a wrong (or reused) code, clears the count if right
-        return device, OK
-    return device, "reused" if _used_already(device, code) else "wrong"
-
-
-def _used_already(device: TOTPDevice, code: str) -> bool:
-    """Whether `code` is right for a step within the tolerance that was used already."""
-    now = TOTP(device.bin_key, device.step, device.t0, device.digits, device.drift).t()
-    return any(
-        hotp(device.bin_key, t, digits=device.digits) == int(code)
-        for t in range(now - device.tolerance, now + device.tolerance + 1)
-        if t <= device.last_t
     )
 
 
@@ -267,7 +240,6 @@ def setup_details(request: HttpRequest) -> dict[str, str]:
     }
 
 
-@transaction.atomic
 def confirm_setup(request: HttpRequest, code: str) -> TOTPDevice:
     """A right code for the secret on the set-up page makes it the account's authenticator
     (replacing any earlier one) and this session verified. Raises CodeRefused."""
@@ -282,14 +254,7 @@ def confirm_setup(request: HttpRequest, code: str) -> TOTPDevice:
                 "enter the code it shows now."
             )
         )
-    TOTPDevice.objects.filter(user=request.user).delete()
-    device = TOTPDevice.objects.create(
-        user=request.user,
-        name="authenticator app",
-        key=key,
-        confirmed=True,
-        last_t=totp.t(),  # this code cannot be used again to sign in
-    )
+    device = actions.replace_authenticator(user=request.user, key=key, last_t=totp.t())
     del request.session[SETUP_KEY]
     request.session.cycle_key()
     django_otp.login(request, device)

@@ -7,12 +7,18 @@ Texts belong to the event (introduction, conclusion, report structure, descripti
 (synthesis) or a session (description); `actions.TEXT_PLACES` says where each is kept. The views
 that bring an earlier version back are in `views/texts.py`. Nothing here writes."""
 
+from __future__ import annotations
+
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from django.utils.translation import gettext as _
 
 from sessions_app import actions
 from sessions_app.models import TextRevision
+
+if TYPE_CHECKING:  # the stubs' name for "text, or a translation rendered when shown"
+    from django_stubs_ext import StrOrPromise
 
 HISTORY_LENGTH = 50
 
@@ -26,9 +32,9 @@ def history(subject: str, owner) -> list[TextRevision]:
 class Difference:
     """One field on the merge screen: what is saved now, and what the writer sent."""
 
-    label: str
-    theirs: str
-    yours: str
+    label: StrOrPromise
+    theirs: StrOrPromise
+    yours: StrOrPromise
     long: bool = True  # a text of many lines (a read-only text box), not a line
 
 

@@ -29,6 +29,7 @@ from django.core.files.uploadhandler import (
     StopUpload,
     TemporaryFileUploadHandler,
 )
+from django.db import transaction
 from django.http import HttpRequest, HttpResponse
 from django.views.decorators.csrf import csrf_exempt, csrf_protect
 
@@ -99,7 +100,9 @@ class LimitedUploadHandler(FileUploadHandler):
 
     def _refuse(self) -> None:
         if self.request is not None:
-            self.request.upload_too_large = True
+            # our flag on the request, declared on requests.HtmxHttpRequest for the views that
+            # read it; not imported here, since the jobs import this module
+            self.request.upload_too_large = True  # type: ignore[attr-defined]
         raise StopUpload(connection_reset=True)
 
 
@@ -114,7 +117,7 @@ def limited_upload(view: Callable[..., HttpResponse]) -> Callable[..., HttpRespo
     @csrf_exempt
     @functools.wraps(view)
     def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-        request.upload_too_large = False
+        request.upload_too_large = False  # type: ignore[attr-defined]  # as in _refuse
         request.upload_handlers = [
             LimitedUploadHandler(request),
             MemoryFileUploadHandler(request),
@@ -247,3 +250,15 @@ def render_pdf_thumbnail(file: IO[bytes], *, width: int = THUMBNAIL_WIDTH) -> by
         # them) until the cyclic garbage collector runs.
         logger.info("No thumbnail: the PDF could not be rendered (%s)", error)
         return None
+
+
+def delete_stored(storage, *names: str) -> None:
+    """Delete stored files by name (empty names are skipped)."""
+    for name in names:
+        if name:
+            storage.delete(name)
+
+
+def delete_stored_on_commit(storage, *names: str) -> None:
+    """Delete them once the transaction commits: a rolled-back change keeps its files."""
+    transaction.on_commit(lambda: delete_stored(storage, *names))

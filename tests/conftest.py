@@ -7,7 +7,8 @@ from django.core.cache import cache
 from django.core.management import call_command
 from django.utils import translation
 
-from sessions_app.event_file import import_event, load_event_file
+from sessions_app.actions import import_event
+from sessions_app.event_file import load_event_file
 from sessions_app.models import Event, Participant
 from tests.factories import make_event, make_participant
 

@@ -44,7 +44,7 @@ def sqlite_env(directory: Path, name: str) -> dict[str, str]:
         "DEBUG": "1",
         "PYTHONUNBUFFERED": "1",
     }
-    env.pop("OOCAMP_REPORT_TEST_PAUSE", None)
+    env.pop("OOCAMP_REPORT_BUILD_TEST_PAUSE", None)
     manage(env, "migrate", "--no-input", "-v", "0")
     return env
 
@@ -52,7 +52,7 @@ def sqlite_env(directory: Path, name: str) -> dict[str, str]:
 def figures_of_a_fresh_process(script: str, workdir: Path, *, timeout: int) -> dict:
     """Run `python script workdir` in a process of its own (its peak memory is then its own,
     not the test runner's) and return the JSON it prints last."""
-    env = {k: v for k, v in os.environ.items() if k != "OOCAMP_REPORT_TEST_PAUSE"}
+    env = {k: v for k, v in os.environ.items() if k != "OOCAMP_REPORT_BUILD_TEST_PAUSE"}
     env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(ROOT), env.get("PYTHONPATH")]))
     result = subprocess.run(
         [sys.executable, script, str(workdir)],

@@ -10,11 +10,11 @@ from pathlib import Path
 import pytest
 from django.core.management import CommandError, call_command
 
+from sessions_app.actions import import_event
 from sessions_app.event_file import (
     EventFileError,
     dumps,
     export_event,
-    import_event,
     load_event_file,
     open_zip,
     parse_json,
@@ -669,7 +669,7 @@ def test_a_failure_while_writing_rolls_back_and_removes_stored_files(
 ):
     """Another import of the same slug commits between our check and our write: the database
     refuses ours, and the files already stored for it are removed again."""
-    from sessions_app import event_file as module
+    from sessions_app.actions import event_file as module
 
     original = module._write
 

@@ -24,13 +24,13 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from sessions_app import event_file as event_file_module
+from sessions_app.actions import import_event
 from sessions_app.event_file import (
     MAX_DEPTH,
     EventFile,
     EventFileError,
     dumps,
     export_event,
-    import_event,
     open_zip,
     parse_json,
 )

@@ -1,5 +1,6 @@
-"""The pitch round's steps (sessions_app/pitching.py): the queue in the order proposed, a
-proposal made during the round joining at the end, next / skip / back / restart / end, voting
+"""The pitch round's steps (sessions_app/actions/pitch_round.py, read back through
+sessions_app/pitching.py): the queue in the order proposed, a proposal made during the round
+joining at the end, next / skip / back / restart / end, voting
 opened by the start, and a step on a round that moved on meanwhile refused."""
 
 from datetime import timedelta
@@ -30,11 +31,11 @@ def titles(sessions) -> list[str]:
 
 
 def version(event: Event) -> int:
-    return pitching.round_for(event).version
+    return actions.pitch_round_for(event).version
 
 
 def test_starting_opens_voting_and_puts_the_first_proposal_on(event):
-    pitch_round = pitching.start(event=event, version=0)
+    pitch_round = actions.start_pitch_round(event=event, version=0)
 
     event.refresh_from_db()
     queue = pitching.queue(event)
@@ -46,29 +47,29 @@ def test_starting_opens_voting_and_puts_the_first_proposal_on(event):
 
 
 def test_next_skip_and_back_walk_the_queue(event):
-    pitching.start(event=event, version=0)
-    pitching.advance(event=event, version=1)
-    pitching.advance(event=event, version=2, skip=True)  # the host of the second is not there
+    actions.start_pitch_round(event=event, version=0)
+    actions.next_pitch(event=event, version=1)
+    actions.next_pitch(event=event, version=2, skip=True)  # the host of the second is not there
 
     queue = pitching.queue(event)
     assert queue.current.title == "Vaders in beeld"
     assert titles(queue.done) == ["Opvoeden in armoede"]
     assert titles(queue.skipped) == ["Buurtgerichte zorg"]
 
-    pitching.back(event=event, version=3)
+    actions.previous_pitch(event=event, version=3)
     queue = pitching.queue(event)
     assert queue.current.title == "Opvoeden in armoede"  # the last pitched one, again
     assert titles(queue.upcoming) == ["Vaders in beeld"]
 
 
 def test_a_proposal_made_during_the_round_joins_at_the_end(event):
-    pitching.start(event=event, version=0)
+    actions.start_pitch_round(event=event, version=0)
     late = make_session(event, [make_participant(event)], title="Laat maar komen")
 
     queue = pitching.queue(event)
     assert titles(queue.upcoming)[-1] == late.title
     for v in range(1, 4):
-        pitching.advance(event=event, version=v)
+        actions.next_pitch(event=event, version=v)
     assert pitching.queue(event).current == late
 
 
@@ -78,55 +79,55 @@ def test_hidden_and_withdrawn_proposals_are_not_pitched(event):
     gone.status = gone.Status.WITHDRAWN
     gone.save()
 
-    pitching.start(event=event, version=0)
+    actions.start_pitch_round(event=event, version=0)
 
     queue = pitching.queue(event)
     assert spam not in queue.upcoming and gone not in queue.upcoming
 
 
 def test_at_the_end_of_the_queue_nobody_is_on_and_the_round_can_end(event):
-    pitching.start(event=event, version=0)
+    actions.start_pitch_round(event=event, version=0)
     for v in range(1, 4):
-        pitching.advance(event=event, version=v)
+        actions.next_pitch(event=event, version=v)
     assert pitching.queue(event).current is None
 
-    pitching.end(event=event, version=4)
+    actions.end_pitch_round(event=event, version=4)
 
-    pitch_round = pitching.round_for(event)
+    pitch_round = actions.pitch_round_for(event)
     assert pitch_round.state == State.ENDED and pitch_round.ended_at is not None
     assert len(pitch_round.pitched) == 3
 
 
 def test_a_step_on_a_round_that_moved_on_is_refused_and_changes_nothing(event):
-    pitching.start(event=event, version=0)
-    pitching.advance(event=event, version=1)  # the first click
+    actions.start_pitch_round(event=event, version=0)
+    actions.next_pitch(event=event, version=1)  # the first click
 
-    with pytest.raises(pitching.StaleRound):
-        pitching.advance(event=event, version=1)  # the same click again
+    with pytest.raises(actions.StaleRound):
+        actions.next_pitch(event=event, version=1)  # the same click again
 
     assert pitching.queue(event).current.title == "Buurtgerichte zorg"
     assert version(event) == 2
 
 
 def test_back_at_the_first_pitch_says_so(event):
-    pitching.start(event=event, version=0)
+    actions.start_pitch_round(event=event, version=0)
 
     with pytest.raises(actions.NothingToDo):
-        pitching.back(event=event, version=1)
+        actions.previous_pitch(event=event, version=1)
 
 
 def test_restarting_the_clock_gives_the_pitch_its_full_time(event):
-    pitching.start(event=event, version=0)
+    actions.start_pitch_round(event=event, version=0)
     PitchRound.objects.update(current_since=timezone.now() - timedelta(seconds=25))
 
-    pitching.restart_clock(event=event, version=1)
+    actions.restart_pitch_clock(event=event, version=1)
 
-    assert pitching.remaining(pitching.round_for(event)) > 29
+    assert pitching.remaining(actions.pitch_round_for(event)) > 29
 
 
 def test_steps_need_a_running_round(event):
     with pytest.raises(actions.ActionRefused):
-        pitching.advance(event=event, version=0)
+        actions.next_pitch(event=event, version=0)
 
 
 def test_a_round_after_voting_closed_is_refused(event):
@@ -134,58 +135,60 @@ def test_a_round_after_voting_closed_is_refused(event):
     event.save()
 
     with pytest.raises(actions.ActionRefused):
-        pitching.start(event=event, version=0)
+        actions.start_pitch_round(event=event, version=0)
 
-    assert pitching.round_for(event).state == State.READY
+    assert actions.pitch_round_for(event).state == State.READY
 
 
 @pytest.mark.parametrize("seconds", [4, 601])
 def test_a_pitch_lasts_between_5_and_600_seconds(event, seconds):
     with pytest.raises(actions.ActionRefused):
-        pitching.set_seconds(event=event, version=0, seconds=seconds)
+        actions.set_pitch_seconds(event=event, version=0, seconds=seconds)
 
-    assert pitching.round_for(event).seconds == 30
+    assert actions.pitch_round_for(event).seconds == 30
 
 
 def test_ending_with_pitches_waiting_needs_the_moderator_to_confirm(event):
-    pitching.start(event=event, version=0)
+    actions.start_pitch_round(event=event, version=0)
 
-    with pytest.raises(pitching.PitchesWaiting) as asked:
-        pitching.end(event=event, version=1)
+    with pytest.raises(actions.PitchesWaiting) as asked:
+        actions.end_pitch_round(event=event, version=1)
 
     assert asked.value.waiting == 2
     assert str(asked.value) == "2 pitches are still waiting. End the round anyway?"
-    assert pitching.round_for(event).state == State.RUNNING
-    pitching.end(event=event, version=1, anyway=True)
-    assert pitching.round_for(event).state == State.ENDED
+    assert actions.pitch_round_for(event).state == State.RUNNING
+    actions.end_pitch_round(event=event, version=1, anyway=True)
+    assert actions.pitch_round_for(event).state == State.ENDED
 
 
 def test_a_skipped_pitch_goes_back_in_the_queue_at_its_place(event):
-    pitching.start(event=event, version=0)
-    pitching.advance(event=event, version=1, skip=True)  # "Opvoeden in armoede": host not there
+    actions.start_pitch_round(event=event, version=0)
+    actions.next_pitch(event=event, version=1, skip=True)  # "Opvoeden in armoede": host not there
     assert titles(pitching.queue(event).skipped) == ["Opvoeden in armoede"]
 
-    pitch_round = pitching.requeue(event=event, version=2, session_id=pitch_round_skipped(event))
+    pitch_round = actions.requeue_pitch(
+        event=event, version=2, session_id=pitch_round_skipped(event)
+    )
 
     queue = pitching.queue(event)
     assert pitch_round.version == 3 and queue.skipped == []
     assert queue.current.title == "Buurtgerichte zorg"  # the pitch on now goes on
     assert titles(queue.upcoming) == ["Opvoeden in armoede", "Vaders in beeld"]  # it is next
-    pitching.advance(event=event, version=3)
+    actions.next_pitch(event=event, version=3)
     assert pitching.queue(event).current.title == "Opvoeden in armoede"
 
 
 def test_only_a_skipped_pitch_can_go_back_in_the_queue(event):
-    pitching.start(event=event, version=0)
+    actions.start_pitch_round(event=event, version=0)
     current = pitching.queue(event).current
 
     with pytest.raises(actions.ActionRefused):
-        pitching.requeue(event=event, version=1, session_id=current.pk)
-    with pytest.raises(pitching.StaleRound):
-        pitching.requeue(event=event, version=0, session_id=current.pk)
+        actions.requeue_pitch(event=event, version=1, session_id=current.pk)
+    with pytest.raises(actions.StaleRound):
+        actions.requeue_pitch(event=event, version=0, session_id=current.pk)
 
     assert version(event) == 1
 
 
 def pitch_round_skipped(event: Event) -> int:
-    return pitching.round_for(event).skipped[0]
+    return actions.pitch_round_for(event).skipped[0]

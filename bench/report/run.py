@@ -11,7 +11,7 @@ at the end unless --keep), on two events:
    session: a real PDF of `--deck-mb` MB (a page of text plus an incompressible stream, so the
    ZIP cannot shrink it), all different.
 
-For each event and each kind it runs the build the worker runs (`report.run_build`, with its
+For each event and each kind it runs the build the worker runs (`report_builds.run_build`, with its
 heartbeats and the rename at the end) and prints:
 
 - the wall-clock time,
@@ -256,7 +256,8 @@ def generated_event(
 
 def measure(event, label: str, *, trace_pdf: bool) -> list[tuple]:
     from sessions_app import actions
-    from sessions_app.exports import report
+    from sessions_app.exports import event_report as report
+    from sessions_app.jobs import report_builds
     from sessions_app.models import ReportBuild
 
     rows = []
@@ -266,7 +267,7 @@ def measure(event, label: str, *, trace_pdf: bool) -> list[tuple]:
         build = builds[kind]
         started, cpu = time.perf_counter(), time.process_time()
         with PeakRSS() as peak:
-            report.run_build(build.pk, build.attempt)
+            report_builds.run_build(build.pk, build.attempt)
         seconds, cpu = time.perf_counter() - started, time.process_time() - cpu
         build.refresh_from_db()
         assert build.status == "done", build.message
@@ -275,7 +276,7 @@ def measure(event, label: str, *, trace_pdf: bool) -> list[tuple]:
 
     # the ZIP again under tracemalloc (slower, so timed apart): Python's own peak allocations,
     # which must not grow with the slides; the PDF too with --trace-pdf (minutes for 300)
-    pdf_path = report.output_path(builds["pdf"])
+    pdf_path = report_builds.output_path(builds["pdf"])
     scratch = Path(tempfile.mkdtemp(prefix="report-bench-"))
     steps = {
         "pdf": lambda: report.write_pdf(event, scratch / "r.pdf"),

@@ -8,15 +8,18 @@ One module per domain, and these are the only modules that write:
 - `sessions`: propose, update, withdraw, restore, hide, merge
 - `votes`: cast and retract
 - `grid`: moves, pins, undo, restore, accept (one write path, `_write_grid`)
+- `grid_proposals`: asking the scheduler for a grid, discarding it (the search is a job)
 - `frame`: the event, its phases, rooms and slots, copying a frame
 - `attachments`: slides, files and links
 - `session_reports`: reports, note-takers, held or not, host links, reminders
 - `themes`: themes, syntheses, the event's texts, restoring a text
 - `event_report`: publishing it, building its PDF and ZIP
 - `feeds`: calendar feeds' sequence numbers and tokens
+- `pitch_round`: the moderator's steps in the pitch round
+- `second_factor`: an account's authenticator app: checking a code, replacing the app
+- `event_file`: importing an event file
 
-Callers use `actions.<name>` from this package; the pitch round's writes live in
-`sessions_app.pitching` for now."""
+Callers use `actions.<name>` from this package."""
 
 from __future__ import annotations
 
@@ -27,7 +30,6 @@ from sessions_app.actions.attachments import (
     add_attachment_link,
     check_attachment_room,
     delete_attachment,
-    make_attachment_thumbnail,
     replace_attachment_file,
 )
 from sessions_app.actions.base import (
@@ -41,6 +43,9 @@ from sessions_app.actions.base import (
     render_mail,
     submit_once,
     text_history,
+)
+from sessions_app.actions.event_file import (
+    import_event,
 )
 from sessions_app.actions.event_report import (
     request_report_builds,
@@ -67,6 +72,7 @@ from sessions_app.actions.grid import (
     StaleGrid,
     _locked_event,
     _write_grid,
+    accept_and_publish_grid,
     accept_grid,
     describe_conflict,
     move_session,
@@ -74,6 +80,11 @@ from sessions_app.actions.grid import (
     set_pinned,
     touch_grid,
     undo_grid_change,
+)
+from sessions_app.actions.grid_proposals import (
+    discard_grid_proposals,
+    propose_grid,
+    recover_grid_proposal,
 )
 from sessions_app.actions.people import (
     SIGN_IN_LIMIT_PER_ADDRESS,
@@ -83,13 +94,37 @@ from sessions_app.actions.people import (
     choose_language,
     create_desk_sign_in_link,
     find_sign_in_link,
+    give_demo_password,
     invite_organiser,
     join_event,
     owns_address,
     request_sign_in_links,
     send_sign_in_link,
     set_participant_email,
+    sign_in,
     use_sign_in_link,
+)
+from sessions_app.actions.pitch_round import (
+    PitchesWaiting,
+    StaleRound,
+    end_pitch_round,
+    next_pitch,
+    pitch_round_for,
+    previous_pitch,
+    requeue_pitch,
+    restart_pitch_clock,
+    set_pitch_seconds,
+    start_pitch_round,
+)
+from sessions_app.actions.second_factor import (
+    CODE_ACCEPTED,
+    CODE_LIMIT,
+    CODE_REUSED,
+    CODE_THROTTLED,
+    CODE_WINDOW,
+    CODE_WRONG,
+    check_authenticator_code,
+    replace_authenticator,
 )
 from sessions_app.actions.session_reports import (
     ReportConflict,
@@ -134,6 +169,12 @@ __all__ = [
     "ANONYMOUS_RETURN_WINDOW",
     "ActionRefused",
     "AlreadySubmitted",
+    "CODE_ACCEPTED",
+    "CODE_LIMIT",
+    "CODE_REUSED",
+    "CODE_THROTTLED",
+    "CODE_WINDOW",
+    "CODE_WRONG",
     "ChangedMeanwhile",
     "EVENT_SETTINGS",
     "EVENT_TEXTS",
@@ -142,6 +183,7 @@ __all__ = [
     "MAX_ATTACHMENTS_PER_SESSION",
     "NothingToDo",
     "PHASES",
+    "PitchesWaiting",
     "Proposal",
     "RateLimited",
     "ReportConflict",
@@ -150,16 +192,19 @@ __all__ = [
     "SIGN_IN_LINK_MINUTES",
     "SIGN_IN_WINDOW_MINUTES",
     "StaleGrid",
+    "StaleRound",
     "TEXT_PLACES",
     "THUMBNAIL_INLINE_BYTES",
     "_bump_schedule_sequence",
     "_locked_event",
     "_write_grid",
+    "accept_and_publish_grid",
     "accept_grid",
     "add_attachment_file",
     "add_attachment_link",
     "cast_vote",
     "check_attachment_room",
+    "check_authenticator_code",
     "check_first_submit",
     "choose_language",
     "copy_frame",
@@ -168,26 +213,37 @@ __all__ = [
     "delete_attachment",
     "delete_theme",
     "describe_conflict",
+    "end_pitch_round",
     "find_host_link",
     "find_sign_in_link",
+    "give_demo_password",
+    "import_event",
     "invite_organiser",
     "join_event",
     "keep_text",
-    "make_attachment_thumbnail",
     "merge_sessions",
     "move_session",
+    "next_pitch",
     "owns_address",
     "phase_steps",
+    "pitch_round_for",
+    "previous_pitch",
     "propose_session",
     "remind_missing_material",
     "rename_theme",
     "render_mail",
     "renew_calendar_token",
     "replace_attachment_file",
+    "replace_authenticator",
     "request_report_builds",
+    "propose_grid",
+    "discard_grid_proposals",
+    "recover_grid_proposal",
     "request_sign_in_links",
+    "requeue_pitch",
     "requeue_stale_report_builds",
     "resend_host_links",
+    "restart_pitch_clock",
     "restore_grid",
     "restore_report",
     "restore_session",
@@ -205,10 +261,13 @@ __all__ = [
     "set_participant_email",
     "set_phase",
     "set_pinned",
+    "set_pitch_seconds",
     "set_report_published",
     "set_session_held",
     "set_session_hidden",
     "set_session_theme",
+    "sign_in",
+    "start_pitch_round",
     "submit_once",
     "text_history",
     "touch_grid",

@@ -6,7 +6,6 @@ only once the transaction has committed. So a failed upload leaves neither a row
 
 from __future__ import annotations
 
-from django.core.files.base import ContentFile
 from django.db import transaction
 from django.db.models import Max
 from django.utils.translation import gettext as _
@@ -16,6 +15,7 @@ from sessions_app.actions.base import (
     ActionRefused,
 )
 from sessions_app.actions.sessions import ChangedMeanwhile
+from sessions_app.jobs import thumbnails
 from sessions_app.models import (
     Attachment,
     Participant,
@@ -53,16 +53,6 @@ def _attachment_kind(file_type) -> str:
     return Attachment.Kind.SLIDES if file_type.is_slides else Attachment.Kind.DOCUMENT
 
 
-def _delete_stored(storage, *names: str) -> None:
-    for name in names:
-        if name:
-            storage.delete(name)
-
-
-def _delete_stored_on_commit(storage, *names: str) -> None:
-    transaction.on_commit(lambda: _delete_stored(storage, *names))
-
-
 def add_attachment_file(*, session: Session, upload, title: str, by: Participant | None):
     """Store an uploaded file (already sniffed: `upload.sniffed_type`) for `session`."""
     check_attachment_room(session)
@@ -82,7 +72,7 @@ def add_attachment_file(*, session: Session, upload, title: str, by: Participant
             attachment.order = _next_attachment_order(session)
             attachment.save()
     except BaseException:
-        _delete_stored(attachment.file.storage, attachment.file.name)
+        uploads.delete_stored(attachment.file.storage, attachment.file.name)
         raise
     _thumbnail_now_or_later(attachment)
     return attachment
@@ -125,9 +115,9 @@ def replace_attachment_file(*, attachment, upload, title: str = "", by: Particip
                     "title",
                 ]
             )
-            _delete_stored_on_commit(storage, *old_names)
+            uploads.delete_stored_on_commit(storage, *old_names)
     except BaseException:
-        _delete_stored(storage, new_name)
+        uploads.delete_stored(storage, new_name)
         raise
     _thumbnail_now_or_later(attachment)
     return attachment
@@ -152,40 +142,13 @@ def delete_attachment(*, attachment) -> None:
     storage = attachment.file.storage
     names = (attachment.file.name, attachment.thumbnail.name)
     attachment.delete()
-    _delete_stored_on_commit(storage, *names)
+    uploads.delete_stored_on_commit(storage, *names)
 
 
 def _thumbnail_now_or_later(attachment) -> None:
     if attachment.content_type != uploads.PDF.content_type:
         return
     if attachment.size <= THUMBNAIL_INLINE_BYTES:
-        make_attachment_thumbnail(attachment)
+        thumbnails.make(attachment)
     else:
-        # the actions ↔ tasks cycle: tasks import this module, so it imports them when used
-        from sessions_app.tasks import render_attachment_thumbnail
-
-        pk = attachment.pk
-        transaction.on_commit(lambda: render_attachment_thumbnail.enqueue(pk))
-
-
-def make_attachment_thumbnail(attachment) -> bool:
-    """Render the first page of a PDF attachment as its thumbnail. False if the PDF cannot be
-    rendered (the attachment stays, with an icon) or was replaced meanwhile."""
-    if not attachment.file or attachment.content_type != uploads.PDF.content_type:
-        return False
-    with attachment.file.open("rb") as stored:  # any storage, local or not
-        png = uploads.render_pdf_thumbnail(stored)
-    if png is None:
-        return False
-    storage = attachment.thumbnail.storage
-    old_thumbnail = attachment.thumbnail.name
-    attachment.thumbnail.save("thumbnail.png", ContentFile(png), save=False)
-    updated = Attachment.objects.filter(pk=attachment.pk, file=attachment.file.name).update(
-        thumbnail=attachment.thumbnail.name
-    )
-    if not updated:  # deleted or replaced while we rendered
-        _delete_stored(storage, attachment.thumbnail.name)
-        return False
-    if old_thumbnail and old_thumbnail != attachment.thumbnail.name:
-        _delete_stored_on_commit(storage, old_thumbnail)
-    return True
+        thumbnails.queue(attachment)

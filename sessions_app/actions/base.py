@@ -10,11 +10,12 @@ from __future__ import annotations
 import uuid
 from collections.abc import Callable
 from datetime import timedelta
-from typing import Any, TypeVar
+from typing import Any, TypeVar, cast
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.template import Context, engines
+from django.template.backends.django import DjangoTemplates
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
@@ -114,7 +115,7 @@ def render_mail(stem: str, context: dict, *, language: str) -> tuple[str, str]:
     """The subject and body of the plain-text mail `emails/<stem>.txt`, in `language`. A mail
     is not HTML: nothing is escaped (“D'Hondt & Zoon” reads as typed), and the subject is one
     line. Every mail goes through here."""
-    engine = engines["django"].engine
+    engine = cast(DjangoTemplates, engines["django"]).engine
     with translation.override(language):
         subject = engine.get_template(f"emails/{stem}_subject.txt").render(
             Context(context, autoescape=False)

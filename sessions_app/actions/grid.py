@@ -253,6 +253,26 @@ def accept_grid(
     return _write_grid(event, rows, kind=GridChange.Kind.PROPOSAL, summary=summary, by=by)
 
 
+@transaction.atomic
+def accept_and_publish_grid(
+    *, event: Event, rows: list[list], version: int, by: Participant | None
+) -> GridChange:
+    """Make a proposed grid the live one and publish it (the end of the pitch round), in one
+    transaction: both happen or neither."""
+    # here, not at the top: the frame's actions touch the grid, so frame.py imports this module
+    from sessions_app.actions.frame import set_phase
+
+    done = accept_grid(
+        event=event,
+        rows=rows,
+        version=version,
+        by=by,
+        summary=_("Proposed grid accepted and published"),
+    )
+    set_phase(event=event, phase=Event.Phase.PUBLISHED)
+    return done
+
+
 def touch_grid(event: Event) -> None:
     """Something shown in the grid changed (a title, the hosts): grids on screens reload."""
     Event.objects.filter(pk=event.pk).update(grid_version=F("grid_version") + 1)

@@ -7,10 +7,12 @@ from __future__ import annotations
 import secrets
 import uuid
 
+from django.contrib import auth
 from django.contrib.auth import get_user_model
 from django.contrib.auth.base_user import AbstractBaseUser
 from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
+from django.http import HttpRequest
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import urlencode
@@ -264,3 +266,17 @@ def invite_organiser(*, event: Event, name: str, email: str, ip: str | None = No
         )
     transaction.on_commit(lambda: send_sign_in_link(participant=participant, ip=ip))
     return participant
+
+
+def sign_in(*, request: HttpRequest, user: AbstractBaseUser, backend: str | None = None) -> None:
+    """Sign `user` in on this browser (a new session key); Django notes the account's last
+    sign-in on its row, the write that makes this an action."""
+    auth.login(request, user, backend=backend)
+
+
+def give_demo_password(*, user: AbstractBaseUser, password: str) -> None:
+    """The demo event's first organiser gets a password and the admin, so that whoever tries
+    the demo can sign in."""
+    user.set_password(password)
+    user.is_staff = user.is_superuser = True
+    user.save()

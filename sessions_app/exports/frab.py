@@ -266,7 +266,8 @@ def _session_item(
         if (name := clean_line(hosting.participant.name))
     )
     themes = tuple(name for theme in session.themes.all() if (name := clean_line(theme.name)))
-    attachments, links = [], [Reference(page, _("Session page: slides and report"), "related")]
+    attachments: list[Reference] = []
+    links = [Reference(page, _("Session page: slides and report"), "related")]
     for attachment in session.attachments.all():
         ref = Reference(
             url=_attachment_url(attachment, origin),

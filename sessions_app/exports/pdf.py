@@ -124,6 +124,8 @@ def pdf_response(pdf: bytes, filename: str, *, download: bool = False) -> HttpRe
     """An HTTP response carrying `pdf`, shown in the browser (or saved, if `download`) under
     `filename`. Never cached by shared caches: organiser PDFs hold what only they may see."""
     response = HttpResponse(pdf, content_type="application/pdf")
-    response["Content-Disposition"] = content_disposition_header(download, filename)
+    disposition = content_disposition_header(download, filename)
+    assert disposition is not None  # there is one whenever there is a filename
+    response["Content-Disposition"] = disposition
     response["Cache-Control"] = "private, no-cache"
     return response

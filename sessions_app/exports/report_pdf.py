@@ -79,7 +79,7 @@ from reportlab.platypus import (
 )
 
 if TYPE_CHECKING:
-    from sessions_app.exports.report import ReportData, ReportSession, ReportTheme
+    from sessions_app.exports.event_report import ReportData, ReportSession, ReportTheme
 
 logger = logging.getLogger(__name__)
 
@@ -870,7 +870,7 @@ class ReportDocument(BaseDocTemplate):
         self._doSave = 0  # finish the last page, then define the forms, then save
         super()._endBuild()
         self.define_toc_forms()
-        self.canv.save()
+        self.canv.save()  # lint: not-a-write (ReportLab's canvas writes the PDF)
 
     def define_toc_forms(self) -> None:
         canvas = self.canv
@@ -1062,11 +1062,11 @@ def report_story(
     # themes
     if data.themes:
         story += [PageBreak(), chapter("themes", _("Themes"))]
-        for item in data.themes:
+        for part in data.themes:
             section(
-                f"theme-{item.theme.pk}",
-                functools.partial(_theme, item, styles, markdown),
-                functools.partial(_theme_as_text, item, styles),
+                f"theme-{part.theme.pk}",
+                functools.partial(_theme, part, styles, markdown),
+                functools.partial(_theme_as_text, part, styles),
             )
 
     # the sessions
@@ -1184,8 +1184,9 @@ def _grid(data: ReportData, styles: dict[str, ParagraphStyle]) -> list[Flowable]
         else:
             for cell in row.cells:
                 session = cell.session
-                if session is not None and getattr(session, "report_anchor", ""):
-                    markup = link(f"#{session.report_anchor}", text(session.title))
+                anchor = getattr(session, "report_anchor", "")  # only sessions with a section
+                if session is not None and anchor:
+                    markup = link(f"#{anchor}", text(session.title))
                 else:
                     markup = text(session.title) if session is not None else ""
                 line.append(Paragraph(markup, styles["grid"]))

@@ -112,8 +112,8 @@ def conflicts(
     for (host, slot), sessions in hosts_in_slot.items():
         if len(sessions) > 1:
             busy[tuple(sorted(sessions)), slot].add(host)
-    for (sessions, slot), hosts in sorted(busy.items()):
-        found.append(Conflict(Rule.HOST_BUSY, sessions, slot, hosts=tuple(sorted(hosts))))
+    for (together, slot), hosts in sorted(busy.items()):
+        found.append(Conflict(Rule.HOST_BUSY, together, slot, hosts=tuple(sorted(hosts))))
     placed = {p.session: p for p in placements}
     for pin in problem.pinned:
         if placed.get(pin.session) is None or placed[pin.session].cell != pin.cell:

@@ -150,6 +150,7 @@ def plan(
         done, complete = done + iterations_done, complete and finished
         if best is None or search.lost().total < best.lost().total:
             best = search
+    assert best is not None  # restarts is at least 1
     search = best
     placements = tuple(search.placements())
     found = search.lost()

@@ -1,12 +1,20 @@
 """The event's organisers' pages (`organiser:`), all under `<event>/organise/` but the page that
 creates an event: people and the door, the grid, the pitch round, the event's settings and
-frame, print, the event report, the material board, themes and texts, exports."""
+frame, print, the event report, the follow-up board, themes and texts, exports."""
 
 from django.urls import path
 
 from sessions_app.views import event_report, feeds, texts
-from sessions_app.views.organiser import desk, event, grid, paper, people, pitch, themes
-from sessions_app.views.organiser import material as material_board
+from sessions_app.views.organiser import (
+    desk,
+    event,
+    follow_up,
+    grid_editor,
+    paper,
+    people,
+    pitch,
+    themes,
+)
 
 app_name = "organiser"
 
@@ -26,20 +34,24 @@ urlpatterns = [
         name="desk-print",
     ),
     # the grid editor, its history and the planner's proposals
-    path("<slug:slug>/organise/grid/", grid.grid_editor, name="grid"),
-    path("<slug:slug>/organise/grid/move/", grid.move, name="move"),
-    path("<slug:slug>/organise/grid/pin/", grid.pin, name="pin"),
-    path("<slug:slug>/organise/grid/undo/", grid.undo, name="undo"),
-    path("<slug:slug>/organise/history/", grid.history, name="history"),
-    path("<slug:slug>/organise/history/restore/", grid.restore, name="restore"),
-    path("<slug:slug>/organise/grid/propose/", grid.propose_grid, name="propose-grid"),
-    path("<slug:slug>/organise/grid/propose/start/", grid.start_proposal, name="start-proposal"),
+    path("<slug:slug>/organise/grid/", grid_editor.editor, name="grid"),
+    path("<slug:slug>/organise/grid/move/", grid_editor.move, name="move"),
+    path("<slug:slug>/organise/grid/pin/", grid_editor.pin, name="pin"),
+    path("<slug:slug>/organise/grid/undo/", grid_editor.undo, name="undo"),
+    path("<slug:slug>/organise/history/", grid_editor.history, name="history"),
+    path("<slug:slug>/organise/history/restore/", grid_editor.restore, name="restore"),
+    path("<slug:slug>/organise/grid/propose/", grid_editor.propose_grid, name="propose-grid"),
+    path(
+        "<slug:slug>/organise/grid/propose/start/",
+        grid_editor.start_proposal,
+        name="start-proposal",
+    ),
     path(
         "<slug:slug>/organise/grid/propose/discard/",
-        grid.discard_proposal,
+        grid_editor.discard_proposal,
         name="discard-proposal",
     ),
-    path("<slug:slug>/organise/grid/accept/", grid.accept_grid, name="accept-grid"),
+    path("<slug:slug>/organise/grid/accept/", grid_editor.accept_grid, name="accept-grid"),
     # the pitch round
     path("<slug:slug>/organise/pitch/", pitch.moderator, name="pitch"),
     path("<slug:slug>/organise/pitch/step/", pitch.step, name="pitch-step"),
@@ -70,19 +82,19 @@ urlpatterns = [
     path("<slug:slug>/organise/report/publish/", event_report.publish, name="report-publish"),
     path("<slug:slug>/organise/report/build/", event_report.build, name="report-build"),
     path("<slug:slug>/organise/report/progress/", event_report.progress, name="report-progress"),
-    # the material board: getting slides and reports in after the event
-    path("<slug:slug>/organise/material/", material_board.material, name="material"),
-    path("<slug:slug>/organise/material/links/", material_board.send_links, name="send-host-links"),
-    path("<slug:slug>/organise/material/remind/", material_board.remind, name="remind-hosts"),
-    path("<slug:slug>/organise/material/<int:pk>/held/", material_board.set_held, name="set-held"),
+    # the follow-up board: getting slides and reports in after the event
+    path("<slug:slug>/organise/material/", follow_up.board, name="material"),
+    path("<slug:slug>/organise/material/links/", follow_up.send_links, name="send-host-links"),
+    path("<slug:slug>/organise/material/remind/", follow_up.remind, name="remind-hosts"),
+    path("<slug:slug>/organise/material/<int:pk>/held/", follow_up.set_held, name="set-held"),
     path(
         "<slug:slug>/organise/material/<int:pk>/resend/",
-        material_board.resend_links,
+        follow_up.resend_links,
         name="resend-host-links",
     ),
     path(
         "<slug:slug>/organise/material/<int:pk>/revoke/",
-        material_board.revoke_links,
+        follow_up.revoke_links,
         name="revoke-host-links",
     ),
     # themes, their syntheses and the event's texts

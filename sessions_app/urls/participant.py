@@ -3,7 +3,7 @@ page, edit their sessions, and deliver slides and reports (also by a host's link
 
 from django.urls import path
 
-from sessions_app.views import feeds, material, participant, report, texts
+from sessions_app.views import attachments, feeds, participant, session_report, texts
 
 app_name = "participant"
 
@@ -21,29 +21,33 @@ urlpatterns = [
     ),
     path("<slug:slug>/sessions/<int:pk>/vote/", participant.vote, name="vote"),
     # slides and links
-    path("<slug:slug>/sessions/<int:pk>/slides/", material.slides, name="slides"),
-    path("<slug:slug>/sessions/<int:pk>/slides/upload/", material.upload, name="slides-upload"),
-    path("<slug:slug>/sessions/<int:pk>/slides/link/", material.add_link, name="slides-link"),
+    path("<slug:slug>/sessions/<int:pk>/slides/", attachments.slides, name="slides"),
+    path("<slug:slug>/sessions/<int:pk>/slides/upload/", attachments.upload, name="slides-upload"),
+    path("<slug:slug>/sessions/<int:pk>/slides/link/", attachments.add_link, name="slides-link"),
     path(
         "<slug:slug>/sessions/<int:pk>/slides/<int:attachment_pk>/replace/",
-        material.replace,
+        attachments.replace,
         name="slides-replace",
     ),
     path(
         "<slug:slug>/sessions/<int:pk>/slides/<int:attachment_pk>/delete/",
-        material.delete,
+        attachments.delete,
         name="slides-delete",
     ),
     # a session's report
-    path("<slug:slug>/sessions/<int:pk>/report/", report.report, name="report"),
-    path("<slug:slug>/sessions/<int:pk>/report/restore/", report.restore, name="report-restore"),
+    path("<slug:slug>/sessions/<int:pk>/report/", session_report.report, name="report"),
+    path(
+        "<slug:slug>/sessions/<int:pk>/report/restore/",
+        session_report.restore,
+        name="report-restore",
+    ),
     path(
         "<slug:slug>/sessions/<int:pk>/report/note-takers/",
-        report.note_takers,
+        session_report.note_takers,
         name="note-takers",
     ),
-    path("<slug:slug>/report-preview/", report.preview, name="report-preview"),
-    path("<slug:slug>/material/<str:token>/", report.host_link, name="host-link"),
+    path("<slug:slug>/report-preview/", session_report.preview, name="report-preview"),
+    path("<slug:slug>/material/<str:token>/", session_report.host_link, name="host-link"),
     # their own calendar feed, and a proposal's earlier descriptions
     path("<slug:slug>/me/calendar/renew/", feeds.renew_calendar, name="renew-calendar"),
     path(

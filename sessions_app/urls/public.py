@@ -4,7 +4,7 @@ link, a session's page, the grid, now & next, slides, the event report and the f
 from django.conf import settings
 from django.urls import path
 
-from sessions_app.views import event_report, feeds, health, material, public
+from sessions_app.views import attachments, event_report, feeds, health, public
 
 app_name = "public"
 
@@ -30,10 +30,10 @@ urlpatterns = [
     path("<slug:slug>/pitch/version", public.pitch_version, name="pitch-version"),
     path("<slug:slug>/now/", public.now_and_next, name="now"),
     # slides and links hosts added to their sessions
-    path("<slug:slug>/attachments/<int:pk>/", material.download, name="attachment"),
+    path("<slug:slug>/attachments/<int:pk>/", attachments.download, name="attachment"),
     path(
         f"{media_prefix()}attachments/<int:event_id>/thumbs/<str:name>",
-        material.thumbnail,
+        attachments.thumbnail,
         name="attachment-thumbnail",
     ),
     # the event report

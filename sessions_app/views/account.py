@@ -8,7 +8,7 @@ from django.contrib.auth import logout
 from django.contrib.auth.decorators import login_not_required
 from django.contrib.auth.views import LoginView
 from django.core.exceptions import PermissionDenied
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, HttpResponseBase, HttpResponseRedirect
 from django.shortcuts import redirect, render, resolve_url
 from django.urls import reverse
 from django.utils.decorators import method_decorator
@@ -19,7 +19,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_http_methods
 
-from sessions_app import second_factor
+from sessions_app import actions, second_factor
 from sessions_app.forms import AuthenticatorCodeForm
 from sessions_app.login_throttle import ThrottledAdminAuthenticationForm
 from sessions_app.models import Participant
@@ -33,7 +33,10 @@ class TwoStepLoginView(LoginView):
     def form_valid(self, form) -> HttpResponse:
         user = form.get_user()
         if second_factor.authenticator_of(user) is None:
-            return super().form_valid(form)
+            # Django's own form_valid, with the sign-in (it writes the account's last sign-in)
+            # through the actions
+            actions.sign_in(request=self.request, user=user)
+            return HttpResponseRedirect(self.get_success_url())
         second_factor.await_code(self.request, user)
         return redirect(second_factor.step_url(second_factor.CODE, self.get_success_url()))
 
@@ -47,7 +50,7 @@ class AdminLoginView(TwoStepLoginView):
     authentication_form = ThrottledAdminAuthenticationForm
     template_name = "admin/login.html"
 
-    def dispatch(self, request: HttpRequest, *args, **kwargs) -> HttpResponse:
+    def dispatch(self, request: HttpRequest, *args, **kwargs) -> HttpResponseBase:
         request.current_app = admin.site.name
         if request.method == "GET" and admin.site.has_permission(request):
             return second_factor.gate(request) or redirect("admin:index")

@@ -1,14 +1,14 @@
 """The event report: its page (public once published, always for organisers), the PDF and ZIP
 downloads, and the organisers' buttons to publish it and to build the files in the background.
 
-The page is read in a fixed number of queries (sessions_app.exports.report.report_data). The
+The page is read in a fixed number of queries (sessions_app.exports.event_report.report_data). The
 files are built by the worker (`manage.py db_worker`); the organiser's page polls the build's
 progress every second with htmx (a `<noscript>` meta refresh without JavaScript), and each poll
 also starts again a build whose worker was killed (stale heartbeat)."""
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
-from django.http import FileResponse, Http404, HttpResponse
+from django.http import FileResponse, Http404, HttpResponse, HttpResponseBase
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -17,12 +17,16 @@ from django.views.decorators.http import require_GET, require_POST
 
 from sessions_app import actions
 from sessions_app.access import event_view, is_organiser, organiser_required
-from sessions_app.exports import report
+from sessions_app.exports import event_report as report_export
 from sessions_app.forms import ReportPublishForm
+from sessions_app.jobs import report_builds
 from sessions_app.models import Event, ReportBuild
 from sessions_app.requests import HtmxHttpRequest
 
-CONTENT_TYPES = {ReportBuild.Kind.PDF: "application/pdf", ReportBuild.Kind.ZIP: "application/zip"}
+CONTENT_TYPES: dict[str, str] = {
+    ReportBuild.Kind.PDF: "application/pdf",
+    ReportBuild.Kind.ZIP: "application/zip",
+}
 
 
 @require_GET
@@ -36,8 +40,8 @@ def event_report(request: HtmxHttpRequest, event: Event) -> HttpResponse:
         actions.requeue_stale_report_builds(event=event)
     context = {
         "event": event,
-        "report": report.report_data(event),
-        "state": report.build_state(event),
+        "report": report_export.report_data(event),
+        "state": report_builds.build_state(event),
         "is_organiser": organiser,
     }
     return render(request, "public/event_report.html", context)
@@ -46,7 +50,7 @@ def event_report(request: HtmxHttpRequest, event: Event) -> HttpResponse:
 @require_GET
 @login_not_required
 @event_view
-def event_report_file(request: HtmxHttpRequest, event: Event, kind: str) -> HttpResponse:
+def event_report_file(request: HtmxHttpRequest, event: Event, kind: str) -> HttpResponseBase:
     """The PDF or ZIP. Built for the event as it is now if there is one; otherwise the public
     gets the latest finished one (and a new build starts, or a failed one again once it has
     rested), organisers get a build started. Without any file the public is told it is being
@@ -54,7 +58,7 @@ def event_report_file(request: HtmxHttpRequest, event: Event, kind: str) -> Http
     organiser = is_organiser(request, event)
     if kind not in ReportBuild.Kind.values or not (event.report_published or organiser):
         raise Http404
-    state = report.build_state(event)
+    state = report_builds.build_state(event)
     build = state.current[kind]
     failed = None  # the failed build of this kind, resting before it is tried again
     if build is None or build.status != ReportBuild.Status.DONE:
@@ -74,19 +78,19 @@ def event_report_file(request: HtmxHttpRequest, event: Event, kind: str) -> Http
             return redirect(reverse("public:event-report", args=[event.slug]) + "#build-panel")
         context = {"event": event, "failed": failed is not None}
         response = render(request, "public/event_report_pending.html", context, status=503)
-        retry = report.retry_at(failed) if failed else None
+        retry = report_builds.retry_at(failed) if failed else None
         wait = (retry - timezone.now()).total_seconds() if retry else 15
         response["Retry-After"] = str(max(15, round(wait)))
         return response
-    response = FileResponse(
-        report.output_path(build).open("rb"),
+    download = FileResponse(
+        report_builds.output_path(build).open("rb"),
         as_attachment=True,
         filename=f"{event.slug}-report.{kind}",
         content_type=CONTENT_TYPES[kind],
     )
-    response["X-Content-Type-Options"] = "nosniff"
-    response["Cache-Control"] = "public, max-age=60" if event.report_published else "private"
-    return response
+    download["X-Content-Type-Options"] = "nosniff"
+    download["Cache-Control"] = "public, max-age=60" if event.report_published else "private"
+    return download
 
 
 @require_POST
@@ -124,5 +128,5 @@ def progress(request: HtmxHttpRequest, event: Event) -> HttpResponse:
 
 
 def progress_panel(request: HtmxHttpRequest, event: Event) -> HttpResponse:
-    context = {"event": event, "state": report.build_state(event), "is_organiser": True}
+    context = {"event": event, "state": report_builds.build_state(event), "is_organiser": True}
     return render(request, "public/event_report.html#build-panel", context)

@@ -24,6 +24,7 @@ import hashlib
 import re
 from collections.abc import Callable
 from datetime import datetime
+from typing import cast
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
@@ -129,8 +130,12 @@ def feed_response(
     response["Cache-Control"] = "public, no-cache" if public else "private, no-cache"
     if filename:
         response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    response = get_conditional_response(
-        request, etag=etag, last_modified=int(modified.timestamp()), response=response
+    # given a response, it returns that response, a 304 or a 412: never None
+    response = cast(
+        HttpResponse,
+        get_conditional_response(
+            request, etag=etag, last_modified=int(modified.timestamp()), response=response
+        ),
     )
     if public:
         response["Access-Control-Allow-Origin"] = "*"

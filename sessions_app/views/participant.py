@@ -107,6 +107,7 @@ def _pitch(event: Event) -> dict:
         # no token: the first check finds it "changed" and fetches the (empty) box once,
         # which spares every page view of the board the state's queries
         return {"pitch_live": True, "pitch_poll": 2, "pitch": None, "pitch_token": ""}
+    assert pitch_round is not None  # a round is running
     return {
         "pitch_live": True,
         "pitch_poll": 1,

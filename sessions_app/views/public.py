@@ -1,7 +1,8 @@
 """Pages anyone may see, signed in or not: events, joining, signing in, a session's page."""
 
+from typing import Any, cast
+
 from django.contrib import messages
-from django.contrib.auth import login
 from django.contrib.auth.decorators import login_not_required
 from django.db.models import Count
 from django.http import Http404, HttpResponse
@@ -28,7 +29,7 @@ from sessions_app.access import (
 )
 from sessions_app.forms import JoinCodeForm, JoinForm, SignInRequestForm
 from sessions_app.grid import grid_view, my_session_ids
-from sessions_app.models import Event, SessionQuerySet, Vote
+from sessions_app.models import Event, SessionQuerySet, SignInLink, Vote
 from sessions_app.requests import HtmxHttpRequest, client_ip, safe_next
 
 MODEL_BACKEND = "django.contrib.auth.backends.ModelBackend"
@@ -122,7 +123,7 @@ def join(request: HtmxHttpRequest, event: Event) -> HttpResponse:
             form.add_error("email", str(refusal))
         else:
             if not request.user.is_authenticated:
-                login(request, participant.user, backend=MODEL_BACKEND)
+                actions.sign_in(request=request, user=participant.user, backend=MODEL_BACKEND)
             if participant.email:
                 actions.send_sign_in_link(participant=participant, ip=client_ip(request))
                 messages.success(
@@ -167,7 +168,7 @@ def joined_before(
     """The join form sent twice (a double tap, whose first answer the phone dropped): one
     participant, and this browser is signed in as them, as the first answer would have done."""
     if not request.user.is_authenticated and earlier.user is not None:
-        login(request, earlier.user, backend=MODEL_BACKEND)
+        actions.sign_in(request=request, user=earlier.user, backend=MODEL_BACKEND)
     messages.info(request, _("You are already taking part in %(event)s.") % {"event": event})
     return redirect(earlier.url)
 
@@ -205,6 +206,7 @@ def sign_in_request(request: HtmxHttpRequest) -> HttpResponse:
 @login_not_required
 def sign_in(request: HtmxHttpRequest, token: str) -> HttpResponse:
     """GET shows a button, POST signs in: mail scanners that open links do not use them up."""
+    link: SignInLink | None
     if request.method == "POST":
         try:
             link = actions.use_sign_in_link(token=token)
@@ -212,7 +214,7 @@ def sign_in(request: HtmxHttpRequest, token: str) -> HttpResponse:
             form = SignInRequestForm()
             context = {"form": form, "refusal": str(refusal)}
             return render(request, "public/sign_in_request.html", context, status=410)
-        login(request, link.user, backend=MODEL_BACKEND)
+        actions.sign_in(request=request, user=link.user, backend=MODEL_BACKEND)
         messages.success(request, _("You are signed in."))
         # `next`: where the link leads (the info desk's link: the person's My page)
         return redirect(
@@ -303,7 +305,7 @@ def grid(request: HtmxHttpRequest, slug: str) -> HttpResponse:
     mine = my_session_ids(participant) if participant and request.GET.get("mine") else None
     if request.htmx:
         return HttpResponse(grid_html(event, mine=mine))
-    context = {
+    context: dict[str, Any] = {
         "event": event,
         "participant": participant,
         "is_organiser": is_organiser(request, event),
@@ -358,7 +360,10 @@ def _state_answer(request: HtmxHttpRequest, token: str | None) -> HttpResponse:
     response = HttpResponse(token, content_type="text/plain; charset=utf-8")
     response["ETag"] = f'"{token}"'  # digits, dashes and words: nothing to quote
     response["Cache-Control"] = "no-cache"  # stored, but asked again every time
-    return get_conditional_response(request, etag=response["ETag"], response=response)
+    # given a response, it returns that response, a 304 or a 412: never None
+    return cast(
+        HttpResponse, get_conditional_response(request, etag=response["ETag"], response=response)
+    )
 
 
 @require_GET

@@ -307,14 +307,14 @@ def test_links_added_at_once_keep_to_the_limit_and_take_their_own_places(monkeyp
 
 
 def test_starting_the_pitch_round_from_an_old_page_does_not_unpublish_the_grid():
-    from sessions_app import pitching
-
     event = make_event(phase=Event.Phase.PROPOSALS)
-    pitch_round = pitching.round_for(event)
+    pitch_round = actions.pitch_round_for(event)
     Event.objects.filter(pk=event.pk).update(phase=Event.Phase.PUBLISHED)  # meanwhile
 
     with pytest.raises(actions.ActionRefused):
-        pitching.start(event=event, version=pitch_round.version)  # `event` says proposals
+        actions.start_pitch_round(
+            event=event, version=pitch_round.version
+        )  # `event` says proposals
 
     assert Event.objects.get(pk=event.pk).phase == Event.Phase.PUBLISHED
 

@@ -108,7 +108,7 @@ def test_toggling_one_vote_from_many_tabs_keeps_at_most_one_row():
 def test_twenty_organisers_restarting_a_failed_report_build_start_it_once():
     from django_tasks_db.models import DBTaskResult
 
-    from sessions_app.exports import report
+    from sessions_app.exports import event_report as report
     from sessions_app.models import ReportBuild
 
     event = make_event(phase=Event.Phase.PUBLISHED)

@@ -13,7 +13,7 @@ from django.contrib.auth.base_user import AbstractBaseUser
 from playwright.sync_api import BrowserContext, Page, expect
 from pytest_playwright.pytest_playwright import CreateContextCallback
 
-from sessions_app import pitching
+from sessions_app import actions
 from sessions_app.models import Event, Participant, Session, Slot
 from tests.browser.conftest import LAPTOP, PHONE, inject_axe
 from tests.factories import (
@@ -241,7 +241,7 @@ def test_pitch_round_pages_have_no_serious_violations(
     """The moderator's page and the beamer (organiser), and the phone's "now pitching" box with
     its vote button beside the same card in the list (no duplicate ids)."""
     organiser = make_participant(voting_event, name="Mo", role=Participant.Role.ORGANISER)
-    pitching.start(event=voting_event, version=0)
+    actions.start_pitch_round(event=voting_event, version=0)
     context = new_context(**SCREENS[screen])
     sign_in(context, organiser.user)
     page = context.new_page()

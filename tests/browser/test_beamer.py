@@ -13,7 +13,7 @@ import pytest
 from django.utils import timezone
 from playwright.sync_api import Browser, BrowserContext, Locator, Page, expect
 
-from sessions_app import pitching
+from sessions_app import actions, pitching
 from sessions_app.models import Event, Participant, Slot
 from tests.browser.conftest import (
     DESKTOP,
@@ -142,7 +142,7 @@ def test_the_pitch_clock_counts_down_in_dutch(event, organiser, open_page, steps
 def test_the_pitch_clock_counts_down_in_english(event, organiser, open_page):
     event.language = "en"
     event.save(update_fields=["language"])
-    pitching.start(event=event, version=0)
+    actions.start_pitch_round(event=event, version=0)
     beamer = open_page(organiser.user, f"/{event.slug}/organise/pitch/beamer/", DESKTOP, **ENGLISH)
     expect(beamer.get_by_text("Now pitching")).to_be_visible()
 
@@ -162,7 +162,7 @@ def test_a_200_character_title_leaves_host_clock_and_next_pitches_on_the_beamer(
     event.sessions.filter(title="Vaders in beeld").update(title=LONG_TITLE[::-1])
     first.created_at = timezone.now() - timedelta(minutes=1)
     first.save(update_fields=["created_at"])
-    pitching.start(event=event, version=0)
+    actions.start_pitch_round(event=event, version=0)
     assert pitching.queue(event).current == first and len(LONG_TITLE) == 200
 
     beamer = open_page(organiser.user, f"/{event.slug}/organise/pitch/beamer/", size)

@@ -16,7 +16,8 @@ from django.utils import timezone
 from playwright.sync_api import Browser, Page, Response, expect
 
 from sessions_app import actions
-from sessions_app.event_file import import_event, load_event_file
+from sessions_app.actions import import_event
+from sessions_app.event_file import load_event_file
 from sessions_app.models import Event
 from tests.browser.conftest import DESKTOP as BIG_SCREEN
 from tests.browser.conftest import LAPTOP, in_viewport, inject_axe, overflow

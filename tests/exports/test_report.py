@@ -16,7 +16,8 @@ from django.urls import reverse
 from django.utils import timezone
 
 from sessions_app import actions
-from sessions_app.exports import report
+from sessions_app.exports import event_report as report
+from sessions_app.jobs import report_builds
 from sessions_app.models import (
     Attachment,
     Event,
@@ -145,7 +146,7 @@ def build_now(event: Event, run_tasks) -> dict[str, ReportBuild]:
 
 
 def read_build(build: ReportBuild) -> bytes:
-    return report.output_path(build).read_bytes()
+    return report_builds.output_path(build).read_bytes()
 
 
 # ---- the page --------------------------------------------------------------------------------
@@ -550,7 +551,7 @@ def test_build_is_reused_until_something_changes(client, report_event, event, or
     fresh = ReportBuild.objects.get(kind="pdf", status="done")
     assert fresh.pk != first["pdf"].pk
     assert "Report-text-rewritten" in " ".join(pdf_pages(read_build(fresh)))
-    assert not report.output_path(first["pdf"]).exists()  # the old file is gone
+    assert not report_builds.output_path(first["pdf"]).exists()  # the old file is gone
 
 
 def test_public_gets_latest_finished_build_while_a_new_one_is_prepared(
@@ -582,14 +583,14 @@ def test_public_gets_latest_finished_build_while_a_new_one_is_prepared(
 def test_stale_running_build_is_requeued_when_the_organiser_polls(
     client, report_event, event, organiser, run_tasks, settings
 ):
-    settings.OOCAMP_REPORT_STALE_SECONDS = 30
+    settings.OOCAMP_REPORT_BUILD_SILENT_SECONDS = 30
     actions.request_report_builds(event=event)
     pdf = ReportBuild.objects.get(kind="pdf")
     # as a worker killed mid-build leaves it: running, a half-written temporary file
     ReportBuild.objects.filter(pk=pdf.pk).update(
         status="running", heartbeat_at=timezone.now() - timedelta(seconds=31), progress=40
     )
-    leftover = report.build_dir(event.pk) / f".build-{pdf.pk}-1-dead-pdf.part"
+    leftover = report_builds.build_dir(event.pk) / f".build-{pdf.pk}-1-dead-pdf.part"
     leftover.write_bytes(b"%PDF-half")
 
     client.force_login(organiser.user)
@@ -597,14 +598,14 @@ def test_stale_running_build_is_requeued_when_the_organiser_polls(
 
     pdf.refresh_from_db()
     assert (pdf.status, pdf.attempt, pdf.progress) == ("queued", 2, 0)
-    report.run_build(pdf.pk, 1)  # the old attempt, should its worker wake: does nothing
+    report_builds.run_build(pdf.pk, 1)  # the old attempt, should its worker wake: does nothing
     pdf.refresh_from_db()
     assert pdf.status == "queued"
     run_tasks()
     pdf.refresh_from_db()
     assert pdf.status == "done"
     assert not leftover.exists()
-    assert sorted(p.name for p in report.build_dir(event.pk).iterdir()) == sorted(
+    assert sorted(p.name for p in report_builds.build_dir(event.pk).iterdir()) == sorted(
         Path(b.file.name).name for b in ReportBuild.objects.all()
     )
 

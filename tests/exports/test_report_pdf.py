@@ -24,7 +24,8 @@ from reportlab.pdfbase import pdfmetrics
 from reportlab.platypus import Flowable, Paragraph, Table
 
 from sessions_app import actions
-from sessions_app.exports import report, report_pdf
+from sessions_app.exports import event_report as report, report_pdf
+from sessions_app.jobs import report_builds
 from sessions_app.models import Event, ReportBuild, Session
 from tests.factories import (
     make_event,
@@ -310,7 +311,7 @@ def test_report_with_a_table_too_big_for_a_page_builds(
 
     assert {kind: b.status for kind, b in builds.items()} == {"pdf": "done", "zip": "done"}
     assert builds["pdf"].message == ""  # laid out: nothing fell back to plain text
-    _pages, text = pdf_text(report.output_path(builds["pdf"]))
+    _pages, text = pdf_text(report_builds.output_path(builds["pdf"]))
     assert session.title in text
     for words in expected:
         assert words in text
@@ -356,7 +357,7 @@ def test_a_part_that_cannot_be_laid_out_is_printed_as_text_and_named_to_the_orga
     page = client.get(reverse("public:event-report", args=[event.slug]))
 
     assert {kind: b.status for kind, b in builds.items()} == {"pdf": "done", "zip": "done"}
-    _pages, text = pdf_text(report.output_path(builds["pdf"]))
+    _pages, text = pdf_text(report_builds.output_path(builds["pdf"]))
     assert "Dit deel kon niet worden opgemaakt; hier is de tekst ervan." in text
     assert "| Vraag | Antwoord | |---|---| | Wie? | Iedereen |" in text  # the text as written
     assert text.count("Dit deel kon niet worden opgemaakt") == 1  # only that session
@@ -418,7 +419,7 @@ def queued_tasks() -> int:
 def test_failed_build_is_not_queued_again_by_every_download_until_it_has_rested(
     client, event, organiser, run_tasks, monkeypatch, settings
 ):
-    settings.OOCAMP_REPORT_RETRY_SECONDS = 60
+    settings.OOCAMP_REPORT_BUILD_RETRY_SECONDS = 60
     failing_builds(monkeypatch)
     make_session(event, title="Een sessie", report="Tekst.", held=True)
     actions.set_report_published(event=event, published=True)
@@ -504,8 +505,8 @@ def test_public_keeps_the_last_good_file_while_a_new_build_fails(
 
 
 def test_retry_delay_grows_with_each_attempt_up_to_a_limit(settings):
-    settings.OOCAMP_REPORT_RETRY_SECONDS = 60
-    delays = [report.retry_delay(attempt).total_seconds() for attempt in range(1, 12)]
+    settings.OOCAMP_REPORT_BUILD_RETRY_SECONDS = 60
+    delays = [report_builds.retry_delay(attempt).total_seconds() for attempt in range(1, 12)]
 
     assert delays[:4] == [60, 120, 240, 480]
     assert delays == sorted(delays)
@@ -525,6 +526,6 @@ def test_grid_of_many_rooms_with_long_titles_is_laid_out(event, organiser, run_t
 
     assert {kind: b.status for kind, b in builds.items()} == {"pdf": "done", "zip": "done"}
     assert builds["pdf"].message == ""  # the grid itself, not its plain text
-    _pages, text = pdf_text(report.output_path(builds["pdf"]))
+    _pages, text = pdf_text(report_builds.output_path(builds["pdf"]))
     assert "Het rooster zoals het verliep" in text
     assert "Dit deel kon niet" not in text

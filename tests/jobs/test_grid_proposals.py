@@ -4,10 +4,12 @@ accepted or discarded; a second click, a killed worker, a discarded search, pinn
 break a rule, and who may do it."""
 
 import pytest
+from django.conf import settings
 from django.utils import timezone
 from django_tasks_db.models import DBTaskResult
 
-from sessions_app import grid, proposals, scheduling
+from sessions_app import grid, scheduling
+from sessions_app.jobs import grid_proposals as proposals
 from sessions_app.models import GridChange, GridProposal, Placement
 from tests.factories import make_participant, make_placement, make_session
 from tests.helpers import messages_of
@@ -158,13 +160,13 @@ def test_a_second_click_waits_for_the_same_search(organiser_client, camp, in_bac
 
 
 def test_a_search_whose_worker_died_is_started_again(organiser_client, camp, run_tasks):
-    silent = timezone.now() - proposals.SILENT_AFTER * 2
+    silent = timezone.now() - proposals.JOB.silent_after * 2
     proposal = GridProposal.objects.create(
         event=camp.event,
         based_on_version=0,
         status=Status.RUNNING,
         progress=0.3,
-        attempts=1,
+        attempt=1,
         heartbeat_at=silent,
         started_at=silent,
     )
@@ -175,16 +177,16 @@ def test_a_search_whose_worker_died_is_started_again(organiser_client, camp, run
 
     run_tasks()
     proposal.refresh_from_db()
-    assert proposal.status == Status.DONE and proposal.attempts == 2
+    assert proposal.status == Status.DONE and proposal.attempt == 2
     assert proposal.placements
 
 
 def test_a_search_that_keeps_killing_its_worker_is_given_up(camp, run_tasks):
     proposal = GridProposal.objects.create(
-        event=camp.event, based_on_version=0, status=Status.QUEUED, attempts=3
+        event=camp.event, based_on_version=0, status=Status.QUEUED, attempt=4
     )
 
-    proposals.run(proposal.pk)
+    proposals.run(proposal.pk, proposal.attempt)
 
     proposal.refresh_from_db()
     assert proposal.status == Status.FAILED and proposal.placements == []
@@ -198,10 +200,10 @@ def test_a_search_discarded_while_it_runs_stops_and_writes_nothing(camp, monkeyp
         proposals.discard(proposal)  # an organiser clicks Discard while the search runs
         return real_plan(problem, iterations=50_000, **kwargs)
 
-    monkeypatch.setattr(proposals, "HEARTBEAT_EVERY", 0)
+    monkeypatch.setattr(settings, "OOCAMP_GRID_PROPOSAL_HEARTBEAT_SECONDS", 0)
     monkeypatch.setattr(scheduling, "plan", plan_discarded_meanwhile)
 
-    proposals.run(proposal.pk)
+    proposals.run(proposal.pk, proposal.attempt)
 
     proposal.refresh_from_db()
     assert proposal.status == Status.DISCARDED and proposal.placements == []

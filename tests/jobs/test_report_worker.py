@@ -4,8 +4,8 @@ killed with SIGKILL while it builds the report, and after the stale build is que
 the organiser's page does when it polls) a new worker finishes it. At no moment is a
 half-written file marked done or named by a build.
 
-The build is made slow enough to be caught in the middle by `OOCAMP_REPORT_TEST_PAUSE`, a sleep
-per heartbeat that only this test sets (sessions_app.exports.report._test_pause)."""
+The build is made slow enough to be caught in the middle by `OOCAMP_REPORT_BUILD_TEST_PAUSE`, a sleep
+per heartbeat that only this test sets (sessions_app.exports.report_builds._test_pause)."""
 
 import os
 import signal
@@ -45,7 +45,7 @@ def builds(env: dict[str, str]) -> list[tuple]:
 
 
 def start_worker(env: dict[str, str], *extra: str, pause: str | None = None):
-    worker_env = {**env, "OOCAMP_REPORT_TEST_PAUSE": pause} if pause else env
+    worker_env = {**env, "OOCAMP_REPORT_BUILD_TEST_PAUSE": pause} if pause else env
     return subprocess.Popen(
         [
             sys.executable,
@@ -104,7 +104,7 @@ def test_killed_worker_build_finishes_after_restart_with_nothing_half_written(wo
     # the organiser's page polls: the silent build is queued again, as a new attempt
     shell(
         env,
-        "from django.conf import settings; settings.OOCAMP_REPORT_STALE_SECONDS = 0; "
+        "from django.conf import settings; settings.OOCAMP_REPORT_BUILD_SILENT_SECONDS = 0; "
         "from sessions_app import actions; from sessions_app.models import Event; "
         "print(len(actions.requeue_stale_report_builds(event=Event.objects.get())))",
     )

@@ -78,7 +78,7 @@ def child(workdir: Path) -> None:
     from bench.report import run as bench
 
     bench.setup_django(workdir)
-    from sessions_app.exports import report
+    from sessions_app.exports import event_report as report
 
     event = bench.generated_event(SESSIONS, DECK_MB, workdir, language="nl")
     before = bench.rss_kb() / 1024

@@ -6,7 +6,7 @@ A fresh Python process of its own (file-based SQLite and MEDIA_ROOT in a tempora
 whatever database the suite runs on) makes two events with bench/report/run.py's generator:
 the requested one with 100 held sessions, each with a 5 MB slide deck, and another event with
 decks of its own. Every deck is a PDF whose 5 MB are random bytes, so nothing compresses. The
-process then does what the app does: the worker's builds (`report.run_build`, PDF then ZIP)
+process then does what the app does: the worker's builds (`report_builds.run_build`, PDF then ZIP)
 and the public download through the view (streamed to a file). Its `ru_maxrss` is the peak of
 all of that, not of the test runner.
 
@@ -82,7 +82,7 @@ def child(workdir: Path) -> None:
     from django.urls import reverse
 
     from sessions_app import actions
-    from sessions_app.exports import report
+    from sessions_app.jobs import report_builds
     from sessions_app.models import Event, ReportBuild
 
     setup_test_environment()  # the test client's host is allowed
@@ -104,7 +104,7 @@ def child(workdir: Path) -> None:
     actions.request_report_builds(event=event)
     for kind in ("pdf", "zip"):  # as the worker runs them
         build = ReportBuild.objects.get(event=event, kind=kind)
-        report.run_build(build.pk, build.attempt)
+        report_builds.run_build(build.pk, build.attempt)
         build.refresh_from_db()
         assert build.status == ReportBuild.Status.DONE, build.message
     built = time.perf_counter() - started

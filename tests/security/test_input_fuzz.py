@@ -549,7 +549,7 @@ def test_the_harness_finds_the_bugs_of_issue_15_when_they_are_put_back(
     monkeypatch, bug, url_names
 ) -> None:
     from sessions_app import forms as app_forms
-    from sessions_app.views.organiser import grid as grid_views
+    from sessions_app.views.organiser import grid_editor as grid_views
 
     if bug.startswith("query"):
         monkeypatch.setattr(grid_views, "_selected_id", _old_selected_id)

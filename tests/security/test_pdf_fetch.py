@@ -18,7 +18,7 @@ from weasyprint import HTML
 from weasyprint.urls import URLFetcher
 
 from sessions_app.exports import paper, pdf
-from sessions_app.exports.report import write_pdf
+from sessions_app.exports.event_report import write_pdf
 from tests.helpers import inflated
 from tests.security.world import build_world
 

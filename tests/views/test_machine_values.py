@@ -34,7 +34,7 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
-from sessions_app import pitching
+from sessions_app import actions
 from sessions_app.exports import paper
 from sessions_app.grid import grid_view
 from sessions_app.models import Event, GridProposal, Participant, PitchRound, Room, Vote
@@ -118,7 +118,7 @@ def pitching_event(db, settings) -> Event:
     for n in range(3):
         make_session(event, hosts=[organiser], title=f"Pitch {n}")
     pitch_round = PitchRound.objects.create(event=event, seconds=90)
-    pitching.start(event=event, version=pitch_round.version)
+    actions.start_pitch_round(event=event, version=pitch_round.version)
     PitchRound.objects.filter(event=event).update(
         current_since=timezone.now() - timedelta(seconds=10.2)
     )

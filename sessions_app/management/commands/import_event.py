@@ -1,6 +1,7 @@
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from sessions_app.event_file import EventFileError, import_event, load_event_file
+from sessions_app import actions
+from sessions_app.event_file import EventFileError, load_event_file
 
 
 class Command(BaseCommand):
@@ -14,7 +15,7 @@ class Command(BaseCommand):
     def handle(self, *args, **options) -> None:
         try:
             with load_event_file(options["file"]) as event_file:
-                event = import_event(event_file)
+                event = actions.import_event(event_file)
         except EventFileError as error:
             count = len(error.problems)
             raise CommandError(

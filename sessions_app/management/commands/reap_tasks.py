@@ -17,30 +17,11 @@ before; this command only mends the queue."""
 
 from __future__ import annotations
 
-import datetime
-
 from django.core.management.base import BaseCommand, CommandParser
-from django.db import transaction
-from django.utils import timezone
-from django_tasks.base import TaskResultStatus
-from django_tasks_db.models import DBTaskResult
+
+from sessions_app.jobs.base import reap_stale_tasks
 
 DEFAULT_OLDER_THAN = 3600  # seconds; well above the longest job we run (a large report build)
-
-
-def reap_stale_tasks(*, older_than: float) -> list[str]:
-    """Requeue the jobs RUNNING for more than `older_than` seconds; return their ids."""
-    cutoff = timezone.now() - datetime.timedelta(seconds=older_than)
-    with transaction.atomic():
-        stale = list(
-            DBTaskResult.objects.select_for_update()
-            .filter(status=TaskResultStatus.RUNNING, started_at__lt=cutoff)
-            .values_list("id", flat=True)
-        )
-        DBTaskResult.objects.filter(id__in=stale, status=TaskResultStatus.RUNNING).update(
-            status=TaskResultStatus.READY, started_at=None
-        )
-    return [str(pk) for pk in stale]
 
 
 class Command(BaseCommand):

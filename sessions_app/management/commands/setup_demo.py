@@ -3,7 +3,8 @@ from pathlib import Path
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
-from sessions_app.event_file import EventFileError, import_event, load_event_file
+from sessions_app import actions
+from sessions_app.event_file import EventFileError, load_event_file
 from sessions_app.models import Event, Participant
 
 DEMO_FILE = Path(settings.BASE_DIR) / "demo" / "oocamp-2012.zip"
@@ -18,7 +19,7 @@ class Command(BaseCommand):
         if event is None:
             try:
                 with load_event_file(DEMO_FILE) as event_file:
-                    event = import_event(event_file)
+                    event = actions.import_event(event_file)
             except EventFileError as error:
                 raise CommandError("The demo file cannot be read:\n" + str(error)) from None
             self.stdout.write(f"Loaded the demo event “{event.name}”.")
@@ -32,9 +33,7 @@ class Command(BaseCommand):
             raise CommandError("The demo event has no organiser.")
         user = organiser.user
         if not user.has_usable_password():
-            user.set_password(DEMO_PASSWORD)
-            user.is_staff = user.is_superuser = True
-            user.save()
+            actions.give_demo_password(user=user, password=DEMO_PASSWORD)
         self.stdout.write(
             self.style.SUCCESS("\nOOcamp is ready.")
             + f"\n  Demo event:  http://127.0.0.1:8000{event.get_absolute_url()}"

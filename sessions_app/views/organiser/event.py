@@ -1,7 +1,10 @@
 """Organisers' pages about the event itself: the dashboard, the phase buttons, creating an event
 and its settings, and the frame of the grid (rooms and slots)."""
 
+from __future__ import annotations
+
 import copy
+from typing import TYPE_CHECKING
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
@@ -32,10 +35,14 @@ from sessions_app.forms import (
 from sessions_app.models import Event, Participant, Placement, Session, TextRevision, Vote
 from sessions_app.requests import HtmxHttpRequest, already_submitted
 
+if TYPE_CHECKING:  # the stubs' name for "text, or a translation rendered when shown"
+    from django_stubs_ext import StrOrPromise
+
 Phase = Event.Phase
 
-# What each phase means for participants, and what each step changes for them.
-PHASE_NOW = {
+# What each phase means for participants, and what each step changes for them. Keyed by the
+# phase as the event stores it (a Phase member is that same text).
+PHASE_NOW: dict[str, StrOrPromise] = {
     Phase.PROPOSALS: gettext_lazy("Participants can propose sessions. Voting has not started."),
     Phase.VOTING: gettext_lazy("Participants can vote, and still propose sessions."),
     Phase.PUBLISHED: gettext_lazy(
@@ -45,7 +52,8 @@ PHASE_NOW = {
         "The event is over: it is listed among the past events and stays readable."
     ),
 }
-PHASE_STEPS = {  # (from, to): (button, what it opens and closes)
+# (from, to): (button, what it opens and closes)
+PHASE_STEPS: dict[tuple[str, str], tuple[StrOrPromise, StrOrPromise]] = {
     (Phase.PROPOSALS, Phase.VOTING): (
         gettext_lazy("Open voting"),
         gettext_lazy("Voting opens: participants can vote; proposing stays open."),

@@ -1,4 +1,5 @@
-"""The pitch round: the moderator's laptop and the beamer it drives (sessions_app/pitching.py).
+"""The pitch round: the moderator's laptop and the beamer it drives (sessions_app/pitching.py
+reads the round, sessions_app/actions/pitch_round.py takes its steps).
 
 Both pages follow the round without a reload, as the live grid does (static/js/live.js asks
 `public:pitch-version` every second and fetches the page's live region when it changed), so a
@@ -26,11 +27,11 @@ from sessions_app.models import Event, PitchRound
 from sessions_app.requests import HtmxHttpRequest
 
 STEPS: dict[str, Callable[..., PitchRound]] = {
-    "start": pitching.start,
-    "next": pitching.advance,
-    "skip": lambda **kwargs: pitching.advance(skip=True, **kwargs),
-    "back": pitching.back,
-    "restart": pitching.restart_clock,
+    "start": actions.start_pitch_round,
+    "next": actions.next_pitch,
+    "skip": lambda **kwargs: actions.next_pitch(skip=True, **kwargs),
+    "back": actions.previous_pitch,
+    "restart": actions.restart_pitch_clock,
 }  # "end" is called on its own: it may ask to confirm
 
 
@@ -39,7 +40,7 @@ def _context(event: Event, feedback: str = "", error: bool = False, confirm_end:
     # once more, instead of showing the old step under the new state for good
     token = live.pitch_state(event.slug)
     event.refresh_from_db(fields=["phase", "grid_version"])
-    queue = pitching.queue(event)
+    queue = pitching.queue(event, actions.pitch_round_for(event))
     results = sorted(
         [*queue.done, *queue.skipped, *queue.upcoming, *([queue.current] if queue.current else [])],
         key=lambda s: (-s.vote_count, s.created_at, s.pk),
@@ -76,7 +77,7 @@ def moderator(request: HtmxHttpRequest, event: Event) -> HttpResponse:
 
 def _refusal(refusal: actions.ActionRefused) -> tuple[int, bool, str]:
     """409 when the round moved on meanwhile (a double press, a second moderator), else 422."""
-    return (409 if isinstance(refusal, pitching.StaleRound) else 422), True, str(refusal)
+    return (409 if isinstance(refusal, actions.StaleRound) else 422), True, str(refusal)
 
 
 def _answer(
@@ -108,10 +109,12 @@ def step(request: HtmxHttpRequest, event: Event) -> HttpResponse:
     step_name, version = form.cleaned_data["step"], form.cleaned_data["version"]
     try:
         if step_name == "end":
-            pitching.end(event=event, version=version, anyway=form.cleaned_data["anyway"])
+            actions.end_pitch_round(
+                event=event, version=version, anyway=form.cleaned_data["anyway"]
+            )
         else:
             STEPS[step_name](event=event, version=version)
-    except pitching.PitchesWaiting as question:
+    except actions.PitchesWaiting as question:
         # not ended: the page asks to confirm (a section of the page, so it works without JS)
         confirm_end = question.waiting
     except actions.ActionRefused as refusal:
@@ -127,7 +130,7 @@ def requeue(request: HtmxHttpRequest, event: Event) -> HttpResponse:
     if not form.is_valid():
         return HttpResponseBadRequest(_("This form was not filled in right; reload the page."))
     try:
-        pitching.requeue(
+        actions.requeue_pitch(
             event=event,
             version=form.cleaned_data["version"],
             session_id=form.cleaned_data["session"],
@@ -143,7 +146,7 @@ def seconds(request: HtmxHttpRequest, event: Event) -> HttpResponse:
     form = PitchSecondsForm(request.POST)
     if form.is_valid():
         try:
-            pitching.set_seconds(event=event, **form.cleaned_data)
+            actions.set_pitch_seconds(event=event, **form.cleaned_data)
             messages.success(
                 request,
                 _("Each pitch now has %(n)s seconds.") % {"n": form.cleaned_data["seconds"]},
@@ -165,7 +168,7 @@ def beamer(request: HtmxHttpRequest, event: Event) -> HttpResponse:
         now = reverse("public:now", args=[event.slug])
         return HttpResponseClientRedirect(now) if request.htmx else redirect(now)
     token = live.pitch_state(event.slug)  # before the queue, as in _context
-    queue = pitching.queue(event)
+    queue = pitching.queue(event, actions.pitch_round_for(event))
     context = {
         "event": event,
         "queue": queue,

@@ -10,7 +10,7 @@ from django.core.cache import cache
 from django.test import Client
 from django.urls import reverse
 
-from sessions_app import live, pitching
+from sessions_app import actions, live, pitching
 from sessions_app.models import Event, GridProposal, PitchRound, Vote
 from tests.factories import (
     make_event,
@@ -58,7 +58,7 @@ def phone(event) -> Client:
 
 
 def step(client: Client, event: Event, name: str, htmx: bool = False, **data):
-    version = pitching.round_for(event).version
+    version = actions.pitch_round_for(event).version
     headers = {"hx-request": "true"} if htmx else {}
     return client.post(
         url("organiser:pitch-step", event),
@@ -84,7 +84,7 @@ def test_the_moderator_starts_the_round_and_moves_on(moderator, event):
 
 def test_a_double_press_is_refused_with_the_round_as_it_is(moderator, event):
     step(moderator, event, "start")
-    version = pitching.round_for(event).version
+    version = actions.pitch_round_for(event).version
     moderator.post(url("organiser:pitch-step", event), {"step": "next", "version": version})
 
     again = moderator.post(
@@ -103,7 +103,7 @@ def test_a_broken_step_is_400_and_changes_nothing(moderator, event, data):
     response = moderator.post(url("organiser:pitch-step", event), data)
 
     assert response.status_code == 400
-    assert pitching.round_for(event).version == 0
+    assert actions.pitch_round_for(event).version == 0
 
 
 def test_seconds_per_pitch_are_set_and_bad_values_say_why(moderator, event):
@@ -116,7 +116,7 @@ def test_seconds_per_pitch_are_set_and_bad_values_say_why(moderator, event):
 
     assert "Each pitch now has 45 seconds." in ok.text
     assert "A pitch lasts between 5 and 600 seconds." in bad.text
-    assert pitching.round_for(event).seconds == 45
+    assert actions.pitch_round_for(event).seconds == 45
 
 
 def test_participants_and_visitors_cannot_moderate(phone, client, event):
@@ -124,7 +124,7 @@ def test_participants_and_visitors_cannot_moderate(phone, client, event):
         assert who.get(url("organiser:pitch", event)).status_code in {302, 403, 404}
         assert who.get(url("organiser:pitch-beamer", event)).status_code in {302, 403, 404}
         step(who, event, "start")
-    assert pitching.round_for(event).state == PitchRound.State.READY
+    assert actions.pitch_round_for(event).state == PitchRound.State.READY
 
 
 def test_the_beamer_shows_the_pitch_the_next_two_and_the_join_code(moderator, event):
@@ -195,8 +195,8 @@ def test_a_step_while_a_page_is_read_makes_it_ask_again_instead_of_sticking(
 
     def state_after_a_step(slug: str) -> str | None:
         monkeypatch.setattr(live, "pitch_state", read_state)  # once
-        round_now = pitching.round_for(event)
-        pitching.advance(event=event, version=round_now.version)
+        round_now = actions.pitch_round_for(event)
+        actions.next_pitch(event=event, version=round_now.version)
         return read_state(slug)
 
     monkeypatch.setattr(live, "pitch_state", state_after_a_step)
@@ -313,14 +313,14 @@ def test_ending_the_round_with_pitches_waiting_asks_first_and_says_how_many(mode
 
     assert asked.status_code == 200
     assert "2 pitches are still waiting. End the round anyway?" in asked.text
-    assert pitching.round_for(event).state == PitchRound.State.RUNNING
+    assert actions.pitch_round_for(event).state == PitchRound.State.RUNNING
     # the page asks with a form of its own, which works without JavaScript
     assert 'name="anyway" value="on"' in asked.text
     assert "End the round anyway" in asked.text
 
     step(moderator, event, "end", htmx=htmx, anyway="on")
 
-    pitch_round = pitching.round_for(event)
+    pitch_round = actions.pitch_round_for(event)
     assert pitch_round.state == PitchRound.State.ENDED
     assert len(pitch_round.pitched) == 1
 
@@ -354,7 +354,7 @@ def test_at_the_end_of_the_queue_the_round_ends_without_asking(moderator, event)
 
     step(moderator, event, "end")
 
-    assert pitching.round_for(event).state == PitchRound.State.ENDED
+    assert actions.pitch_round_for(event).state == PitchRound.State.ENDED
 
 
 @pytest.mark.parametrize("htmx", [False, True], ids=["without-js", "htmx"])
@@ -367,7 +367,7 @@ def test_a_skipped_pitch_goes_back_in_the_queue(moderator, event, htmx):
 
     answer = moderator.post(
         url("organiser:pitch-requeue", event),
-        {"version": pitching.round_for(event).version, "session": skipped.pk},
+        {"version": actions.pitch_round_for(event).version, "session": skipped.pk},
         headers={"hx-request": "true"} if htmx else {},
     )
 
@@ -383,7 +383,7 @@ def test_putting_back_what_was_not_skipped_is_refused_with_a_message(moderator, 
 
     answer = moderator.post(
         url("organiser:pitch-requeue", event),
-        {"version": pitching.round_for(event).version, "session": current.pk},
+        {"version": actions.pitch_round_for(event).version, "session": current.pk},
         headers={"hx-request": "true"},
     )
 

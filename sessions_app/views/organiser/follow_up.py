@@ -73,7 +73,7 @@ FILTERS = {
 
 @require_GET
 @organiser_required
-def material(request: HtmxHttpRequest, event: Event) -> HttpResponse:
+def board(request: HtmxHttpRequest, event: Event) -> HttpResponse:
     sessions = with_event(board_sessions(event), event)
     shown = request.GET.get("show", "")
     rows = [s for s in sessions if FILTERS[shown](s)] if shown in FILTERS else sessions
@@ -84,7 +84,7 @@ def material(request: HtmxHttpRequest, event: Event) -> HttpResponse:
         "show": shown if shown in FILTERS else "",
         "is_over": event.phase == Event.Phase.ARCHIVED,
     }
-    return render(request, "organiser/material.html", context)
+    return render(request, "organiser/follow_up.html", context)
 
 
 @require_POST
@@ -107,7 +107,7 @@ def set_held(request: HtmxHttpRequest, event: Event, pk: int) -> HttpResponse:
             "oob": True,
             "is_over": event.phase == Event.Phase.ARCHIVED,
         }
-        return render(request, "organiser/material.html#held-answer", context)
+        return render(request, "organiser/follow_up.html#held-answer", context)
     return redirect("organiser:material", slug=event.slug)
 
 

@@ -13,7 +13,6 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from django.contrib import messages
-from django.db import transaction
 from django.http import Http404, HttpResponse, HttpResponseBadRequest
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -23,7 +22,7 @@ from django.views.decorators.http import require_GET, require_POST
 from django.views.decorators.vary import vary_on_headers
 from django_htmx.http import replace_url
 
-from sessions_app import actions, grid, proposals, scheduling
+from sessions_app import actions, grid, scheduling
 from sessions_app.access import organiser_required, participant_for
 from sessions_app.client_input import parse_id
 from sessions_app.forms import (
@@ -35,6 +34,7 @@ from sessions_app.forms import (
     SubmissionKeyForm,
     UndoForm,
 )
+from sessions_app.jobs import grid_proposals
 from sessions_app.models import Event, GridChange, GridProposal, Participant, Session
 from sessions_app.requests import HtmxHttpRequest, already_submitted
 
@@ -147,7 +147,7 @@ def _selected_id(request: HtmxHttpRequest) -> int | None:
 @require_GET
 @vary_on_headers("HX-Request")
 @organiser_required
-def grid_editor(request: HtmxHttpRequest, event: Event) -> HttpResponse:
+def editor(request: HtmxHttpRequest, event: Event) -> HttpResponse:
     context = editor_context(event, selected_id=_selected_id(request))
     if request.htmx and not request.htmx.history_restore_request:
         return render(request, "organiser/grid.html#grid", context)
@@ -292,7 +292,7 @@ def start_proposal(request: HtmxHttpRequest, event: Event) -> HttpResponse:
         actions.submit_once(
             key=sent.submission,
             user=request.user,
-            create=lambda: proposals.start(event=event, by=participant_for(request, event)),
+            create=lambda: actions.propose_grid(event=event, by=participant_for(request, event)),
             url=lambda _proposal: reverse("organiser:propose-grid", args=[event.slug]),
         )
     except actions.AlreadySubmitted as earlier:
@@ -309,13 +309,13 @@ def propose_grid(request: HtmxHttpRequest, event: Event) -> HttpResponse:
     refreshes itself). Nothing is written until the organiser accepts."""
     proposal = event.grid_proposals.exclude(status=GridProposal.Status.DISCARDED).first()
     if proposal is not None:
-        proposal = proposals.revive(proposal)
+        proposal = actions.recover_grid_proposal(proposal)
     context: dict = {"event": event, "proposal": proposal, "start_form": SubmissionKeyForm()}
     if proposal is not None and proposal.status == GridProposal.Status.DONE:
         context.update(_comparison(event, proposal))
     elif proposal is not None and proposal.status == GridProposal.Status.REFUSED:
         context["refusals"] = [
-            actions.describe_conflict(c) for c in proposals.conflicts_of(proposal)
+            actions.describe_conflict(c) for c in grid_proposals.conflicts_of(proposal)
         ]
     template = "organiser/propose_grid.html"
     if request.htmx:
@@ -349,8 +349,7 @@ def _comparison(event: Event, proposal: GridProposal) -> dict:
 @organiser_required
 def discard_proposal(request: HtmxHttpRequest, event: Event) -> HttpResponse:
     """Throw the proposal away (a search still running stops); the grid is left as it is."""
-    for proposal in event.grid_proposals.exclude(status=GridProposal.Status.DISCARDED):
-        proposals.discard(proposal)
+    actions.discard_grid_proposals(event=event)
     messages.success(request, _("The proposal was discarded; the grid is unchanged."))
     return redirect("organiser:grid", slug=event.slug)
 
@@ -363,19 +362,12 @@ def accept_grid(request: HtmxHttpRequest, event: Event) -> HttpResponse:
     form = AcceptGridForm(request.POST, event=event)
     publish = request.POST.get("publish") == "1"
 
-    @transaction.atomic
     def accept(by: Participant | None) -> GridChange:
-        done = actions.accept_grid(
-            event=event,
-            rows=form.cleaned_data["rows"],
-            version=form.cleaned_data["version"],
-            by=by,
-            summary=_("Proposed grid accepted and published")
-            if publish
-            else _("Proposed grid accepted"),
-        )
+        proposed = {"rows": form.cleaned_data["rows"], "version": form.cleaned_data["version"]}
         if publish:
-            actions.set_phase(event=event, phase=Event.Phase.PUBLISHED)
-        return done
+            return actions.accept_and_publish_grid(event=event, by=by, **proposed)
+        return actions.accept_grid(
+            event=event, by=by, summary=_("Proposed grid accepted"), **proposed
+        )
 
     return _change(request, event, form, accept)
