@@ -22,7 +22,7 @@ from pytest_playwright.pytest_playwright import CreateContextCallback
 
 from sessions_app.models import Event, Participant
 from tests.browser.conftest import ENGLISH, Steps, overflow
-from tests.exports.test_report import build_report_event
+from tests.exports.test_event_report import build_report_event
 from tests.factories import make_event, make_participant
 
 pytestmark = pytest.mark.django_db(transaction=True)

@@ -13,8 +13,8 @@ from sessions_app.jobs import grid_proposals as proposals
 from sessions_app.models import GridChange, GridProposal, Placement
 from tests.factories import make_participant, make_placement, make_session
 from tests.helpers import messages_of
-from tests.views.organiser import test_grid as editor
-from tests.views.organiser.test_grid import htmx, move_data, url, where
+from tests.views.organiser import test_grid_editor as editor
+from tests.views.organiser.test_grid_editor import htmx, move_data, url, where
 
 camp = editor.camp  # the same small event as the editor's tests
 organiser_client = editor.organiser_client
