@@ -36,7 +36,7 @@ from tests.factories import (
     make_user,
 )
 from tests.helpers import join_url, messages_of, run_together, slides_url
-from tests.views.participant.test_attachments import pdf_bytes
+from tests.sample_files import pdf_bytes
 
 pytestmark = pytest.mark.django_db
 User = get_user_model()

@@ -23,7 +23,7 @@ from django.urls import reverse
 
 from sessions_app.models import Attachment
 from tests.factories import make_participant, make_session
-from tests.views.participant.test_attachments import pdf_bytes
+from tests.sample_files import pdf_bytes
 
 
 def stored(media_root: Path) -> list[str]:
