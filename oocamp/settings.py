@@ -254,7 +254,6 @@ TASKS = {
 
 OOCAMP_BASE_URL = os.environ.get("OOCAMP_BASE_URL", "http://127.0.0.1:8000")
 
-# Files brought in with an event file or uploaded as slides.
 # The background jobs people wait for (sessions_app/jobs/): how often a running one writes its
 # progress (its heartbeat), how long it may stay silent before its worker counts as killed and
 # the page that looks at it queues it again, and after how many attempts it gives up.
@@ -274,6 +273,7 @@ OOCAMP_REPORT_BUILD_WAITING_SECONDS = 30  # queued this long: organisers are tol
 # Seconds of sleep per progress step, so that the restart test can kill a worker mid-build.
 OOCAMP_REPORT_BUILD_TEST_PAUSE = float(os.environ.get("OOCAMP_REPORT_BUILD_TEST_PAUSE") or 0)
 
+# Files brought in with an event file or uploaded as slides.
 OOCAMP_MAX_ATTACHMENT_BYTES = int(os.environ.get("OOCAMP_MAX_ATTACHMENT_BYTES", 50 * 1024 * 1024))
 
 EMAIL_BACKEND = os.environ.get("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")

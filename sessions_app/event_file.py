@@ -21,7 +21,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from pathlib import Path, PurePosixPath
-from typing import Any, BinaryIO
+from typing import Any, BinaryIO, TypeGuard
 
 from django.conf import settings
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
@@ -432,7 +432,7 @@ def _json_type(value: Any) -> str:
     }.get(type(value), type(value).__name__)
 
 
-def _whole_number(value: Any) -> bool:
+def _whole_number(value: Any) -> TypeGuard[int]:
     return isinstance(value, int) and not isinstance(value, bool)
 
 
@@ -505,8 +505,8 @@ def _check(c: _Checker, event_file: EventFile) -> Plan | None:
     elif fmt != FORMAT:
         c.problem("format", f'expected "{FORMAT}", got {json.dumps(fmt)}')
         return None
-    for name in event_file.unsafe_paths:
-        c.problem(name, "unsafe path in the ZIP (absolute or with ..)")
+    for unsafe in event_file.unsafe_paths:
+        c.problem(unsafe, "unsafe path in the ZIP (absolute or with ..)")
 
     # event
     raw_event = c.value(document, "event", "(document)")
@@ -555,14 +555,14 @@ def _check(c: _Checker, event_file: EventFile) -> Plan | None:
         event["description"] = (
             c.text(raw_event, "description", "event", max_length=100_000, default="") or ""
         )
-        votes = c.value(raw_event, "votes_per_participant", "event", None)
-        if votes is not None and not (_whole_number(votes) and 1 <= votes <= 32767):
+        votes_each = c.value(raw_event, "votes_per_participant", "event", None)
+        if votes_each is not None and not (_whole_number(votes_each) and 1 <= votes_each <= 32767):
             c.problem(
                 "event.votes_per_participant",
                 "must be null (unlimited) or a whole number of at least 1, "
-                f"not {json.dumps(votes)}",
+                f"not {json.dumps(votes_each)}",
             )
-        event["votes_per_participant"] = votes
+        event["votes_per_participant"] = votes_each
         event["phase"] = c.choice(
             raw_event, "phase", "event", EventPhase.values, EventPhase.PROPOSALS.value
         )
@@ -601,8 +601,9 @@ def _check(c: _Checker, event_file: EventFile) -> Plan | None:
         slot = {"key": key, "start": start, "end": end, "kind": kind, "label": label, "path": path}
         _model_problems(c, Slot, path, {"start": start, "end": end, "kind": kind, "label": label})
         for other in slots:
-            both_known = start and end and other["start"] and other["end"]
-            if both_known and start < other["end"] and other["start"] < end and start < end:
+            if not (start and end and other["start"] and other["end"]):
+                continue  # an overlap needs both slots' times
+            if start < other["end"] and other["start"] < end and start < end:
                 c.problem(path, f"overlaps {other['path']} ({other['key']})")
         slots.append(slot)
     slot_by_key = {s["key"]: s for s in slots if s["key"]}

@@ -1234,7 +1234,8 @@ class ReportPublishForm(forms.Form):
 
 
 class PitchStepForm(forms.Form):
-    """A moderator's step, with the round version it was made on (sessions_app/pitching.py)."""
+    """A moderator's step, with the round version it was made on
+    (sessions_app/actions/pitch_round.py)."""
 
     STEPS = ["start", "next", "skip", "back", "restart", "end"]
 

@@ -70,6 +70,15 @@ def placements_of(rows: list[Row]) -> list[scheduling.Placement]:
     return [scheduling.Placement(s, r, t, bool(p)) for s, r, t, p in rows]
 
 
+@dataclass(frozen=True)
+class Choice:
+    """What placing the chosen session in one cell would do."""
+
+    effect: str  # "+3 clashes, −12 overflow"
+    blocked: str = ""  # why the grid's rules refuse it, if they do
+    chosen: bool = False  # the chosen session is in this cell
+
+
 @dataclass
 class Cell:
     room: Room
@@ -78,6 +87,7 @@ class Cell:
     pinned: bool = False
     overflow: int = 0  # votes beyond the room's seats
     shares: list[tuple[Session, int]] = field(default_factory=list)  # (other session, percent)
+    choice: Choice | None = None  # the grid editor, while a session is chosen to place
 
     @property
     def key(self) -> str:
@@ -152,14 +162,14 @@ def grid_view(event: Event, *, with_tray: bool = False, warnings: bool = False) 
 
 
 def _add_shared_voters(cells: list[Cell], measured: scheduling.Grid) -> None:
-    filled = [c for c in cells if c.session]
-    for i, cell in enumerate(filled):
-        for other in filled[i + 1 :]:
-            share = measured.shared_voters(cell.session.pk, other.session.pk)
+    filled = [(c, c.session) for c in cells if c.session]
+    for i, (cell, session) in enumerate(filled):
+        for other, other_session in filled[i + 1 :]:
+            share = measured.shared_voters(session.pk, other_session.pk)
             if share >= SHARED_VOTERS_WARNING:
                 percent = round(share * 100)
-                cell.shares.append((other.session, percent))
-                other.shares.append((cell.session, percent))
+                cell.shares.append((other_session, percent))
+                other.shares.append((session, percent))
 
 
 def my_session_ids(participant: Participant) -> set[int]:

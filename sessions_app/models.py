@@ -12,6 +12,7 @@ import uuid
 import zoneinfo
 from datetime import date, datetime, timedelta
 from pathlib import PurePosixPath
+from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -506,6 +507,8 @@ class Session(models.Model):
     # Not columns: what some reads attach to a session (annotations only, for the type checker).
     vote_count: int  # SessionQuerySet.with_vote_count(), or a page that counts one session's
     report_anchor: str  # the event report: the id of the session's section, "" if it has none
+    has_slides: bool  # the organisers' follow-up board: it has an attachment
+    has_report: bool  # the organisers' follow-up board: its report is not empty
 
     class Meta:
         ordering = ["event", "id"]
@@ -825,6 +828,9 @@ class GridChange(models.Model):
     undone = models.BooleanField(default=False)
     created_at = models.DateTimeField(auto_now_add=True)
 
+    # Not a column: the grid editor's history puts `created_at` in the event's time zone here.
+    local_time: datetime
+
     class Meta:
         ordering = ["event", "-version"]
         verbose_name = _("grid change")
@@ -862,6 +868,12 @@ class BackgroundJob(models.Model):
     started_at = models.DateTimeField(null=True, blank=True)
     heartbeat_at = models.DateTimeField(null=True, blank=True)
     finished_at = models.DateTimeField(null=True, blank=True)
+
+    # Every job declares these fields itself (its own status choices, its own measure of
+    # progress); annotated here, not fields, so that jobs/base.py can use them on any job.
+    status: str
+    progress: float
+    objects: models.Manager[Any]
 
     class Meta:
         abstract = True
@@ -949,7 +961,8 @@ class PitchRoundState(models.TextChoices):
 
 
 # How long one pitch may last, in seconds: the model and its database constraint, the form,
-# `pitching.set_seconds` (and its message) and the page's number field all read these.
+# `actions.set_pitch_seconds` (and its message, `pitching.seconds_refusal`) and the page's
+# number field all read these.
 PITCH_SECONDS_MIN = 5
 PITCH_SECONDS_MAX = 600
 

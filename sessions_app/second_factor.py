@@ -200,6 +200,7 @@ def check_code(user, code: str) -> TOTPDevice:
     if verdict == actions.CODE_ACCEPTED:
         return device
     if verdict == actions.CODE_THROTTLED:
+        assert device is not None  # only a device counts wrong codes
         left = CODE_WINDOW - (timezone.now() - device.throttling_failure_timestamp).total_seconds()
         minutes = max(1, math.ceil(left / 60))
         raise CodeRefused(
@@ -254,6 +255,7 @@ def confirm_setup(request: HttpRequest, code: str) -> TOTPDevice:
                 "enter the code it shows now."
             )
         )
+    assert key is not None  # there is a TOTP only for a key
     device = actions.replace_authenticator(user=request.user, key=key, last_t=totp.t())
     del request.session[SETUP_KEY]
     request.session.cycle_key()

@@ -16,6 +16,9 @@ DEMO_FILE = Path(__file__).resolve().parent.parent / "demo" / "oocamp-2012.zip"
 # the event of `event` and of its variants
 CAMP = {"name": "Open Overheid Camp", "slug": "oocamp-2026"}
 
+# every test checks that only actions (and jobs, migrations, test code) write: write_guard.py
+pytest_plugins = ["tests.write_guard"]
+
 
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
     """Tests marked `postgres` only run when the default database is PostgreSQL."""

@@ -157,6 +157,7 @@ def _user_for(participant: dict[str, Any]) -> Any:
             return existing
     username = email.lower() if email else ""
     max_length = User._meta.get_field("username").max_length
+    assert max_length is not None  # the account model's username has one
     if (
         not username
         or len(username) > max_length

@@ -6,10 +6,10 @@ from __future__ import annotations
 
 import secrets
 import uuid
+from typing import TYPE_CHECKING
 
 from django.contrib import auth
 from django.contrib.auth import get_user_model
-from django.contrib.auth.base_user import AbstractBaseUser
 from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
 from django.http import HttpRequest
@@ -34,6 +34,9 @@ from sessions_app.models import (
     SignInRequest,
 )
 
+if TYPE_CHECKING:  # the account model get_user_model() answers: the settings name no other
+    from django.contrib.auth.models import User as Account
+
 User = get_user_model()
 
 SIGN_IN_LIMIT_PER_EMAIL = 3  # links per address per window
@@ -42,7 +45,7 @@ SIGN_IN_WINDOW_MINUTES = 15
 SIGN_IN_LINK_MINUTES = int(SignInLink.LIFETIME.total_seconds() // 60)  # for the texts
 
 
-def _new_user(name: str, email: str = "") -> AbstractBaseUser:
+def _new_user(name: str, email: str = "") -> Account:
     first, _space, last = name.partition(" ")
     user = User(username=f"p-{uuid.uuid4().hex[:12]}", email=email)
     user.first_name, user.last_name = first[:150], last[:150]
@@ -268,13 +271,13 @@ def invite_organiser(*, event: Event, name: str, email: str, ip: str | None = No
     return participant
 
 
-def sign_in(*, request: HttpRequest, user: AbstractBaseUser, backend: str | None = None) -> None:
+def sign_in(*, request: HttpRequest, user: Account, backend: str | None = None) -> None:
     """Sign `user` in on this browser (a new session key); Django notes the account's last
     sign-in on its row, the write that makes this an action."""
     auth.login(request, user, backend=backend)
 
 
-def give_demo_password(*, user: AbstractBaseUser, password: str) -> None:
+def give_demo_password(*, user: Account, password: str) -> None:
     """The demo event's first organiser gets a password and the admin, so that whoever tries
     the demo can sign in."""
     user.set_password(password)

@@ -23,7 +23,7 @@ from sessions_app.models import (
 )
 
 # subject → (the model that holds the text, its text field, the version field of its editor)
-TEXT_PLACES: dict[str, tuple[type, str, str]] = {
+TEXT_PLACES: dict[str, tuple[type[Theme | Event | Session], str, str]] = {
     Subject.SYNTHESIS: (Theme, "synthesis", "version"),
     Subject.INTRODUCTION: (Event, "introduction", "texts_version"),
     Subject.CONCLUSION: (Event, "conclusion", "texts_version"),
@@ -39,10 +39,13 @@ def restore_text(*, revision: TextRevision, by: Participant | None) -> TextRevis
     """Bring back an earlier text as a new revision (the history itself never loses one); the
     owner's version goes up, so whoever has its editor open merges instead of overwriting."""
     model, field, version_field = TEXT_PLACES[revision.subject]
-    owner_id = {
+    owners: dict[str, int | None] = {
         Subject.SYNTHESIS: revision.theme_id,
         Subject.SESSION_DESCRIPTION: revision.session_id,
-    }.get(revision.subject, revision.event_id)
+    }
+    owner_id = owners.get(revision.subject, revision.event_id)
+    # The constraints give a synthesis its theme and a session description its session.
+    assert owner_id is not None
     locked = model.objects.select_for_update().get(pk=owner_id)
     where = _text_owner(revision.subject, locked)
     restored = TextRevision.objects.create(**where, text=revision.text, author=by)
@@ -126,7 +129,7 @@ def save_event_texts(
     that changed, the texts' version one up. `EditConflict` if someone saved them since.
     Returns the subjects that changed (none: nothing was saved, e.g. a double click)."""
     locked = Event.objects.select_for_update().get(pk=event.pk)
-    changed = [s for s in EVENT_TEXTS if s in texts and texts[s] != getattr(locked, s)]
+    changed: list[str] = [s for s in EVENT_TEXTS if s in texts and texts[s] != getattr(locked, s)]
     if not changed:
         return []
     _stale(locked, "texts_version", based_on)

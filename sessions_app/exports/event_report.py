@@ -27,7 +27,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path, PurePosixPath
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
 from django.db.models import Count, Prefetch
@@ -51,6 +51,9 @@ from sessions_app.models import (
     Theme,
     Vote,
 )
+
+if TYPE_CHECKING:  # the stubs' name for "text, or a translation rendered when shown"
+    from django_stubs_ext import StrOrPromise
 
 logger = logging.getLogger(__name__)
 
@@ -87,7 +90,7 @@ class ReportData:
     introduction_html: str
     conclusion_html: str
     figures: dict[str, Any]
-    kinds: list[tuple[str, int, int]]  # (label, proposed, held)
+    kinds: list[tuple[StrOrPromise, int, int]]  # (label, proposed, held)
     grid: GridView
     themes: list[ReportTheme]
     held: list[ReportSession]  # in the order they ran: time, then room; unplaced ones last
@@ -144,7 +147,9 @@ def report_data(event: Event) -> ReportData:
     kind_labels = dict(Session.Kind.choices)
     proposed = Counter(s.kind for s in sessions)
     held_kinds = Counter(e.session.kind for e in held)
-    kinds = [(kind_labels[k], proposed[k], held_kinds[k]) for k in Session.Kind.values]
+    kinds: list[tuple[StrOrPromise, int, int]] = [
+        (kind_labels[k], proposed[k], held_kinds[k]) for k in Session.Kind.values
+    ]
     figures = {
         "participants": event.participants.count(),
         "sessions": len(sessions),

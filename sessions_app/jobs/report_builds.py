@@ -336,7 +336,7 @@ class BuildState:
             prefix: [int(k.split("-")[1]) for k in keys if re.fullmatch(rf"{prefix}-\d+", k)]
             for prefix in ("session", "theme")
         }
-        titles = {}
+        titles: dict[str, str] = {}
         if self.event is not None and ids["session"]:
             titles |= {
                 f"session-{pk}": _("The report of the session “%(title)s”") % {"title": title}

@@ -44,4 +44,6 @@ def attachment_type(attachment: Attachment) -> str:
 def may_deliver(context: template.Context, session: Session) -> bool:
     """`{% may_deliver session as can_deliver %}`: see `access.may_deliver`."""
     request = context.get("request")
-    return bool(request) and access.may_deliver(request, session)
+    if not request:
+        return False
+    return access.may_deliver(request, session)

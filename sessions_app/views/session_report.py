@@ -4,6 +4,8 @@ each other unseen (the second gets a merge screen with both texts); every save i
 be restored. Hosts also reach it without an account through the personal link mailed to them
 after the event (`host_link`), which opens this one session only."""
 
+from typing import cast
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
 from django.http import Http404, HttpResponse
@@ -173,7 +175,8 @@ def note_takers(request: HtmxHttpRequest, event: Event, pk: int) -> HttpResponse
         messages.success(request, _("The note-takers are saved."))
     else:
         for error in form.errors.get("note_takers", []):
-            messages.error(request, error)
+            # An ErrorList gives its messages as text when iterated.
+            messages.error(request, cast(str, error))
     return redirect("participant:report", slug=event.slug, pk=session.pk)
 
 

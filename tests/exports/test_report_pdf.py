@@ -24,7 +24,8 @@ from reportlab.pdfbase import pdfmetrics
 from reportlab.platypus import Flowable, Paragraph, Table
 
 from sessions_app import actions
-from sessions_app.exports import event_report as report, report_pdf
+from sessions_app.exports import event_report as report
+from sessions_app.exports import report_pdf
 from sessions_app.jobs import report_builds
 from sessions_app.models import Event, ReportBuild, Session
 from tests.factories import (

@@ -92,7 +92,10 @@ def test_no_vote_count_is_stored():
 
 # (file, the line's code): why it is safe
 KNOWN_INCREMENTS = {
-    ("actions/pitch_round.py", "pitch_round.version += 1"): "the round is locked (select_for_update)",
+    (
+        "actions/pitch_round.py",
+        "pitch_round.version += 1",
+    ): "the round is locked (select_for_update)",
     ("exports/paper.py", "sign.shrink += 1"): "a layout loop on a local object, not a row",
     # both callers lock the build first (select_for_update); tests/actions/test_votes_concurrency.py has
     # twenty organisers restart a failed build at once and one attempt queued

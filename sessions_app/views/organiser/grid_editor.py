@@ -47,15 +47,6 @@ class Feedback:
     error: bool = False
 
 
-@dataclass(frozen=True)
-class Choice:
-    """What placing the chosen session in one cell would do."""
-
-    effect: str  # "+3 clashes, −12 overflow"
-    blocked: str = ""  # why the grid's rules refuse it, if they do
-    chosen: bool = False  # the chosen session is in this cell
-
-
 def describe_effect(delta: scheduling.Lost) -> str:
     """The parts of `lost` a move changes, e.g. "+3 clashes, −12 overflow"."""
     parts = []
@@ -74,6 +65,7 @@ def _choices(view: grid.GridView, selected: Session) -> None:
     whether the hard rules refuse it (swaps included: the occupant goes to the chosen
     session's old cell, or to the tray)."""
     measured = view.measured
+    assert measured is not None  # grid_view measures the grid when asked for warnings
     problem = measured.problem
     source = measured.placed.get(selected.pk)
     in_slot: dict[int, list[int]] = defaultdict(list)
@@ -93,24 +85,31 @@ def _choices(view: grid.GridView, selected: Session) -> None:
         for cell in row.cells:
             key = (cell.room.pk, cell.slot.pk)
             if source is not None and source.cell == key:
-                cell.choice = Choice(effect="", chosen=True)
+                cell.choice = grid.Choice(effect="", chosen=True)
                 continue
             occupant = measured.by_cell.get(key)
             moving = {selected.pk, occupant} if occupant else {selected.pk}
             blocked = refusal(selected.pk, cell.slot.pk, moving)
-            swapped = occupant and source and source.slot != cell.slot.pk
-            if not blocked and swapped and refusal(occupant, source.slot, moving):
+            # Swapped: the occupant goes to the chosen session's old cell, in another slot.
+            if (
+                not blocked
+                and occupant
+                and source
+                and source.slot != cell.slot.pk
+                and refusal(occupant, source.slot, moving)
+            ):
                 blocked = _("“%(title)s” cannot take its place") % {
                     "title": cell.session.title if cell.session else "?"
                 }
             effect = describe_effect(measured.move_effect(selected.pk, key))
-            cell.choice = Choice(effect=effect, blocked=blocked)
+            cell.choice = grid.Choice(effect=effect, blocked=blocked)
 
 
 def editor_context(
     event: Event, *, selected_id: int | None = None, feedback: Feedback | None = None
 ) -> dict:
     view = grid.grid_view(event, with_tray=True, warnings=True)
+    assert view.measured is not None  # made with warnings
     selected = view.sessions.get(selected_id) if selected_id else None
     tray_effect = ""
     if selected is not None:
@@ -268,12 +267,17 @@ def restore(request: HtmxHttpRequest, event: Event) -> HttpResponse:
 
 
 def _compare_rows(view: grid.GridView, cells: dict, other: dict) -> list:
-    """The grid's rows as (row, [(cell, session there, whether `other` differs there)])."""
+    """The grid's rows as (row, [(cell, session there, whether `other` differs there)]).
+    A session placed there but not shown (withdrawn, hidden) is None there, as an empty cell."""
     return [
         (
             row,
             [
-                (cell, view.sessions.get(cells.get(key)), cells.get(key) != other.get(key))
+                (
+                    cell,
+                    view.sessions.get(cells[key]) if key in cells else None,
+                    cells.get(key) != other.get(key),
+                )
                 for cell in row.cells
                 for key in [(cell.room.pk, cell.slot.pk)]
             ],
@@ -325,6 +329,7 @@ def propose_grid(request: HtmxHttpRequest, event: Event) -> HttpResponse:
 
 def _comparison(event: Event, proposal: GridProposal) -> dict:
     current = grid.grid_view(event, warnings=True)
+    assert current.measured is not None  # made with warnings
     problem = current.measured.problem
     rows = [row for row in proposal.placements if row[0] in current.sessions]
     placements = [scheduling.Placement(s, r, t, pin) for s, r, t, pin in rows]

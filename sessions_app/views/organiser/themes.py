@@ -3,6 +3,7 @@ assigning sessions to them with one click per checkbox, a synthesis per theme, a
 introduction, conclusion and the structure new session reports start from."""
 
 import copy
+from typing import cast
 
 from django.contrib import messages
 from django.db.models import Count, Prefetch
@@ -84,7 +85,8 @@ def rename_theme(request: HtmxHttpRequest, event: Event, pk: int) -> HttpRespons
         )
     else:
         for error in form.errors.get("name", []) + form.non_field_errors():
-            messages.error(request, error)
+            # An ErrorList gives its messages as text when iterated.
+            messages.error(request, cast(str, error))
     return redirect("organiser:themes", slug=event.slug)
 
 
