@@ -178,7 +178,7 @@ LOCALE_PATHS = [BASE_DIR / "locale"]
 USE_I18N = True
 # Numbers for people are localized ("10,5" in Dutch); a thousands separator would also turn
 # every id and count a script reads into "1.234". Values for scripts and machines are written
-# with |unlocalize or ISO formats (tests/test_machine_values.py).
+# with |unlocalize or ISO formats (tests/views/test_machine_values.py).
 USE_THOUSAND_SEPARATOR = False
 TIME_ZONE = "Europe/Brussels"
 USE_TZ = True

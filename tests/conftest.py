@@ -1,4 +1,5 @@
 from collections.abc import Callable
+from pathlib import Path
 
 import pytest
 from django.conf import settings as django_settings
@@ -6,8 +7,14 @@ from django.core.cache import cache
 from django.core.management import call_command
 from django.utils import translation
 
+from sessions_app.actions import import_event
+from sessions_app.event_file import load_event_file
 from sessions_app.models import Event, Participant
 from tests.factories import make_event, make_participant
+
+DEMO_FILE = Path(__file__).resolve().parent.parent / "demo" / "oocamp-2012.zip"
+# the event of `event` and of its variants
+CAMP = {"name": "Open Overheid Camp", "slug": "oocamp-2026"}
 
 # every test checks that only actions (and jobs, migrations, test code) write: write_guard.py
 pytest_plugins = ["tests.write_guard"]
@@ -60,7 +67,66 @@ def media_root(settings, tmp_path):
 
 @pytest.fixture
 def event(db) -> Event:
-    return make_event(name="Open Overheid Camp", slug="oocamp-2026")
+    return make_event(**CAMP)
+
+
+# ---- the event a module's pages need ------------------------------------------------------
+# `organiser`, `participant` and many modules' own fixtures are made in `event`, so a module
+# whose pages need another kind of event points `event` at one of these variants:
+#
+#     @pytest.fixture
+#     def event(english_event: Event) -> Event:
+#         return english_event
+#
+# (a test that asked for the variant instead would get `organiser` in another event).
+
+
+@pytest.fixture
+def event_with_join_code(db) -> Event:
+    """The conftest event (in Dutch, the default language) with a known join code, K7P2QX."""
+    return make_event(**CAMP, join_code="K7P2QX")
+
+
+@pytest.fixture
+def archived_event(db) -> Event:
+    """The conftest event (in Dutch, the default language), over: themes and syntheses time."""
+    return make_event(**CAMP, phase=Event.Phase.ARCHIVED)
+
+
+@pytest.fixture
+def english_event(db) -> Event:
+    """The conftest event, in English (the default language is Dutch)."""
+    return make_event(**CAMP, language="en")
+
+
+@pytest.fixture
+def english_event_with_join_code(db) -> Event:
+    """The conftest event, in English and with a known join code, K7P2QX."""
+    return make_event(**CAMP, language="en", join_code="K7P2QX")
+
+
+@pytest.fixture
+def english_voting_event(db) -> Event:
+    """The conftest event, in English, in the voting phase (proposing is open too)."""
+    return make_event(**CAMP, language="en", phase=Event.Phase.VOTING)
+
+
+@pytest.fixture
+def english_published_event(db) -> Event:
+    """The conftest event, in English, its grid published (the day is running or over)."""
+    return make_event(**CAMP, language="en", phase=Event.Phase.PUBLISHED)
+
+
+@pytest.fixture
+def english_archived_event(db) -> Event:
+    """The conftest event, in English, over: material, reports and syntheses time."""
+    return make_event(**CAMP, language="en", phase=Event.Phase.ARCHIVED)
+
+
+@pytest.fixture
+def voting_event(db) -> Event:
+    """An event in the voting phase, beside (not instead of) `event`."""
+    return make_event(phase=Event.Phase.VOTING)
 
 
 @pytest.fixture
@@ -87,3 +153,10 @@ def run_tasks(db, monkeypatch) -> Callable[[], None]:
         call_command("db_worker", "--batch", "--no-startup-delay", "--no-reload", interval=0)
 
     return run
+
+
+@pytest.fixture
+def demo() -> Event:
+    """The demo event (OOcamp 2012, in Dutch: 6 rooms, 9 session slots, 50 sessions placed)."""
+    with load_event_file(DEMO_FILE) as event_file:
+        return import_event(event_file)

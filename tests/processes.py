@@ -4,11 +4,19 @@ give it a database of its own."""
 
 import json
 import os
+import socket
 import subprocess
 import sys
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
+
+
+def free_port() -> int:
+    """A TCP port on the loopback that nothing listens on now, for a server of a test's own."""
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
 
 
 def manage(env: dict[str, str], *args: str, timeout: float = 300) -> str:

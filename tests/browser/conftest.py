@@ -25,7 +25,7 @@ from django.conf import settings
 from django.contrib.auth.base_user import AbstractBaseUser
 from django.test import Client
 from PIL import Image
-from playwright.sync_api import BrowserContext, Locator, Page, Request
+from playwright.sync_api import BrowserContext, Locator, Page, Request, expect
 from pytest_django.live_server_helper import LiveServer
 
 CHROMIUM_PATH = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
@@ -168,6 +168,13 @@ def assert_fits(page: Page, url: str, widths: tuple[dict[str, int], ...] = WIDTH
         page.set_viewport_size(size)
         page.goto(url)
         assert overflow(page) == 0, f"{url} overflows by {overflow(page)} px at {size['width']} px"
+
+
+def seconds_shown(clock: Locator) -> int:
+    """The pitch clock as it reads now ("0:28"), in seconds; it must show a time, not "Tijd!"."""
+    expect(clock).to_have_text(re.compile(r"^\d+:\d\d$"))
+    minutes, seconds = clock.inner_text().split(":")
+    return int(minutes) * 60 + int(seconds)
 
 
 def in_viewport(page: Page, locator: Locator) -> bool:

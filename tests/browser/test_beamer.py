@@ -15,7 +15,15 @@ from playwright.sync_api import Browser, BrowserContext, Locator, Page, expect
 
 from sessions_app import actions, pitching
 from sessions_app.models import Event, Participant, Slot
-from tests.browser.conftest import DESKTOP, ENGLISH, PHONE, in_viewport, overflow, read_qr
+from tests.browser.conftest import (
+    DESKTOP,
+    ENGLISH,
+    PHONE,
+    in_viewport,
+    overflow,
+    read_qr,
+    seconds_shown,
+)
 from tests.factories import make_event, make_participant, make_placement, make_room, make_session
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -104,13 +112,6 @@ def test_the_pitch_beamer_qr_code_takes_a_phone_to_the_join_page(
 
 
 # ---- the pitch clock --------------------------------------------------------------------------
-
-
-def seconds_shown(clock: Locator) -> int:
-    """The clock as it reads now ("0:28"), in seconds; it must show a time, not "Tijd!"."""
-    expect(clock).to_have_text(re.compile(r"^\d+:\d\d$"))
-    minutes, seconds = clock.inner_text().split(":")
-    return int(minutes) * 60 + int(seconds)
 
 
 def assert_counts_down(clock: Locator, limit: int) -> None:

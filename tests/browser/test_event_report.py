@@ -22,8 +22,8 @@ from pytest_playwright.pytest_playwright import CreateContextCallback
 
 from sessions_app.models import Event, Participant
 from tests.browser.conftest import ENGLISH, Steps, overflow
+from tests.exports.test_event_report import build_report_event
 from tests.factories import make_event, make_participant
-from tests.test_event_report import build_report_event
 
 pytestmark = pytest.mark.django_db(transaction=True)
 

@@ -13,9 +13,9 @@ from playwright.sync_api import Browser, Page, expect
 from sessions_app.models import Event, Participant
 from tests.browser.conftest import ENGLISH, Steps, overflow, read_qr
 from tests.browser.test_accessibility import assert_accessible
+from tests.exports.test_frab import assert_valid_json, assert_valid_xml
 from tests.factories import make_event, make_participant
-from tests.test_feeds_frab import assert_valid_json, assert_valid_xml
-from tests.views.test_public_grid import build_grid, published
+from tests.views.public.test_grid import build_grid, published
 
 pytestmark = pytest.mark.django_db(transaction=True)
 

@@ -19,8 +19,6 @@ import pytest
 from playwright.sync_api import BrowserContext, Locator, Page, expect
 from pytest_playwright.pytest_playwright import CreateContextCallback
 
-from sessions_app.actions import import_event
-from sessions_app.event_file import load_event_file
 from sessions_app.models import Event, Participant, Placement, Room, Session, Slot
 from tests.browser.conftest import LAPTOP, in_viewport, inject_axe, overflow
 from tests.factories import (
@@ -38,7 +36,6 @@ pytestmark = pytest.mark.django_db(transaction=True)
 SLUG = "grid-camp"
 DESKTOP = {"viewport": {"width": 1280, "height": 900}}
 PHONE = {"viewport": {"width": 390, "height": 844}, "is_mobile": True, "has_touch": True}
-DEMO = Path(__file__).resolve().parents[2] / "demo" / "oocamp-2012.zip"
 DEMO_ROOMS = [
     "Grote Zaal",
     "Bovenzaal",
@@ -517,13 +514,6 @@ LOST_EXPLAINED = [
     "Per geplaatste sessie de stemmen boven het aantal plaatsen van haar zaal: de mensen die er "
     "niet in passen.",
 ]
-
-
-@pytest.fixture
-def demo() -> Event:
-    """The demo event (OOcamp 2012, in Dutch: 6 rooms, 9 session slots, 50 sessions placed)."""
-    with load_event_file(DEMO) as event_file:
-        return import_event(event_file)
 
 
 @pytest.fixture

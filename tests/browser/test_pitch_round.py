@@ -18,7 +18,7 @@ import pytest
 from playwright.sync_api import Browser, BrowserContext, Locator, Page, expect
 
 from sessions_app.models import Event, Participant, PitchRound, Placement, Vote
-from tests.browser.conftest import ENGLISH
+from tests.browser.conftest import ENGLISH, seconds_shown
 from tests.factories import make_event, make_participant, make_room, make_session, make_slot
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -71,13 +71,6 @@ def follows(
 ) -> None:
     expect(target).to_contain_text(text, timeout=within)
     delays.append(time.monotonic() - since)
-
-
-def seconds_shown(clock: Locator) -> int:
-    """The clock as it reads now ("0:28"), in seconds: a time, not "Tijd!"."""
-    expect(clock).to_have_text(re.compile(r"^\d+:\d\d$"))
-    minutes, seconds = clock.inner_text().split(":")
-    return int(minutes) * 60 + int(seconds)
 
 
 def counts_down(clock: Locator) -> None:

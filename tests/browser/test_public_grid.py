@@ -22,8 +22,8 @@ from sessions_app.models import Event
 from tests.browser.conftest import DESKTOP as BIG_SCREEN
 from tests.browser.conftest import LAPTOP, in_viewport, inject_axe, overflow
 from tests.factories import make_event
-from tests.views.test_public_grid import build_grid
-from tests.views.test_public_grid import published as published_in_english
+from tests.views.public.test_grid import build_grid
+from tests.views.public.test_grid import published as published_in_english
 
 pytestmark = pytest.mark.django_db(transaction=True)
 

@@ -26,7 +26,7 @@ from pytest_playwright.pytest_playwright import CreateContextCallback
 from sessions_app.models import Event, Participant, Placement, Session, Vote
 from tests.browser.conftest import LAPTOP, PHONE, Steps, overflow, read_qr
 from tests.browser.test_event_report import QuietPolls
-from tests.test_slides import pdf_bytes
+from tests.sample_files import pdf_bytes
 
 pytestmark = pytest.mark.django_db(transaction=True)
 

@@ -16,7 +16,7 @@ from pytest_playwright.pytest_playwright import CreateContextCallback
 from sessions_app.models import Attachment, Event, Participant, Session
 from tests.browser.conftest import ENGLISH, Steps, overflow
 from tests.factories import make_event, make_participant, make_session
-from tests.test_slides import EXE, pdf_bytes, pptx_bytes, stored_files
+from tests.sample_files import EXE, pdf_bytes, pptx_bytes, stored_files
 
 pytestmark = pytest.mark.django_db(transaction=True)
 

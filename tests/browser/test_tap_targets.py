@@ -16,7 +16,7 @@ from pytest_playwright.pytest_playwright import CreateContextCallback
 from sessions_app.models import Event, Participant
 from tests.browser.conftest import LAPTOP, PHONE, Steps
 from tests.factories import make_event, make_participant, make_session, make_vote
-from tests.views.test_public_grid import build_grid
+from tests.views.public.test_grid import build_grid
 
 pytestmark = pytest.mark.django_db(transaction=True)
 

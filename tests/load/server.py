@@ -8,7 +8,6 @@ import csv
 import os
 import secrets
 import signal
-import socket
 import subprocess
 import sys
 import time
@@ -17,7 +16,7 @@ from pathlib import Path
 
 import psycopg
 
-from tests.processes import manage
+from tests.processes import free_port, manage
 
 ROOT = Path(__file__).resolve().parents[2]
 POSTGRES = os.environ.get("OOCAMP_LOAD_POSTGRES", "postgres://postgres@127.0.0.1:5432")
@@ -25,12 +24,6 @@ DATABASE = "oocamp_load"
 REDIS = os.environ.get("OOCAMP_LOAD_REDIS", "redis://127.0.0.1:6379/3")
 WORKERS = 4
 POOL = 4
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 class Server:

@@ -33,7 +33,7 @@ from tests.browser.conftest import (  # noqa: F401 - the browser fixtures, outsi
 )
 from tests.browser.test_event_report import QuietPolls
 from tests.factories import make_event, make_participant, make_room, make_slot
-from tests.test_slides import pdf_bytes
+from tests.sample_files import pdf_bytes
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 TITLE = "Open data in the council"

@@ -11,7 +11,7 @@ keeps a model of where every session should be. After every step:
   change made raises the version by exactly one.
 
 Every session has its own host and every room seats everyone, so only stale versions and
-no-op moves are refused; the hard rules have their own tests (tests/test_grid_actions.py).
+no-op moves are refused; the hard rules have their own tests (tests/actions/test_grid.py).
 
 The counter-check: the same machine against deliberately broken actions (a move that does not
 look at the target cell, a change that records no usable undo) must fail, and Hypothesis must

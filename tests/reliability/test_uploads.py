@@ -6,7 +6,7 @@
   `manage.py sweep_uploads`, and only once it is older than the age given.
 - `manage.py check_media` finds rows without files and files without rows, and removes the
   latter when asked.
-(The size limit, type sniffing and safe download headers are rows 8 and 9: tests/test_slides.py.)
+(The size limit, type sniffing and safe download headers are rows 8 and 9: tests/views/participant/test_attachments.py.)
 """
 
 import os
@@ -23,7 +23,7 @@ from django.urls import reverse
 
 from sessions_app.models import Attachment
 from tests.factories import make_participant, make_session
-from tests.test_slides import pdf_bytes
+from tests.sample_files import pdf_bytes
 
 
 def stored(media_root: Path) -> list[str]:

@@ -97,11 +97,11 @@ KNOWN_INCREMENTS = {
         "pitch_round.version += 1",
     ): "the round is locked (select_for_update)",
     ("exports/paper.py", "sign.shrink += 1"): "a layout loop on a local object, not a row",
-    # a job is queued on a row its caller just made or locked (select_for_update):
-    # tests/test_concurrency.py has twenty organisers restart a failed build, one attempt queued
+    # a job is queued on a row its caller just made or locked (select_for_update): in
+    # tests/actions/test_votes_concurrency.py twenty organisers restart a failed build, one is queued
     ("jobs/base.py", "row.attempt += 1"): "every caller queues a job row it made or locked",
     # the editors' versions: each is raised on the row the action locked and re-checked
-    # (tests/test_text_versions_concurrency.py, tests/test_frame_versions.py race two writers)
+    # (tests/views/test_text_versions_concurrency.py, tests/views/organiser/test_frame_versions.py race two writers)
     ("actions/frame.py", "locked.frame_version += 1"): "the event is locked (select_for_update)",
     ("actions/themes.py", "locked.texts_version += 1"): "the event is locked (select_for_update)",
     ("actions/themes.py", "locked.version += 1"): "the session is locked (select_for_update)",

@@ -27,7 +27,6 @@ import re
 import secrets
 import shutil
 import signal
-import socket
 import subprocess
 import sys
 import tempfile
@@ -47,7 +46,7 @@ import psycopg
 import pytest
 import redis
 
-from tests.processes import manage
+from tests.processes import free_port, manage
 from tests.scaleout.scenario import LIVE, MARK, SHOWN
 
 pytestmark = pytest.mark.scaleout
@@ -142,12 +141,6 @@ class Browser:
 
 
 # ---- the processes ---------------------------------------------------------------------------
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 class Cluster:

@@ -7,11 +7,9 @@ stylesheet and a PDF attachment, `http://127.0.0.1:<port>` (a server that counts
 path that climbs out; stored in every text field of an event and also handed to the renderer raw.
 The counter-check: WeasyPrint's own default fetcher does fetch the same URLs."""
 
-import contextlib
 import http.server
 import re
 import threading
-import zlib
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -21,6 +19,7 @@ from weasyprint.urls import URLFetcher
 
 from sessions_app.exports import paper, pdf
 from sessions_app.exports.event_report import write_pdf
+from tests.helpers import inflated
 from tests.security.world import build_world
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -60,14 +59,6 @@ def evil_html(address: str) -> str:
         '<img src="/static/../../../../etc/passwd"><img src="/static/..%2F..%2Foocamp%2Fsettings.py">'
         f'<iframe src="{address}/frame"></iframe><object data="file:///etc/passwd"></object>'
     )
-
-
-def inflated(data: bytes) -> bytes:
-    parts = [data]
-    for stream in re.findall(rb"stream\r?\n(.*?)\r?\nendstream", data, re.DOTALL):
-        with contextlib.suppress(zlib.error):
-            parts.append(zlib.decompress(stream))
-    return b"\n".join(parts)
 
 
 def assert_nothing_leaked(document: bytes) -> None:

@@ -22,6 +22,7 @@ from django.utils import timezone
 from sessions_app import actions, login_throttle
 from sessions_app.models import Participant, SignInLink, SignInRequest
 from tests.factories import make_event, make_participant, make_sign_in_link, make_user
+from tests.helpers import english, user_id
 
 TOKEN_IN_MAIL = re.compile(r"/signin/([^/\s]+)/")
 
@@ -36,16 +37,8 @@ def person(event):
     return make_participant(event, name="Lien", email="lien@example.org")
 
 
-def english() -> Client:
-    return Client(headers={"accept-language": "en"})
-
-
 def ask(client: Client, email: str, ip: str = "10.0.0.1"):
     return client.post(reverse("public:sign-in-request"), {"email": email}, REMOTE_ADDR=ip)
-
-
-def user_id(client: Client) -> str | None:
-    return client.session.get("_auth_user_id")
 
 
 # ---- sign-in links (row 20) ----------------------------------------------------------------

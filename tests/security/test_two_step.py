@@ -22,6 +22,7 @@ from sessions_app import second_factor
 from sessions_app.models import Event, Participant
 from tests.authenticator import code, make_authenticator
 from tests.factories import make_event, make_participant, make_sign_in_link, make_user
+from tests.helpers import english, user_id
 
 PASSWORD = "correct horse battery staple"
 WRONG_CODE = "This code is not right. Enter the 6-digit code your authenticator app shows now."
@@ -56,14 +57,6 @@ def frozen():
     start = (int(timezone.now().timestamp()) // 30 + 1) * 30
     with time_machine.travel(start, tick=False) as clock:
         yield clock
-
-
-def english() -> Client:
-    return Client(headers={"accept-language": "en"})
-
-
-def user_id(client: Client) -> str | None:
-    return client.session.get("_auth_user_id")
 
 
 def dashboard(event: Event) -> str:

@@ -1,0 +1,159 @@
+"""manage.py autoschedule: the demo event gets a valid grid better than the greedy one, written
+as one undoable change (or only printed), and impossible pins are refused by name."""
+
+from io import StringIO
+
+import pytest
+from django.core.management import CommandError, call_command
+
+from sessions_app import actions, grid, scheduling
+from sessions_app.models import Event, GridChange
+from tests.factories import (
+    make_event,
+    make_participant,
+    make_placement,
+    make_room,
+    make_session,
+    make_slot,
+    make_vote,
+)
+
+pytestmark = pytest.mark.django_db
+
+
+def autoschedule(*args: str) -> str:
+    out = StringIO()
+    call_command("autoschedule", *args, stdout=out)
+    return out.getvalue()
+
+
+def pins(event: Event) -> list[list]:
+    return [row for row in grid.snapshot(event) if row[3]]
+
+
+def test_autoschedule_writes_a_valid_grid_better_than_greedy(demo):
+    problem = grid.problem_for(demo)
+    pinned_before = pins(demo)
+    greedy_lost = scheduling.lost(problem, scheduling.greedy(problem))
+
+    output = autoschedule(demo.slug, "--seed", "1")
+
+    placements = grid.placements_of(grid.snapshot(demo))
+    assert scheduling.conflicts(problem, placements, complete=True) == []
+    found = scheduling.lost(problem, placements)
+    assert found.total < greedy_lost.total
+    assert pins(demo) == pinned_before
+    assert len(pinned_before) == 2
+    assert f"After:  lost {found.total} = unplaced {found.unplaced} + clashes" in output
+    assert "Before: lost " in output
+    change = demo.grid_changes.get()
+    assert (change.kind, change.summary, change.by) == (
+        GridChange.Kind.PROPOSAL,
+        "Automatic grid (seed 1)",
+        None,
+    )
+
+
+def test_autoschedule_is_undoable(demo):
+    before = grid.snapshot(demo)
+    autoschedule(demo.slug)
+    demo.refresh_from_db()
+
+    actions.undo_grid_change(event=demo, version=demo.grid_version, by=None)
+
+    assert grid.snapshot(demo) == before
+
+
+def test_dry_run_writes_nothing_and_prints_the_grid(demo):
+    before, version = grid.snapshot(demo), demo.grid_version
+
+    output = autoschedule(demo.slug, "--dry-run", "--seed", "3")
+
+    demo.refresh_from_db()
+    assert (grid.snapshot(demo), demo.grid_version) == (before, version)
+    assert output.splitlines()[-1] == "Dry run: nothing was written."
+    assert "Grote Zaal: “" in output
+
+
+def test_the_same_seed_prints_the_same_grid(demo):
+    first = autoschedule(demo.slug, "--dry-run", "--seed", "7")
+
+    second = autoschedule(demo.slug, "--dry-run", "--seed", "7")
+
+    def grid_part(output: str) -> list[str]:
+        """Without the time taken and the progress lines (shown after a second)."""
+        return [
+            line
+            for line in output.splitlines()
+            if not line.startswith("Time:") and " % after " not in line
+        ]
+
+    assert grid_part(first) == grid_part(second)
+
+
+def test_an_unknown_event_is_named():
+    with pytest.raises(CommandError) as error:
+        autoschedule("no-such-camp")
+
+    assert str(error.value) == "There is no event “no-such-camp”."
+
+
+@pytest.fixture
+def small_camp():
+    event = make_event(slug="small-camp", language="en", phase=Event.Phase.VOTING)
+    ann = make_participant(event, name="Ann Hosting")
+    bob = make_participant(event, name="Bob Hosting")
+    rooms = [make_room(event, name="Big", capacity=50), make_room(event, name="Small", capacity=5)]
+    slots = [make_slot(event, "10:00", "10:45"), make_slot(event, "11:00", "11:45")]
+    return event, ann, bob, rooms, slots
+
+
+def test_a_host_pinned_twice_in_one_slot_is_refused_by_name(small_camp):
+    event, ann, _bob, (big, small), (morning, _noon) = small_camp
+    data = make_session(event, [ann], title="Open data")
+    access = make_session(event, [ann], title="Accessibility")
+    make_placement(data, big, morning, pinned=True)
+    make_placement(access, small, morning, pinned=True)
+    before = grid.snapshot(event)
+
+    with pytest.raises(CommandError) as error:
+        autoschedule(event.slug)
+
+    assert str(error.value) == (
+        "The pinned sessions cannot all stay where they are; nothing was changed:\n"
+        f"  Ann Hosting would host two pinned sessions at {morning}: “Open data” / “Accessibility”."
+    )
+    assert grid.snapshot(event) == before
+
+
+def test_a_session_no_slot_suits_is_left_out_with_its_reason(small_camp):
+    event, ann, bob, _rooms, slots = small_camp
+    nowhere = make_session(event, [ann], title="Never free")
+    nowhere.unavailable_slots.set(slots)
+    budgets = make_session(event, [bob], title="Budgets")
+
+    output = autoschedule(event.slug)
+
+    assert "“Never free” is left out: its hosts cannot do any session slot." in output
+    assert [row[0] for row in grid.snapshot(event)] == [budgets.pk]
+
+
+def test_more_sessions_than_cells_leaves_the_least_voted_out(small_camp):
+    event, ann, bob, _rooms, _slots = small_camp
+    voters = [make_participant(event) for _ in range(3)]
+    sessions = [
+        make_session(event, [host], title=f"Talk {n}")
+        for n, host in enumerate([ann, bob, ann, bob, voters[0]])
+    ]
+    for n, session in enumerate(sessions[:4]):
+        for voter in voters[: 1 + n % 3]:
+            make_vote(voter, session)
+
+    output = autoschedule(event.slug)
+
+    assert "“Talk 4” is left out: every slot it could have is full." in output
+    placed = {row[0] for row in grid.snapshot(event)}
+    assert placed == {s.pk for s in sessions[:4]}
+    problem = grid.problem_for(event)
+    placements = grid.placements_of(grid.snapshot(event))
+    assert scheduling.conflicts(problem, placements, complete=True) == []
