@@ -1,7 +1,8 @@
 """The grid read from the database: as plain scheduling data (for `lost`, conflicts and the
 planner) and as rows and cells for the pages. A fixed number of queries whatever its size. Also
 what pages read beside it: a participant's own sessions (marked in the grid, their calendar),
-and sessions with their place pointing at the event already loaded."""
+sessions with their place pointing at the event already loaded, and for the editor once the
+grid is out, who follows each session and the room swaps worth suggesting."""
 
 from __future__ import annotations
 
@@ -12,7 +13,17 @@ from datetime import datetime
 from django.db.models import Prefetch
 
 from sessions_app import scheduling
-from sessions_app.models import Event, Host, Participant, Placement, Room, Session, Slot, Vote
+from sessions_app.models import (
+    Event,
+    Follow,
+    Host,
+    Participant,
+    Placement,
+    Room,
+    Session,
+    Slot,
+    Vote,
+)
 
 Row = list  # [session id, room id, slot id, pinned]: how a grid is stored in GridChange
 
@@ -77,6 +88,7 @@ class Choice:
     effect: str  # "+3 clashes, −12 overflow"
     blocked: str = ""  # why the grid's rules refuse it, if they do
     chosen: bool = False  # the chosen session is in this cell
+    told: int | None = None  # once published: the people told of the move (both, in a swap)
 
 
 @dataclass
@@ -88,6 +100,12 @@ class Cell:
     overflow: int = 0  # votes beyond the room's seats
     shares: list[tuple[Session, int]] = field(default_factory=list)  # (other session, percent)
     choice: Choice | None = None  # the grid editor, while a session is chosen to place
+    follows: int | None = None  # the grid editor, once published: people who said "I'll go"
+
+    @property
+    def crowded(self) -> bool:
+        """More people follow the session than the room seats."""
+        return self.follows is not None and self.follows > self.room.capacity
 
     @property
     def key(self) -> str:
@@ -170,6 +188,68 @@ def _add_shared_voters(cells: list[Cell], measured: scheduling.Grid) -> None:
                 percent = round(share * 100)
                 cell.shares.append((other_session, percent))
                 other.shares.append((session, percent))
+
+
+def followers(event: Event) -> dict[int, frozenset[int]]:
+    """Who follows each of the event's sessions, in one query whatever the number of sessions:
+    the editor's live interest counts them, and a swap tells the followers of both sessions,
+    each person once."""
+    people: dict[int, set[int]] = defaultdict(set)
+    for session_id, participant_id in (
+        Follow.objects.of_event(event).order_by().values_list("session_id", "participant_id")
+    ):
+        people[session_id].add(participant_id)
+    return {session_id: frozenset(ids) for session_id, ids in people.items()}
+
+
+def add_follows(view: GridView, follows: dict[int, frozenset[int]]) -> None:
+    """Each placed session's cell counts its followers, to read against the room's seats."""
+    for row in view.rows:
+        for cell in row.cells:
+            if cell.session is not None:
+                cell.follows = len(follows.get(cell.session.pk, ()))
+
+
+@dataclass(frozen=True)
+class RoomSwap:
+    """Two sessions at the same time that would both fit better in each other's room: the
+    crowded one has more followers than its room seats, the roomy one's followers fit in the
+    crowded one's smaller room."""
+
+    crowded: Cell
+    roomy: Cell
+
+
+def room_swaps(view: GridView) -> list[RoomSwap]:
+    """The room swaps worth suggesting, from the follows already counted in the cells
+    (`add_follows`). A session is in one suggestion at most; the most crowded first, each
+    given the room that seats most of its followers (the smallest such room, so a bigger one
+    stays free for another). Pinned sessions stay where an organiser fixed them."""
+    swaps = []
+    for row in view.rows:
+        free = [c for c in row.cells if c.session and c.follows is not None and not c.pinned]
+        crowded = sorted(
+            (c for c in free if c.crowded),
+            key=lambda c: (-(c.follows or 0) + c.room.capacity, c.room.capacity),
+        )
+        used: set[int] = set()
+        for cell in crowded:
+            if id(cell) in used:
+                continue
+            follows = cell.follows or 0
+            roomy = [
+                other
+                for other in free
+                if id(other) not in used
+                and other.room.capacity > cell.room.capacity
+                and (other.follows or 0) <= cell.room.capacity
+            ]
+            if not roomy:
+                continue
+            best = min(roomy, key=lambda o: (-min(o.room.capacity, follows), o.room.capacity))
+            used |= {id(cell), id(best)}
+            swaps.append(RoomSwap(crowded=cell, roomy=best))
+    return swaps
 
 
 def my_session_ids(participant: Participant) -> set[int]:

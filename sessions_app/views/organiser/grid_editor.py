@@ -60,10 +60,13 @@ def describe_effect(delta: scheduling.Lost) -> str:
     return ", ".join(parts) if parts else _("no change")
 
 
-def _choices(view: grid.GridView, selected: Session) -> None:
+def _choices(
+    view: grid.GridView, selected: Session, follows: dict[int, frozenset[int]] | None
+) -> None:
     """Give every cell of the grid a `choice`: the effect of placing `selected` there, and
     whether the hard rules refuse it (swaps included: the occupant goes to the chosen
-    session's old cell, or to the tray)."""
+    session's old cell, or to the tray); once the grid is published, also how many people
+    the move tells (the followers of both sessions when the occupant moves too)."""
     measured = view.measured
     assert measured is not None  # grid_view measures the grid when asked for warnings
     problem = measured.problem
@@ -102,7 +105,15 @@ def _choices(view: grid.GridView, selected: Session) -> None:
                     "title": cell.session.title if cell.session else "?"
                 }
             effect = describe_effect(measured.move_effect(selected.pk, key))
-            cell.choice = grid.Choice(effect=effect, blocked=blocked)
+            told = None
+            if follows is not None:
+                # the occupant moves too (swapped or to the tray): its followers are told as
+                # well, each person once
+                people = follows.get(selected.pk, frozenset())
+                if occupant:
+                    people |= follows.get(occupant, frozenset())
+                told = len(people)
+            cell.choice = grid.Choice(effect=effect, blocked=blocked, told=told)
 
 
 def editor_context(
@@ -110,10 +121,27 @@ def editor_context(
 ) -> dict:
     view = grid.grid_view(event, with_tray=True, warnings=True)
     assert view.measured is not None  # made with warnings
+    # Followers are told of every change once the grid is out, so from then on the editor
+    # shows the live interest and who a move reaches.
+    follows = grid.followers(event) if event.grid_published else None
+    room_swaps = []
+    if follows is not None:
+        grid.add_follows(view, follows)
+        room_swaps = [
+            (
+                swap,
+                len(
+                    follows[swap.crowded.session.pk]
+                    | follows.get(swap.roomy.session.pk, frozenset())
+                ),
+            )
+            for swap in grid.room_swaps(view)
+            if swap.crowded.session and swap.roomy.session
+        ]
     selected = view.sessions.get(selected_id) if selected_id else None
     tray_effect = ""
     if selected is not None:
-        _choices(view, selected)
+        _choices(view, selected, follows)
         if selected.pk in view.measured.placed:
             tray_effect = describe_effect(view.measured.move_effect(selected.pk, None))
     undoable = (
@@ -129,6 +157,10 @@ def editor_context(
         "selected": selected,
         "selected_placed": bool(selected and selected.pk in view.measured.placed),
         "tray_effect": tray_effect,
+        "selected_told": (
+            len(follows.get(selected.pk, frozenset())) if follows is not None and selected else None
+        ),
+        "room_swaps": room_swaps,
         "undoable": undoable,
         "feedback": feedback,
         "start_form": SubmissionKeyForm(),
