@@ -12,6 +12,7 @@ from playwright.sync_api import Browser, expect
 
 from sessions_app import actions
 from sessions_app.models import Event, Follow
+from tests.browser.test_accessibility import assert_accessible
 from tests.factories import (
     make_event,
     make_participant,
@@ -52,7 +53,7 @@ def day() -> dict:
 
 
 def test_a_newcomer_follows_two_sessions_at_once_and_keeps_one(
-    browser: Browser, base_url: str, steps
+    browser: Browser, base_url: str, steps, axe_source: str
 ) -> None:
     world = day()
     event = world["event"]
@@ -73,10 +74,14 @@ def test_a_newcomer_follows_two_sessions_at_once_and_keeps_one(
         expect(cell.get_by_role("button", name="Ik ga")).to_have_attribute("aria-pressed", "true")
         expect(cell.get_by_text("1 gaat")).to_be_visible()
     steps(page, "two sessions at ten followed")
+    page.reload()  # the grid from the cache, with this newcomer's buttons put in
+    expect(page.locator("#grid [aria-pressed=true]")).to_have_count(2)
+    assert_accessible(page, axe_source)  # without the welcome, whose list axe objects to
 
     page.goto(reverse("participant:my-page", args=[event.slug]))
     expect(page.get_by_text("Kies er één")).to_be_visible()
     steps(page, "my day asks to choose one")
+    assert_accessible(page, axe_source)
     chosen = page.locator(".my-day ul li").filter(has_text="Open data voor iedereen")
     chosen.get_by_role("button", name="Hou deze").click()
 

@@ -3,12 +3,14 @@ and now & next (with and without JavaScript), My day with its slots to choose in
 changes a follower is told about. The shared grid never carries anyone's own state."""
 
 import re
+from datetime import timedelta
 
 import pytest
 from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.utils import timezone
 
 from sessions_app import actions
 from sessions_app.models import Event, Follow, Participant
@@ -20,6 +22,7 @@ from tests.factories import (
     make_session,
     make_slot,
 )
+from tests.views.public.test_grid import build_grid
 
 pytestmark = pytest.mark.django_db
 
@@ -296,3 +299,15 @@ def test_seen_cannot_run_ahead_of_the_grid(event, world, me):
     moved(event, world)
 
     assert "moved to" in signed_in(me).get(my_page(event)).text
+
+
+def test_now_and_next_carries_the_button_for_participants_only(event, me):
+    built = build_grid(event, rooms=2, slots=4, start=timezone.now() + timedelta(hours=2))
+    actions.follow_session(participant=me, session=built.sessions[0])
+    now = reverse("public:now", args=[event.slug])
+
+    mine = signed_in(me).get(now).text
+    beamer = Client().get(now).text
+
+    assert mine.count("follow-button") == 2 and mine.count('aria-pressed="true"') == 1
+    assert "follow-button" not in beamer and "Join to follow" not in beamer
