@@ -10,6 +10,7 @@ one string pass: the expensive part stays cached, the personal part costs two sm
 from __future__ import annotations
 
 import re
+from typing import NamedTuple
 
 from django.db.models import Exists, OuterRef, Q, Subquery
 from django.urls import reverse
@@ -70,11 +71,17 @@ def with_changes(event: Event, sessions) -> list[Session]:
     return rows
 
 
-def personal(event: Event, participant: Participant) -> tuple[set[int], list[Session]]:
-    """What the grid shows of this participant: the sessions they follow, and those they follow
-    or host that changed since they last looked (one query)."""
+class Personal(NamedTuple):
+    followed: set[int]  # the sessions they follow
+    own: set[int]  # the sessions they follow or host: their day on the grid
+    changed: list[Session]  # of those, the ones that changed since they last looked
+
+
+def personal(event: Event, participant: Participant) -> Personal:
+    """What the grid shows of this participant (one query)."""
     rows = with_changes(event, my_sessions(event, participant).order_by("title"))
-    return {s.pk for s in rows if s.followed}, [s for s in rows if s.change]
+    followed = {s.pk for s in rows if s.followed}
+    return Personal(followed, {s.pk for s in rows}, [s for s in rows if s.change])
 
 
 def change_text(event: Event, kind: str | None, room: str = "", start=None) -> str:

@@ -29,7 +29,7 @@ from sessions_app.access import (
 )
 from sessions_app.forms import JoinCodeForm, JoinForm, SignInRequestForm
 from sessions_app.grid import grid_view, my_session_ids
-from sessions_app.models import Event, Participant, Session, SessionQuerySet, SignInLink, Vote
+from sessions_app.models import Event, Participant, SessionQuerySet, SignInLink, Vote
 from sessions_app.requests import HtmxHttpRequest, client_ip, safe_next
 
 MODEL_BACKEND = "django.contrib.auth.backends.ModelBackend"
@@ -313,9 +313,14 @@ def grid(request: HtmxHttpRequest, slug: str) -> HttpResponse:
     if not grid_visible(request, event):
         return grid_unpublished(request, event)
     participant = participant_for(request, event)
-    mine = my_session_ids(participant) if participant and request.GET.get("mine") else None
+    own = None  # once the grid is out: what they follow or host, and what changed of it
+    if participant is not None and event.grid_published:
+        own = follows.personal(event, participant)
+    mine = None
+    if participant and request.GET.get("mine"):  # before publication (organisers): their votes
+        mine = own.own if own else my_session_ids(participant)
     if request.htmx:
-        return HttpResponse(personal_grid(event, participant, grid_html(event, mine=mine)))
+        return HttpResponse(personal_grid(event, participant, grid_html(event, mine=mine), own))
     context: dict[str, Any] = {
         "event": event,
         "participant": participant,
@@ -325,13 +330,8 @@ def grid(request: HtmxHttpRequest, slug: str) -> HttpResponse:
     }
     if event.grid_published and page_is_shared(request):
         return shared_grid_page(request, event, context)
-    followed: set[int] = set()
-    changed: list[Session] = []
-    if participant is not None and event.grid_published:
-        followed, changed = follows.personal(event, participant)
-    context["changed"] = changed
-    html = grid_html(event, mine=mine)
-    context["grid_html"] = personal_grid(event, participant, html, (followed, changed))
+    context["changed"] = own.changed if own else []
+    context["grid_html"] = personal_grid(event, participant, grid_html(event, mine=mine), own)
     return render(request, "public/grid.html", context)
 
 
@@ -339,16 +339,16 @@ def personal_grid(
     event: Event,
     participant: Participant | None,
     html: str,
-    mine: tuple[set[int], list[Session]] | None = None,
+    own: follows.Personal | None = None,
 ) -> SafeString:
     """The shared grid with this participant's "I'll go" buttons and the changes they have not
     seen (sessions_app/follows.py); without them for everyone else."""
     if participant is None or not event.grid_published:
         return mark_safe(follows.fill_grid(html, event, None))  # escaped when rendered
-    followed, changed = mine or follows.personal(event, participant)
-    changes = {session.pk: session.change for session in changed}
+    own = own or follows.personal(event, participant)
+    changes = {session.pk: session.change for session in own.changed}
     # escaped when rendered, and the buttons by format_html
-    return mark_safe(follows.fill_grid(html, event, participant, followed, changes))
+    return mark_safe(follows.fill_grid(html, event, participant, own.followed, changes))
 
 
 def page_is_shared(request: HtmxHttpRequest) -> bool:
