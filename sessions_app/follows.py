@@ -10,12 +10,14 @@ one string pass: the expensive part stays cached, the personal part costs two sm
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from typing import NamedTuple
 
 from django.db.models import Exists, OuterRef, Q, Subquery
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import format_html
+from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
 
 from sessions_app.models import (
@@ -104,13 +106,20 @@ def fill_grid(
     participant: Participant | None,
     followed: set[int] | None = None,
     changes: dict[int, str] | None = None,
-) -> str:
+) -> SafeString:
     """The shared grid with this visitor's parts in its holes: an "I'll go" button per session
     for a participant of a published grid (its state as they left it), nothing for others."""
     if participant is None or not event.grid_published:
-        return HOLE_RE.sub("", html)
-    followed = followed or set()
-    changes = changes or {}
+        filled = HOLE_RE.sub("", html)
+    else:
+        filled = HOLE_RE.sub(_buttons(event, followed or set(), changes or {}), html)
+    # the grid is our templates' output (escaped when rendered); the buttons are format_html's
+    return mark_safe(filled)
+
+
+def _buttons(
+    event: Event, followed: set[int], changes: dict[int, str]
+) -> Callable[[re.Match], str]:
     label = _("I'll go")
     path = reverse("participant:follow", args=[event.slug, 0])
     start, end = path.split("/0/", 1)
@@ -137,4 +146,4 @@ def fill_grid(
             note=note,
         )
 
-    return HOLE_RE.sub(button, html)
+    return button

@@ -633,6 +633,7 @@ class Vote(models.Model):
     def __str__(self) -> str:
         return f"{self.participant} ♥ {self.session}"
 
+
 class FollowQuerySet(models.QuerySet):
     def of_event(self, event: "Event") -> "FollowQuerySet":
         return self.filter(session__event=event)

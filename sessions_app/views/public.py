@@ -344,11 +344,10 @@ def personal_grid(
     """The shared grid with this participant's "I'll go" buttons and the changes they have not
     seen (sessions_app/follows.py); without them for everyone else."""
     if participant is None or not event.grid_published:
-        return mark_safe(follows.fill_grid(html, event, None))  # escaped when rendered
+        return follows.fill_grid(html, event, None)
     own = own or follows.personal(event, participant)
     changes = {session.pk: session.change for session in own.changed}
-    # escaped when rendered, and the buttons by format_html
-    return mark_safe(follows.fill_grid(html, event, participant, own.followed, changes))
+    return follows.fill_grid(html, event, participant, own.followed, changes)
 
 
 def page_is_shared(request: HtmxHttpRequest) -> bool:

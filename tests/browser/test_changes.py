@@ -9,7 +9,7 @@ from playwright.sync_api import Browser, expect
 from pytest_django.live_server_helper import LiveServer
 
 from tests.browser.conftest import Steps, overflow
-from tests.views.test_changes import build_camp, move
+from tests.views.public.test_changes import build_camp, move
 
 pytestmark = pytest.mark.django_db(transaction=True)
 

@@ -32,6 +32,8 @@ MARK_SAFE_WHITELIST = {
     "sessions_app/qr.py": 1,
     # the grid HTML: output of our own templates (autoescaped when rendered), cached as a string
     "sessions_app/views/public.py": 1,
+    # the cached grid with a participant's "I'll go" buttons, each built by format_html
+    "sessions_app/follows.py": 1,
     "sessions_app/live.py": 2,
 }
 CSRF_EXEMPT_WHITELIST = {
