@@ -112,6 +112,12 @@ def english_voting_event(db) -> Event:
 
 
 @pytest.fixture
+def published_event(db) -> Event:
+    """The conftest event (in Dutch), its grid published: following sessions, being told."""
+    return make_event(**CAMP, phase=Event.Phase.PUBLISHED)
+
+
+@pytest.fixture
 def english_published_event(db) -> Event:
     """The conftest event, in English, its grid published (the day is running or over)."""
     return make_event(**CAMP, language="en", phase=Event.Phase.PUBLISHED)

@@ -19,8 +19,8 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def event() -> Event:
-    return make_event(phase=Event.Phase.PUBLISHED)
+def event(published_event: Event) -> Event:
+    return published_event
 
 
 @pytest.fixture

@@ -1,7 +1,8 @@
 """Following sessions on the day, in a real browser and in Dutch: a newcomer who joins after
 the grid is out follows two sessions at the same time on their phone, My day asks them to
-choose one and one tap keeps it; and a follower's phone, open on My day, shows a move of what
-they follow within 10 s without a reload, highlighted and read out."""
+choose one and one tap keeps it; a follower's phone, open on My day, shows a move of what
+they follow within 10 s without a reload, highlighted and read out; and the same with the move
+made by an organiser in the grid editor, who reads how many followers it tells first."""
 
 import re
 
@@ -11,7 +12,7 @@ from django.urls import reverse
 from playwright.sync_api import Browser, expect
 
 from sessions_app import actions
-from sessions_app.models import Event, Follow
+from sessions_app.models import Event, Follow, Participant
 from tests.browser.test_accessibility import assert_accessible
 from tests.factories import (
     make_event,
@@ -82,7 +83,7 @@ def test_a_newcomer_follows_two_sessions_at_once_and_keeps_one(
     expect(page.get_by_text("Kies er één")).to_be_visible()
     steps(page, "my day asks to choose one")
     assert_accessible(page, axe_source)
-    chosen = page.locator(".my-day ul li").filter(has_text="Open data voor iedereen")
+    chosen = page.locator(".my-day .my-day-session").filter(has_text="Open data voor iedereen")
     chosen.get_by_role("button", name="Hou deze").click()
 
     expect(page.get_by_text("Kies er één")).to_have_count(0)
@@ -128,3 +129,46 @@ def test_a_followers_phone_shows_a_move_within_10_seconds_without_reload(
     page.get_by_role("button", name="Gezien").click()
     expect(page.locator("#my-live .changes")).to_have_count(0)
     context.close()
+
+
+def test_an_organiser_moves_a_followed_session_and_the_followers_phone_says_so(
+    browser: Browser, base_url: str, sign_in, steps
+) -> None:
+    """Both sides at once, as on the day: the organiser in the grid editor reads how many
+    followers a move tells before placing it, and the follower's phone, open on My day, shows
+    the move within 10 s without a reload."""
+    world = day()
+    event = world["event"]
+    organiser = make_participant(event, "Olga", role=Participant.Role.ORGANISER)
+    follower = make_participant(event, "Fien")
+    actions.follow_session(participant=follower, session=world["buurtwerk"])
+
+    phone = browser.new_context(base_url=base_url, **PHONE)
+    sign_in(phone, follower.user)
+    my_day = phone.new_page()
+    my_day.goto(reverse("participant:my-page", args=[event.slug]))
+    expect(my_day.locator(".my-day")).to_contain_text("Buurtwerk in de stad")
+    my_day.evaluate("window.notReloaded = true")
+
+    laptop = browser.new_context(base_url=base_url, viewport={"width": 1366, "height": 900})
+    sign_in(laptop, organiser.user)
+    editor = laptop.new_page()
+    editor.goto(reverse("organiser:grid", args=[event.slug]))
+    buurtwerk = editor.locator(f'#grid [data-session="{world["buurtwerk"].pk}"]')
+    buurtwerk.get_by_role("link", name="Kies").click()
+    expect(editor.locator("#selection-told")).to_contain_text(
+        "1 volger krijgt bericht van deze wijziging."
+    )
+    target = editor.locator(f"#cell-{world['two'].pk}-{world['zenne'].pk}")
+    steps(editor, "organiser reads who the move tells")
+
+    target.get_by_role("button", name="Hier plaatsen").click()
+    expect(target).to_contain_text("Buurtwerk in de stad")
+    steps(editor, "organiser placed it")
+
+    note = my_day.locator("#my-live .changes").get_by_text("verplaatst naar Zaal Zenne, 14:05")
+    expect(note).to_be_visible(timeout=10_000)
+    assert my_day.evaluate("window.notReloaded") is True
+    steps(my_day, "followers phone shows the move")
+    laptop.close()
+    phone.close()
