@@ -4,8 +4,9 @@ feeds: it reads the same for every visitor.
 
 Each entry is one `SessionChange`: its id is a tag URI made of the host, the day the change
 was made and the row's id, so it never changes and never repeats; updated is when the change
-was made. The feed's updated is the newest change, or the event's last change while there is
-none, so that the same log gives the same bytes (and ETag) on every request and process.
+was made. The feed's updated is its newest change or the event's last change (its name, its
+phase, its grid), whichever is later, so that the same log gives the same bytes (and ETag) on
+every request and process, and Last-Modified never goes back.
 """
 
 from __future__ import annotations
