@@ -102,6 +102,12 @@ class EventLanguage(models.TextChoices):
     ENGLISH = "en", _("English")
 
 
+def event_cover_upload_to(instance: "Event", filename: str) -> str:
+    """Generated names only, like attachments: the uploader's file name never reaches the disk."""
+    suffix = PurePosixPath(filename).suffix.lower()[:10]
+    return f"covers/{instance.pk}/{uuid.uuid4().hex}{suffix}"
+
+
 class Event(models.Model):
     Phase = EventPhase
     Language = EventLanguage
@@ -163,6 +169,10 @@ class Event(models.Model):
         _("report published"),
         default=False,
         help_text=_("Anyone may read and download the event report."),
+    )
+    # The event's picture or logo on the report's cover: a PNG or JPEG, re-encoded on upload.
+    cover = models.FileField(
+        _("cover picture"), upload_to=event_cover_upload_to, blank=True, max_length=255
     )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
