@@ -34,6 +34,7 @@ SYSTEM_PACKAGES = [
     "libharfbuzz-subset0",
     "fonts-dejavu-core",
     "fonts-dejavu-extra",  # the obliques: italics in the report PDF (ReportLab)
+    "poppler-utils",  # pdftoppm: the report PDF's pages as pictures, kept as CI artifacts
 ]
 
 
