@@ -1,16 +1,20 @@
 """What views of every audience share about a request and its answer: the request as htmx
-sends it, the client's address, a safe place to go `next`, and the answer to a form sent a
-second time. Not a view module: views import from here, never from one another."""
+sends it, the client's address, a safe place to go `next`, the answer to a form sent a
+second time, and a feed's answer to a client that may have it already (ETag, Last-Modified,
+304). Not a view module: views import from here, never from one another."""
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+import hashlib
+from datetime import datetime
+from typing import TYPE_CHECKING, cast
 
 from django.conf import settings
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
-from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.cache import get_conditional_response
+from django.utils.http import http_date, url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django_htmx.http import HttpResponseClientRedirect
 from django_htmx.middleware import HtmxDetails
@@ -62,3 +66,43 @@ def already_submitted(
     if request.htmx:
         return HttpResponseClientRedirect(earlier.url)
     return redirect(earlier.url)
+
+
+def etag_of(body: bytes) -> str:
+    """A strong ETag from the body itself, so every process gives the same one."""
+    return '"' + hashlib.sha256(body).hexdigest()[:32] + '"'
+
+
+def feed_response(
+    request: HtmxHttpRequest,
+    body: bytes,
+    content_type: str,
+    *,
+    etag: str,
+    modified: datetime | None,
+    public: bool,
+    filename: str | None = None,
+) -> HttpResponse:
+    """The feed, or 304 when the client has it already. `public`: the same for everyone (and
+    readable from any web page, `readable_anywhere`); otherwise private to whoever holds the
+    URL. `modified`: the Last-Modified, None when the data cannot say when it changed."""
+    response = HttpResponse(body, content_type=content_type)
+    response["ETag"] = etag
+    if modified is not None:
+        response["Last-Modified"] = http_date(modified.timestamp())
+    response["Cache-Control"] = "public, no-cache" if public else "private, no-cache"
+    if filename:
+        response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    # given a response, it returns that response, a 304 or a 412: never None
+    response = cast(
+        HttpResponse,
+        get_conditional_response(
+            request,
+            etag=etag,
+            last_modified=int(modified.timestamp()) if modified is not None else None,
+            response=response,
+        ),
+    )
+    if not public:
+        response["X-Robots-Tag"] = "noindex"
+    return response

@@ -6,16 +6,11 @@ there are (the page, for a signed-in visitor, also who they are)."""
 
 from __future__ import annotations
 
-import hashlib
-from typing import cast
-
 from django.contrib.auth.decorators import login_not_required
 from django.http import HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils import translation
-from django.utils.cache import get_conditional_response
-from django.utils.http import http_date
 from django.views.decorators.http import require_safe
 
 from sessions_app import change_log
@@ -23,7 +18,7 @@ from sessions_app.access import event_view, is_organiser, participant_for
 from sessions_app.cors import readable_anywhere
 from sessions_app.exports import changes as changes_export
 from sessions_app.models import Event, SessionChange
-from sessions_app.requests import HtmxHttpRequest
+from sessions_app.requests import HtmxHttpRequest, etag_of, feed_response
 
 ATOM_ENTRIES = 100  # feed readers keep what they saw; the page has the whole log
 
@@ -66,17 +61,11 @@ def changes_atom(request: HtmxHttpRequest, event: Event) -> HttpResponse:
             feed_url=origin + reverse("public:changes-atom", args=[event.slug]),
             session_url=session_url,
         )
-    modified = changes_export.updated(event, entries)
-    etag = '"' + hashlib.sha256(body).hexdigest()[:32] + '"'
-    response = HttpResponse(body, content_type=changes_export.ATOM)
-    response["ETag"] = etag
-    response["Last-Modified"] = http_date(modified.timestamp())
-    response["Cache-Control"] = "public, no-cache"
-    # given a response, it returns that response, a 304 or a 412: never None
-    response = cast(
-        HttpResponse,
-        get_conditional_response(
-            request, etag=etag, last_modified=int(modified.timestamp()), response=response
-        ),
+    return feed_response(
+        request,
+        body,
+        changes_export.ATOM,
+        etag=etag_of(body),
+        modified=changes_export.updated(event, entries),
+        public=True,
     )
-    return response

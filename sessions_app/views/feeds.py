@@ -28,7 +28,6 @@ import hashlib
 import re
 from collections.abc import Callable
 from datetime import datetime
-from typing import cast
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
@@ -38,8 +37,7 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import translation
-from django.utils.cache import get_conditional_response, patch_vary_headers
-from django.utils.http import http_date
+from django.utils.cache import patch_vary_headers
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST, require_safe
 
@@ -55,7 +53,7 @@ from sessions_app.cors import readable_anywhere
 from sessions_app.exports import csv as csv_export
 from sessions_app.exports import frab, ical
 from sessions_app.models import Event, Follow, Host, Participant, Vote
-from sessions_app.requests import HtmxHttpRequest
+from sessions_app.requests import HtmxHttpRequest, etag_of, feed_response
 
 FEED_CACHE_SECONDS = live.GRID_CACHE_SECONDS
 XML = "application/xml; charset=utf-8"  # what browsers and apps open; the c3voc type is
@@ -120,45 +118,6 @@ def cached_programme(event: Event, key: str, request: HtmxHttpRequest) -> frab.P
         programme = frab.load_programme(event, origin(request))
         cache.set(f"{key}:programme", programme, FEED_CACHE_SECONDS)
     return programme
-
-
-def etag_of(body: bytes) -> str:
-    return '"' + hashlib.sha256(body).hexdigest()[:32] + '"'
-
-
-def feed_response(
-    request: HtmxHttpRequest,
-    body: bytes,
-    content_type: str,
-    *,
-    etag: str,
-    modified: datetime | None,
-    public: bool,
-    filename: str | None = None,
-) -> HttpResponse:
-    """The feed, or 304 when the client has it already. `public`: the same for everyone (and
-    readable from any web page, `readable_anywhere`); otherwise private to whoever holds the
-    URL. `modified`: the Last-Modified, None when the data cannot say when it changed."""
-    response = HttpResponse(body, content_type=content_type)
-    response["ETag"] = etag
-    if modified is not None:
-        response["Last-Modified"] = http_date(modified.timestamp())
-    response["Cache-Control"] = "public, no-cache" if public else "private, no-cache"
-    if filename:
-        response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    # given a response, it returns that response, a 304 or a 412: never None
-    response = cast(
-        HttpResponse,
-        get_conditional_response(
-            request,
-            etag=etag,
-            last_modified=int(modified.timestamp()) if modified is not None else None,
-            response=response,
-        ),
-    )
-    if not public:
-        response["X-Robots-Tag"] = "noindex"
-    return response
 
 
 def feed_event(request: HtmxHttpRequest, slug: str) -> tuple[Event, bool]:

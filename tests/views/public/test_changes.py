@@ -203,6 +203,7 @@ def test_the_atom_feed_reads_back_in_feedparser() -> None:
     assert response.status_code == 200
     assert response["Content-Type"] == "application/atom+xml; charset=utf-8"
     assert response["Access-Control-Allow-Origin"] == "*"
+    assert response["Cache-Control"] == "public, no-cache"  # a reader asks again, cheaply
     feed = feedparser.parse(response.content)
     assert feed.bozo == 0, feed.get("bozo_exception")
     assert feed.version == "atom10"
