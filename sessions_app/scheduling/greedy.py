@@ -22,7 +22,7 @@ def greedy(problem: Problem) -> list[Placement]:
         if not problem.session(p.session).withdrawn
     ]
     pinned = {p.session for p in placements}
-    taken = {p.cell for p in placements}
+    taken = {p.cell for p in placements} | problem.closed
     hosts_in_slot: dict[int, set[int]] = defaultdict(set)
     wanted_in_slot: dict[int, set[int]] = defaultdict(set)
     for p in placements:

@@ -55,6 +55,7 @@ def lost(problem: Problem, placements: Iterable[Placement]) -> Lost:
 
 class Rule(StrEnum):
     CELL_TAKEN = "cell_taken"
+    CELL_CLOSED = "cell_closed"
     PLACED_TWICE = "placed_twice"
     NOT_A_SESSION_SLOT = "not_a_session_slot"
     UNKNOWN_ROOM = "unknown_room"
@@ -79,8 +80,8 @@ class Conflict:
 def conflicts(
     problem: Problem, placements: Iterable[Placement], *, complete: bool = False
 ) -> list[Conflict]:
-    """Every hard rule the grid breaks (rules 1-5; with `complete`, also rule 6: no session
-    waits while a cell it could take stands empty)."""
+    """Every hard rule the grid breaks (rules 1-5, a closed cell counting as no cell at all;
+    with `complete`, also rule 6: no session waits while a cell it could take stands empty)."""
     placements = list(placements)
     found: list[Conflict] = []
     slots = set(problem.slots)
@@ -96,6 +97,8 @@ def conflicts(
             found.append(Conflict(Rule.NOT_A_SESSION_SLOT, (p.session,), p.slot, p.room))
         if p.room not in rooms:
             found.append(Conflict(Rule.UNKNOWN_ROOM, (p.session,), p.slot, p.room))
+        if p.cell in problem.closed:
+            found.append(Conflict(Rule.CELL_CLOSED, (p.session,), p.slot, p.room))
         if session.withdrawn:
             found.append(Conflict(Rule.WITHDRAWN, (p.session,), p.slot, p.room))
         if p.slot in session.unavailable:
@@ -137,7 +140,7 @@ def can_take(problem: Problem, placements: Iterable[Placement], session_id: int,
 
 
 def _left_waiting(problem: Problem, placements: list[Placement]) -> list[Conflict]:
-    taken = {p.cell for p in placements}
+    taken = {p.cell for p in placements} | problem.closed
     placed = {p.session for p in placements}
     free = [(r.id, s) for s in problem.slots for r in problem.rooms if (r.id, s) not in taken]
     found = []

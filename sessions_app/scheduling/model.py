@@ -38,13 +38,15 @@ class Placement:
 @dataclass(frozen=True)
 class Problem:
     """An event as the scheduler sees it: rooms, the slots that hold sessions (in time order),
-    sessions, who voted for what, and the placements that must stay."""
+    sessions, who voted for what, the placements that must stay, and the cells no session may
+    have (`closed`: a room closed from some time on; a re-plan closes them, see replan.py)."""
 
     rooms: tuple[Room, ...]
     slots: tuple[int, ...]
     sessions: tuple[Session, ...]
     votes: Mapping[int, frozenset[int]]  # session id -> participant ids
     pinned: tuple[Placement, ...] = ()
+    closed: frozenset[Cell] = frozenset()
     _index: dict = field(default_factory=dict, compare=False, repr=False)
 
     def session(self, session_id: int) -> Session:

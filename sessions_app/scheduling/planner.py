@@ -82,6 +82,21 @@ class Waiting:
 
 
 @dataclass(frozen=True, slots=True)
+class Stability:
+    """What moving a session of the current grid costs, in `lost` units (a re-plan, replan.py).
+
+    `current`: where the sessions were (a session absent from it costs nothing wherever it goes).
+    A session that leaves the slot it had (for another slot, or out of the grid) costs
+    `time_cost`; one that stays in its slot but changes room costs `room_cost`. The search
+    decides slots with the room cost counted only where the old room is gone (closed or taken
+    by a pin); rooms are then matched per slot exactly (`_assign_rooms`)."""
+
+    current: tuple[Placement, ...]
+    time_cost: float
+    room_cost: float
+
+
+@dataclass(frozen=True, slots=True)
 class Plan:
     """The scheduler's answer.
 
@@ -111,13 +126,18 @@ def plan(
     iterations: int | None = None,
     restarts: int = DEFAULT_RESTARTS,
     progress: Progress | None = None,
+    stability: Stability | None = None,
 ) -> Plan:
     """A grid for `problem` that keeps its pinned placements and every hard rule, with a `lost`
     as low as the search finds. `iterations` overrides the budget derived from the size of the
     problem (`budget_for`); `time_limit` (seconds) stops the run early if it is reached first.
     The search runs `restarts` times from the greedy start with different random numbers and
     keeps the best grid: annealing sometimes settles in a worse valley, and a second run costs
-    less than a doubled budget for the same quality (bench/scheduler/results.md)."""
+    less than a doubled budget for the same quality (bench/scheduler/results.md).
+
+    With `stability`, the search minimises `lost` plus the cost of moving the sessions of
+    `stability.current`, and starts from that grid (its sessions kept where the rules allow,
+    the others placed greedily) instead of from the greedy grids."""
     started = time.perf_counter()
     refused = _refusals(problem)
     if refused:
@@ -133,9 +153,13 @@ def plan(
     best: _Search | None = None
     done, complete = 0, True
     for run in range(restarts):
-        search = _Search(problem)
-        search.construct()
-        search.consider(greedy(problem))  # as many sessions as the baseline, and no worse
+        search = _Search(problem, stability)
+        if stability is not None:
+            search.keep(stability.current)
+            search.construct()
+        else:
+            search.construct()
+            search.consider(greedy(problem))  # as many sessions as the baseline, and no worse
         # each run has its share of the time left, and its own random numbers from `seed`
         now = time.perf_counter()
         deadline = now + (started + time_limit - now) / (restarts - run)
@@ -148,13 +172,15 @@ def plan(
         finished = search.descend(deadline=deadline) and finished
         search.restore_best()
         done, complete = done + iterations_done, complete and finished
-        if best is None or search.lost().total < best.lost().total:
+        if best is None or search.cost < best.cost:
             best = search
     assert best is not None  # restarts is at least 1
     search = best
     placements = tuple(search.placements())
     found = search.lost()
-    if found != measure_lost(problem, placements):  # pragma: no cover - a bug, not an input
+    if stability is not None:  # rooms matched for stability may overflow more
+        found = measure_lost(problem, placements)
+    elif found != measure_lost(problem, placements):  # pragma: no cover - a bug, not an input
         raise AssertionError(f"the planner's lost {found} is not that of its grid")
     if progress is not None:
         progress(1.0, found)
@@ -212,8 +238,9 @@ class _Search:
     """The state of the search: the slot of each movable session, with per-slot caches that make
     the cost of a move O(1). Sessions and slots are numbered from 0 (`i`, `t`); -1 is no slot."""
 
-    def __init__(self, problem: Problem) -> None:
+    def __init__(self, problem: Problem, stability: Stability | None = None) -> None:
         self.problem = problem
+        self.stability = stability
         slots = problem.slots
         self.slot_ids = slots
         slot_index = {slot: t for t, slot in enumerate(slots)}
@@ -261,7 +288,11 @@ class _Search:
             )
         self.rooms: list[list[Room]] = [
             sorted(
-                (r for r in problem.rooms if (r.id, slot) not in pinned_cells),
+                (
+                    r
+                    for r in problem.rooms
+                    if (r.id, slot) not in pinned_cells and (r.id, slot) not in problem.closed
+                ),
                 key=lambda r: (-r.capacity, r.id),
             )
             for slot in slots
@@ -293,6 +324,22 @@ class _Search:
         ]
         self.placeable = [i for i in range(n) if self.allowed[i]]
 
+        # stability: pen[i][t] is what having session i in slot t costs (t = -1: out, the last)
+        self.pen: list[list[float]] | None = None
+        self.origin: dict[int, tuple[int, int]] = {}  # i -> (slot index, room id) it had
+        if stability is not None:
+            index = {s.id: i for i, s in enumerate(movable)}
+            self.pen = [[0.0] * (T + 1) for _ in range(n)]
+            for p in stability.current:
+                k = index.get(p.session)
+                if k is None or p.slot not in slot_index or k in self.origin:
+                    continue
+                t = slot_index[p.slot]
+                self.origin[k] = (t, p.room)
+                row = self.pen[k] = [float(stability.time_cost)] * (T + 1)
+                gone = p.cell in problem.closed or p.cell in pinned_cells
+                row[t] = float(stability.room_cost) if gone else 0.0
+
         # the state
         self.slot_of = [-1] * n
         self.members: list[list[int]] = [[] for _ in range(T)]
@@ -313,7 +360,7 @@ class _Search:
         self.vote_base = max(self.votes, default=0) + 1
         self.waiting_set: list[int] = []  # placeable sessions without a slot
         self.unplaced_votes = sum(self.votes)
-        self.cost = self.unplaced_votes + sum(self.clashes) + self.pinned_overflow
+        self.cost: float = self._total()
         self.best_cost = self.cost
         self.best_slots = list(self.slot_of)
         self.best_lost = self.lost()
@@ -380,8 +427,11 @@ class _Search:
         neg = self.neg_votes[t]
         del neg[bisect_left(neg, -self.votes[i])]
 
-    def _total(self) -> int:
-        return self.unplaced_votes + sum(self.clashes) + sum(self.overflow) + self.pinned_overflow
+    def _total(self) -> float:
+        lost = self.unplaced_votes + sum(self.clashes) + sum(self.overflow) + self.pinned_overflow
+        if self.pen is None:
+            return lost
+        return lost + sum(row[t] for row, t in zip(self.pen, self.slot_of, strict=True))
 
     # ---- what a change costs -----------------------------------------------------------------
 
@@ -415,20 +465,24 @@ class _Search:
         up = self.up[t]
         return own[i] + up[p] - up[i + 1] + _excess(v, caps[p - 1]) + own[k] - own[p]
 
-    def _relocate_delta(self, i: int, a: int, b: int) -> int:
+    def _relocate_delta(self, i: int, a: int, b: int) -> float:
         bits_i = self.bits[i]
         v = self.votes[i]
-        delta = (bits_i & self.union[b]).bit_count()
+        delta: float = (bits_i & self.union[b]).bit_count()
         delta += self._overflow_with(b, v) - self.overflow[b]
+        if self.pen is not None:
+            delta += self.pen[i][b] - self.pen[i][a]
         if a < 0:
             return delta - v
         delta += self.union_count[a] - self.without_count[i] - self.size[i]
         return delta + self._overflow_without(a, v) - self.overflow[a]
 
-    def _swap_delta(self, i: int, j: int, a: int, b: int) -> int:
+    def _swap_delta(self, i: int, j: int, a: int, b: int) -> float:
         bits = self.bits
         vi, vj = self.votes[i], self.votes[j]
-        return (
+        pen = self.pen
+        moving = 0.0 if pen is None else pen[i][b] - pen[i][a] + pen[j][a] - pen[j][b]
+        return moving + (
             self.union_count[a]
             + self.union_count[b]
             - (self.without[i] | bits[j]).bit_count()
@@ -439,10 +493,12 @@ class _Search:
             - self.overflow[b]
         )
 
-    def _exchange_delta(self, u: int, i: int, a: int) -> int:
+    def _exchange_delta(self, u: int, i: int, a: int) -> float:
         """`u` (waiting) takes the slot of `i`, which waits."""
         vu, vi = self.votes[u], self.votes[i]
-        return (
+        pen = self.pen
+        moving = 0.0 if pen is None else pen[u][a] - pen[u][-1] + pen[i][-1] - pen[i][a]
+        return moving + (
             vi
             - vu
             + self.union_count[a]
@@ -493,7 +549,9 @@ class _Search:
         (then the earliest). Keeps rule 6: a session finding no slot finds none later."""
         order = sorted(self.placeable, key=lambda i: (-self.votes[i], self.sessions[i].id))
         for i in order:
-            best: tuple[int, int] | None = None
+            if self.slot_of[i] >= 0:
+                continue  # kept from the current grid (`keep`)
+            best: tuple[float, int] | None = None
             for t in self.allowed[i]:
                 if len(self.members[t]) >= self.cells[t] or self._mate_in(i, t, {}):
                     continue
@@ -508,6 +566,32 @@ class _Search:
         self.waiting_set = [i for i in self.placeable if self.slot_of[i] < 0]
         self.cost = self._total()
         self._keep_best()
+
+    def keep(self, placements: Iterable[Placement]) -> None:
+        """Start from another grid (before `construct` places the others): its sessions stay in
+        their slots where the rules let them, those whose room is still there first, then the
+        most voted. One whose slot is no longer allowed (a host absent) or full (its room closed)
+        starts out of the grid."""
+        index = {s.id: i for i, s in enumerate(self.sessions)}
+        slot_index = {slot: t for t, slot in enumerate(self.slot_ids)}
+        unusable = self.problem.closed | {p.cell for p in self.pins}
+        order = sorted(
+            (p for p in placements if p.session in index and p.slot in slot_index),
+            key=lambda p: (p.cell in unusable, -self.votes[index[p.session]], p.session),
+        )
+        for p in order:
+            i, t = index[p.session], slot_index[p.slot]
+            if (
+                self.slot_of[i] >= 0
+                or t not in self.allowed_set[i]
+                or len(self.members[t]) >= self.cells[t]
+                or self._mate_in(i, t, {})
+            ):
+                continue
+            self._place(i, t)
+            self.unplaced_votes -= self.votes[i]
+        for t in range(self.T):
+            self._rebuild(t)
 
     def _keep_best(self) -> None:
         self.best_cost = self.cost
@@ -559,7 +643,7 @@ class _Search:
             return False
         return self._keeps_rule_six(moved, (b,))
 
-    def _delta(self, kind: int, i: int, j: int, b: int) -> int:
+    def _delta(self, kind: int, i: int, j: int, b: int) -> float:
         """What a change costs. Kinds: 0 = placed `i` moves to a free cell of slot `b`; 1 = `i`
         and `j` (in `b`) swap slots; 2 = waiting `i` takes the place of `j` (in `b`), which
         waits. None changes the number of sessions placed: the planner never leaves a session
@@ -570,7 +654,7 @@ class _Search:
             return self._swap_delta(i, j, self.slot_of[i], b)
         return self._exchange_delta(i, j, b)
 
-    def _apply(self, kind: int, i: int, j: int, b: int, delta: int) -> None:
+    def _apply(self, kind: int, i: int, j: int, b: int, delta: float) -> None:
         a = self.slot_of[i]
         if kind == 0:
             self._unplace(i)
@@ -616,7 +700,7 @@ class _Search:
         without, union_count, overflow = self.without, self.union_count, self.overflow
         smallest, mates, waiting = self.smallest, self.mates, self.waiting_set
         replacing = self._overflow_replacing
-        memo, base = self.memo, self.vote_base
+        memo, base, pen = self.memo, self.vote_base, self.pen
         # If the budget will not be done in time, the cooling is compressed to end by then
         # (with a tenth of the time left for the descent); such a run is not reproducible.
         # Iterations get much cheaper as fewer moves are accepted, so this is judged from the
@@ -687,6 +771,8 @@ class _Search:
                         if change is None:
                             change = seen[key] = replacing(b, vj, vi) - overflow[b]
                         delta += change
+                if pen is not None:
+                    delta += pen[i][b] - pen[i][a] + pen[j][a] - pen[j][b]
             if delta > 0 and rand() >= exp(-delta / temperature):
                 continue
             if (mates[i] or kind == 2 or waiting or (j >= 0 and mates[j])) and not (
@@ -749,7 +835,7 @@ class _Search:
         if self.cost < self.best_cost:
             self._keep_best()
 
-    def _worth(self) -> tuple[int, int]:
+    def _worth(self) -> tuple[int, float]:
         return (sum(1 for t in self.slot_of if t >= 0), -self.cost)
 
     def restore_best(self) -> None:
@@ -799,9 +885,31 @@ class _Search:
         found = [Placement(p.session, p.room, p.slot, True) for p in self.pins]
         for t, slot in enumerate(self.slot_ids):
             members = sorted(self.members[t], key=lambda i: (-self.votes[i], self.sessions[i].id))
-            for i, room in zip(members, self.rooms[t], strict=False):
+            rooms = self.rooms[t]
+            if self.stability is not None:
+                rooms = self._assign_rooms(t, members)
+            for i, room in zip(members, rooms, strict=False):
                 found.append(Placement(self.sessions[i].id, room.id, slot))
         return found
+
+    def _assign_rooms(self, t: int, members: list[int]) -> list[Room]:
+        """The rooms of slot `t` for its `members` (most voted first) that cost the least
+        overflow plus room changes (a session that had another room in this slot); among equals,
+        the closest to the sorted matching (the most voted in the biggest room)."""
+        assert self.stability is not None
+        room_cost = self.stability.room_cost
+        rooms = self.rooms[t]
+        cost = []
+        for rank, i in enumerate(members):
+            origin = self.origin.get(i)
+            row = []
+            for place, room in enumerate(rooms):
+                c = _excess(self.votes[i], room.capacity) + 1e-9 * (rank - place) ** 2
+                if origin is not None and origin[0] == t and origin[1] != room.id:
+                    c += room_cost
+                row.append(c)
+            cost.append(row)
+        return [rooms[r] for r in _assignment(cost)]
 
     def waiting(self) -> list[Waiting]:
         found = []
@@ -820,3 +928,44 @@ class _Search:
                 reason = Reason.HOSTS_BUSY
             found.append(Waiting(session.id, reason))
         return found
+
+
+def _assignment(cost: list[list[float]]) -> list[int]:
+    """The column of each row that minimises the total cost, every column used at most once
+    (rows <= columns): the Hungarian method with potentials, O(rows² · columns)."""
+    n = len(cost)
+    m = len(cost[0]) if n else 0
+    inf = math.inf
+    u, v = [0.0] * (n + 1), [0.0] * (m + 1)
+    owner, way = [0] * (m + 1), [0] * (m + 1)  # owner[j]: the row (1-based) in column j
+    for row in range(1, n + 1):
+        owner[0], j0 = row, 0
+        least, used = [inf] * (m + 1), [False] * (m + 1)
+        while True:
+            used[j0] = True
+            i0, delta, j1 = owner[j0], inf, 0
+            for j in range(1, m + 1):
+                if not used[j]:
+                    reduced = cost[i0 - 1][j - 1] - u[i0] - v[j]
+                    if reduced < least[j]:
+                        least[j], way[j] = reduced, j0
+                    if least[j] < delta:
+                        delta, j1 = least[j], j
+            for j in range(m + 1):
+                if used[j]:
+                    u[owner[j]] += delta
+                    v[j] -= delta
+                else:
+                    least[j] -= delta
+            j0 = j1
+            if owner[j0] == 0:
+                break
+        while j0:
+            j1 = way[j0]
+            owner[j0] = owner[j1]
+            j0 = j1
+    found = [-1] * n
+    for j in range(1, m + 1):
+        if owner[j]:
+            found[owner[j] - 1] = j - 1
+    return found
