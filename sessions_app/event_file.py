@@ -1,4 +1,4 @@
-"""Read and write the event file `oocamp-event/1` (shared/event-format.md).
+"""Read and write the event file `oocamp-event/1` (docs/event-format.md, the reference).
 
 `load_event_file(path)` reads a `.json` or a `.zip` and returns an `EventFile`; `check_document`
 checks the whole document first and lists every problem with its path (up to 50); only a file
@@ -30,6 +30,7 @@ from django.db import models
 from django.db.backends.base.operations import BaseDatabaseOperations
 from django.utils import timezone
 
+from sessions_app import uploads
 from sessions_app.models import (
     RESERVED_SLUGS,
     Attachment,
@@ -37,6 +38,7 @@ from sessions_app.models import (
     Event,
     EventLanguage,
     EventPhase,
+    Follow,
     Participant,
     ParticipantRole,
     Placement,
@@ -478,6 +480,18 @@ class Plan:
     sessions: list[dict[str, Any]]
     votes: list[tuple[str, str]]
     placements: list[dict[str, Any]]
+    follows: list[tuple[str, str]] = field(default_factory=list)
+    cover: CoverPicture | None = None
+
+
+@dataclass(frozen=True)
+class CoverPicture:
+    """The event's cover picture as the file carries it: its path in the ZIP, its bytes (kept
+    as they are, so that an export gives them back unchanged) and its sniffed type."""
+
+    path: str
+    data: bytes
+    file_type: uploads.FileType
 
 
 def check_document(event_file: EventFile) -> Plan:
@@ -512,6 +526,7 @@ def _check(c: _Checker, event_file: EventFile) -> Plan | None:
     raw_event = c.value(document, "event", "(document)")
     event: dict[str, Any] = {}
     tz: zoneinfo.ZoneInfo | None = None
+    cover: CoverPicture | None = None
     if raw_event is not _MISSING and not isinstance(raw_event, dict):
         c.problem("event", f"must be an object, not {_json_type(raw_event)}")
     elif isinstance(raw_event, dict):
@@ -566,6 +581,16 @@ def _check(c: _Checker, event_file: EventFile) -> Plan | None:
         event["phase"] = c.choice(
             raw_event, "phase", "event", EventPhase.values, EventPhase.PROPOSALS.value
         )
+        # added in a minor revision: optional, so files written before them are still read
+        for text in ("introduction", "conclusion", "report_template"):
+            event[text] = c.text(raw_event, text, "event", max_length=100_000, default="") or ""
+        published = c.value(raw_event, "report_published", "event", False)
+        if not isinstance(published, bool):
+            c.problem(
+                "event.report_published", f"must be true or false, not {json.dumps(published)}"
+            )
+        event["report_published"] = published is True
+        cover = _check_cover(c, event_file, c.value(raw_event, "cover", "event", None))
         _model_problems(c, Event, "event", {k: v for k, v in event.items() if k != "timezone"})
 
     # rooms
@@ -635,6 +660,7 @@ def _check(c: _Checker, event_file: EventFile) -> Plan | None:
         role = c.choice(
             item, "role", path, ParticipantRole.values, ParticipantRole.PARTICIPANT.value
         )
+        language = c.choice(item, "language", path, ["", *EventLanguage.values], "")
         _model_problems(
             c,
             Participant,
@@ -648,6 +674,7 @@ def _check(c: _Checker, event_file: EventFile) -> Plan | None:
                 "email": email or "",
                 "organisation": organisation,
                 "role": role,
+                "language": language or "",
             }
         )
 
@@ -680,6 +707,16 @@ def _check(c: _Checker, event_file: EventFile) -> Plan | None:
         session["status"] = c.choice(
             item, "status", path, SessionStatus.values, SessionStatus.PROPOSED.value
         )
+        held = c.value(item, "held", path, None)
+        if held is not None and not isinstance(held, bool):
+            c.problem(f"{path}.held", f"must be true, false or null, not {json.dumps(held)}")
+            held = None
+        session["held"] = held
+        hidden = c.value(item, "hidden", path, False)
+        if not isinstance(hidden, bool):
+            c.problem(f"{path}.hidden", f"must be true or false, not {json.dumps(hidden)}")
+        session["hidden"] = hidden is True
+        session["merged_into"] = c.value(item, "merged_into", path, None)
         _model_problems(
             c,
             Session,
@@ -704,6 +741,13 @@ def _check(c: _Checker, event_file: EventFile) -> Plan | None:
             slot_keys,
             "slot",
         )
+        session["note_takers"] = _references(
+            c,
+            c.key_list(item, "note_takers", path, required=False),
+            f"{path}.note_takers",
+            participant_keys,
+            "participant",
+        )
         session["attachments"] = []
         raw_attachments = item.get("attachments", [])
         if not isinstance(raw_attachments, list):
@@ -719,7 +763,17 @@ def _check(c: _Checker, event_file: EventFile) -> Plan | None:
                 "title": c.text(raw, "title", apath, max_length=200, blank=False),
                 "file": c.text(raw, "file", apath, max_length=255, default=None),
                 "url": c.text(raw, "url", apath, max_length=500, default=None),
+                "uploaded_by": c.value(raw, "uploaded_by", apath, None),
             }
+            if attachment["uploaded_by"] is not None and not (
+                isinstance(attachment["uploaded_by"], str)
+                and attachment["uploaded_by"] in participant_keys
+            ):
+                c.problem(
+                    f"{apath}.uploaded_by",
+                    f"unknown participant {json.dumps(attachment['uploaded_by'])}",
+                )
+                attachment["uploaded_by"] = None
             if bool(attachment["file"]) == bool(attachment["url"]):
                 c.problem(apath, "give exactly one of file and url")
             if attachment["url"]:
@@ -738,6 +792,16 @@ def _check(c: _Checker, event_file: EventFile) -> Plan | None:
             session["attachments"].append(attachment)
         sessions.append(session)
     session_by_key = {s["key"]: s for s in sessions if s["key"]}
+    for session in sessions:
+        into = session["merged_into"]
+        if into is None:
+            continue
+        if not (isinstance(into, str) and into in session_keys):
+            c.problem(f"{session['path']}.merged_into", f"unknown session {json.dumps(into)}")
+            session["merged_into"] = None
+        elif into == session["key"]:
+            c.problem(f"{session['path']}.merged_into", "a session cannot be merged into itself")
+            session["merged_into"] = None
 
     # votes
     votes: list[tuple[str, str]] = []
@@ -772,6 +836,27 @@ def _check(c: _Checker, event_file: EventFile) -> Plan | None:
                     participant_keys[who],
                     f"{count} votes, but each participant has {budget} (votes_per_participant)",
                 )
+
+    # follows: who said "I'll go" (added in a minor revision; none in older files)
+    follows: list[tuple[str, str]] = []
+    seen_follows: dict[tuple[str, str], str] = {}
+    for path, item in c.objects(document, "follows"):
+        who = c.value(item, "participant", path)
+        what = c.value(item, "session", path)
+        ok = True
+        if who is not _MISSING and not (isinstance(who, str) and who in participant_keys):
+            c.problem(f"{path}.participant", f"unknown participant {json.dumps(who)}")
+            ok = False
+        if what is not _MISSING and not (isinstance(what, str) and what in session_keys):
+            c.problem(f"{path}.session", f"unknown session {json.dumps(what)}")
+            ok = False
+        if who is _MISSING or what is _MISSING or not ok:
+            continue
+        if (who, what) in seen_follows:
+            c.problem(path, f'"{who}" follows "{what}" twice (also {seen_follows[who, what]})')
+            continue
+        seen_follows[who, what] = path
+        follows.append((who, what))
 
     # placements
     placements: list[dict[str, Any]] = []
@@ -823,7 +908,9 @@ def _check(c: _Checker, event_file: EventFile) -> Plan | None:
                 f'"proposed" but the session is placed ({placed[session["key"]]}); use "scheduled"',
             )
 
-    return Plan(event, rooms, slots, participants, themes, sessions, votes, placements)
+    return Plan(
+        event, rooms, slots, participants, themes, sessions, votes, placements, follows, cover
+    )
 
 
 def _references(
@@ -839,8 +926,11 @@ def _references(
     return keys
 
 
-def _check_attachment_file(c: _Checker, event_file: EventFile, name: str, path: str) -> None:
-    limit = settings.OOCAMP_MAX_ATTACHMENT_BYTES
+def _check_attachment_file(
+    c: _Checker, event_file: EventFile, name: str, path: str, limit: int | None = None
+) -> bool:
+    """Whether the ZIP carries `name` within `limit` bytes (the attachments' by default)."""
+    limit = settings.OOCAMP_MAX_ATTACHMENT_BYTES if limit is None else limit
     if _is_unsafe(name):
         c.problem(path, f'"{name}" points outside the ZIP (absolute or with ..)')
     elif event_file.archive is None:
@@ -850,6 +940,33 @@ def _check_attachment_file(c: _Checker, event_file: EventFile, name: str, path: 
     elif event_file.files[name].file_size > limit:
         size = event_file.files[name].file_size
         c.problem(path, f'"{name}" is {size} bytes; the limit is {limit} bytes')
+    else:
+        return True
+    return False
+
+
+def _check_cover(c: _Checker, event_file: EventFile, raw: Any) -> CoverPicture | None:
+    """`event.cover`: null, or the path in the ZIP of a PNG or JPEG that decodes (read now,
+    at most `uploads.MAX_PICTURE_BYTES`; its bytes are stored as they are)."""
+    path = "event.cover"
+    if raw is None:
+        return None
+    if not isinstance(raw, str) or not raw:
+        c.problem(path, f"must be a path in the ZIP (text) or null, not {json.dumps(raw)}")
+        return None
+    if not _check_attachment_file(c, event_file, raw, path, uploads.MAX_PICTURE_BYTES):
+        return None
+    try:
+        data = event_file.read(raw, uploads.MAX_PICTURE_BYTES)
+    except EventFileError as error:
+        c.problem(path, error.problems[0])
+        return None
+    try:
+        file_type, _image = uploads.open_picture(io.BytesIO(data))
+    except uploads.NotAPicture as error:
+        c.problem(path, f'"{raw}" is no PNG or JPEG picture that can be read: {error}')
+        return None
+    return CoverPicture(raw, data, file_type)
 
 
 # ---- writing into the database -------------------------------------------------------------
@@ -863,8 +980,18 @@ def _local_text(moment: datetime, tz: zoneinfo.ZoneInfo) -> str:
     return local.strftime("%Y-%m-%dT%H:%M:%S" if local.second else "%Y-%m-%dT%H:%M")
 
 
+def cover_path(event: Event) -> str | None:
+    """Where the event's cover picture goes in a ZIP: `cover.png` or `cover.jpg` beside
+    event.json (the stored cover is a PNG or a JPEG, named with its type), or None."""
+    if not event.cover:
+        return None
+    suffix = PurePosixPath(event.cover.name).suffix.lower()
+    return "cover.jpg" if suffix in {".jpg", ".jpeg"} else "cover.png"
+
+
 def export_event(event: Event, *, now: datetime | None = None) -> tuple[dict[str, Any], dict]:
-    """The document, and {path in the ZIP: Attachment} for the files it names."""
+    """The document, and {path in the ZIP: Attachment} for the attachment files it names (the
+    cover picture, at `cover_path(event)`, is the event's own: `write_zip` adds it)."""
     tz = event.tz
     rooms = list(event.rooms.order_by("order", "id"))
     slots = list(event.slots.order_by("start"))
@@ -872,7 +999,7 @@ def export_event(event: Event, *, now: datetime | None = None) -> tuple[dict[str
     themes = list(event.themes.order_by("id"))
     sessions = list(
         event.sessions.order_by("id").prefetch_related(
-            "hostings", "themes", "unavailable_slots", "attachments"
+            "hostings", "themes", "unavailable_slots", "attachments", "note_takers"
         )
     )
     room_key = {r.pk: f"r{i}" for i, r in enumerate(rooms, 1)}
@@ -882,6 +1009,7 @@ def export_event(event: Event, *, now: datetime | None = None) -> tuple[dict[str
     session_key = {s.pk: f"x{i}" for i, s in enumerate(sessions, 1)}
     slot_index = {s.pk: i for i, s in enumerate(slots)}
     theme_index = {t.pk: i for i, t in enumerate(themes)}
+    participant_index = {p.pk: i for i, p in enumerate(participants)}
     files: dict[str, Attachment] = {}
 
     def session_entry(session: Session) -> dict[str, Any]:
@@ -900,6 +1028,7 @@ def export_event(event: Event, *, now: datetime | None = None) -> tuple[dict[str
                     "title": attachment.title,
                     "file": path,
                     "url": attachment.url or None,
+                    "uploaded_by": _key_of(participant_key, attachment.uploaded_by_id),
                 }
             )
         return {
@@ -920,11 +1049,17 @@ def export_event(event: Event, *, now: datetime | None = None) -> tuple[dict[str
                 for s in sorted(session.unavailable_slots.all(), key=lambda s: slot_index[s.pk])
             ],
             "status": session.status,
+            "held": session.held,
+            "hidden": session.hidden,
+            "merged_into": _key_of(session_key, session.merged_into_id),
+            "note_takers": [
+                participant_key[p.pk]
+                for p in sorted(session.note_takers.all(), key=lambda p: participant_index[p.pk])
+            ],
             "report": session.report,
             "attachments": attachments,
         }
 
-    participant_index = {p.pk: i for i, p in enumerate(participants)}
     session_index = {s.pk: i for i, s in enumerate(sessions)}
     votes = sorted(
         Vote.objects.filter(session__event=event).values_list("participant_id", "session_id"),
@@ -935,6 +1070,10 @@ def export_event(event: Event, *, now: datetime | None = None) -> tuple[dict[str
             "session_id", "room_id", "slot_id", "pinned"
         ),
         key=lambda p: session_index[p[0]],
+    )
+    follows = sorted(
+        Follow.objects.filter(session__event=event).values_list("participant_id", "session_id"),
+        key=lambda f: (participant_index[f[0]], session_index[f[1]]),
     )
     moment = now or timezone.now()
     document = {
@@ -950,6 +1089,11 @@ def export_event(event: Event, *, now: datetime | None = None) -> tuple[dict[str
             "description": event.description,
             "votes_per_participant": event.votes_per_participant,
             "phase": event.phase,
+            "introduction": event.introduction,
+            "conclusion": event.conclusion,
+            "report_template": event.report_template,
+            "report_published": event.report_published,
+            "cover": cover_path(event),
         },
         "rooms": [{"key": room_key[r.pk], "name": r.name, "capacity": r.capacity} for r in rooms],
         "slots": [
@@ -969,6 +1113,7 @@ def export_event(event: Event, *, now: datetime | None = None) -> tuple[dict[str
                 "email": p.email or None,
                 "organisation": p.organisation,
                 "role": p.role,
+                "language": p.language,
             }
             for p in participants
         ],
@@ -986,8 +1131,15 @@ def export_event(event: Event, *, now: datetime | None = None) -> tuple[dict[str
             }
             for s, r, t, pinned in placements
         ],
+        "follows": [
+            {"participant": participant_key[p], "session": session_key[s]} for p, s in follows
+        ],
     }
     return document, files
+
+
+def _key_of(keys: dict[int, str], pk: int | None) -> str | None:
+    return None if pk is None else keys.get(pk)
 
 
 def dumps(document: dict[str, Any]) -> str:
@@ -995,12 +1147,16 @@ def dumps(document: dict[str, Any]) -> str:
 
 
 def write_zip(event: Event, stream: BinaryIO, *, now: datetime | None = None) -> dict[str, Any]:
-    """The event as a ZIP: event.json at the root and each attached file beside it."""
+    """The event as a ZIP: event.json at the root, the cover picture and each attached file
+    beside it."""
     document, files = export_event(event, now=now)
+    stored = {path: attachment.file for path, attachment in files.items()}
+    if cover := cover_path(event):
+        stored = {cover: event.cover, **stored}
     with zipfile.ZipFile(stream, "w", compression=zipfile.ZIP_DEFLATED) as archive:
         archive.writestr("event.json", dumps(document))
-        for path, attachment in files.items():
-            with attachment.file.open("rb") as source, archive.open(path, "w") as target:
+        for path, file in stored.items():
+            with file.open("rb") as source, archive.open(path, "w") as target:
                 _copy(source.read, target.write)
     return document
 

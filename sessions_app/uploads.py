@@ -262,3 +262,68 @@ def delete_stored(storage, *names: str) -> None:
 def delete_stored_on_commit(storage, *names: str) -> None:
     """Delete them once the transaction commits: a rolled-back change keeps its files."""
     transaction.on_commit(lambda: delete_stored(storage, *names))
+
+
+# ---- pictures: the event's cover -------------------------------------------------------------
+
+MAX_PICTURE_BYTES = 10 * 1024 * 1024  # a photo straight from a phone fits; a poster scan too
+# More pixels than a 50-megapixel camera makes is a decompression bomb, not a cover: a small
+# PNG can unpack to gigabytes. Checked from the header, before any pixel is decoded.
+MAX_PICTURE_PIXELS = 50_000_000
+COVER_MAX_SIDE = 1600  # the long side of a re-encoded cover: sharp on an A4 page, a few 100 kB
+PICTURE_TYPES = (PNG, JPEG)
+
+
+class NotAPicture(Exception):
+    """Not a PNG or JPEG that decodes within the limits; the message says why, in English."""
+
+
+def open_picture(file: IO[bytes]) -> tuple[FileType, Any]:
+    """The sniffed type and the decoded Pillow image of a PNG or JPEG, or NotAPicture. The
+    pixels are decoded here, so a truncated or damaged file is refused now, not when the
+    report's PDF is built."""
+    from PIL import Image  # loaded where pictures are read, as pypdfium2 is for thumbnails
+
+    file_type = sniff(file)
+    if file_type not in PICTURE_TYPES:
+        raise NotAPicture("not a PNG or JPEG picture")
+    try:
+        image = Image.open(file, formats=["PNG" if file_type is PNG else "JPEG"])
+        if image.width * image.height > MAX_PICTURE_PIXELS:
+            raise NotAPicture(
+                f"{image.width} × {image.height} pixels; at most {MAX_PICTURE_PIXELS} are read"
+            )
+        image.load()
+    except NotAPicture:
+        raise
+    except Exception as error:  # Pillow raises OSError, SyntaxError, ValueError, ...: unreadable
+        raise NotAPicture(f"cannot be decoded ({type(error).__name__}: {error})") from None
+    finally:
+        file.seek(0)
+    return file_type, image
+
+
+def reencode_picture(file: IO[bytes], *, max_side: int = COVER_MAX_SIDE) -> tuple[bytes, FileType]:
+    """A PNG or JPEG drawn again from its pixels: turned the way its EXIF says, at most
+    `max_side` pixels on its long side, without any metadata (EXIF with its GPS position,
+    comments, colour profiles). A PNG stays a PNG (a logo keeps its transparency), a JPEG a
+    JPEG. NotAPicture for anything else."""
+    from PIL import Image, ImageOps
+
+    file_type, image = open_picture(file)
+    try:
+        image = ImageOps.exif_transpose(image)
+        if file_type is PNG:
+            image = image.convert("RGBA" if image.has_transparency_data else "RGB")
+        else:
+            image = image.convert("RGB")
+        image.thumbnail((max_side, max_side), Image.Resampling.LANCZOS)
+        image.info = {}  # nothing of the original travels on (PNG would keep its profile)
+        buffer = io.BytesIO()
+        if file_type is PNG:
+            image.save(buffer, format="PNG", optimize=True)
+        else:
+            image.save(buffer, format="JPEG", quality=85, optimize=True)
+    except Exception as error:  # a picture that decoded but cannot be drawn again
+        raise NotAPicture(f"cannot be re-encoded ({type(error).__name__}: {error})") from None
+    return buffer.getvalue(), file_type

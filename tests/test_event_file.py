@@ -52,6 +52,11 @@ def document() -> dict:
             "description": "Een **kleine** barcamp.",
             "votes_per_participant": 3,
             "phase": "voting",
+            "introduction": "",
+            "conclusion": "",
+            "report_template": "## Wat we bespraken\n\n## Wat nu?\n",
+            "report_published": False,
+            "cover": None,
         },
         "rooms": [
             {"key": "r1", "name": "Zaal Groot", "capacity": 80},
@@ -94,6 +99,7 @@ def document() -> dict:
                 "email": "nele@example.org",
                 "organisation": "Expoo",
                 "role": "organiser",
+                "language": "",
             },
             {
                 "key": "p2",
@@ -101,6 +107,7 @@ def document() -> dict:
                 "email": None,
                 "organisation": "",
                 "role": "participant",
+                "language": "en",
             },
             {
                 "key": "p3",
@@ -108,6 +115,7 @@ def document() -> dict:
                 "email": "youssef@example.be",
                 "organisation": "CAW",
                 "role": "participant",
+                "language": "",
             },
         ],
         "themes": [
@@ -124,6 +132,10 @@ def document() -> dict:
                 "themes": ["t1", "t2"],
                 "unavailable_slots": ["s3"],
                 "status": "scheduled",
+                "held": None,
+                "hidden": False,
+                "merged_into": None,
+                "note_takers": ["p2"],
                 "report": "## Kernpunten\n- één",
                 "attachments": [
                     {
@@ -131,12 +143,14 @@ def document() -> dict:
                         "title": "Slides",
                         "file": "attachments/x1-1.pdf",
                         "url": None,
+                        "uploaded_by": "p3",
                     },
                     {
                         "kind": "video",
                         "title": "Opname",
                         "file": None,
                         "url": "https://example.org/v",
+                        "uploaded_by": None,
                     },
                 ],
             },
@@ -149,6 +163,10 @@ def document() -> dict:
                 "themes": [],
                 "unavailable_slots": [],
                 "status": "proposed",
+                "held": None,
+                "hidden": True,
+                "merged_into": None,
+                "note_takers": [],
                 "report": "",
                 "attachments": [],
             },
@@ -161,6 +179,10 @@ def document() -> dict:
                 "themes": ["t1"],
                 "unavailable_slots": [],
                 "status": "withdrawn",
+                "held": None,
+                "hidden": False,
+                "merged_into": "x1",
+                "note_takers": [],
                 "report": "",
                 "attachments": [],
             },
@@ -171,6 +193,7 @@ def document() -> dict:
             {"participant": "p3", "session": "x1"},
         ],
         "placements": [{"session": "x1", "room": "r2", "slot": "s2", "pinned": True}],
+        "follows": [],
     }
 
 

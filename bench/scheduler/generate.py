@@ -1,4 +1,4 @@
-"""Seeded barcamp instances in the event-file format (shared/event-format.md).
+"""Seeded barcamp instances in the event-file format (docs/event-format.md).
 
 Realistic by construction: session popularity is skewed (a log-normal draw), each participant
 cares about one to three themes and spends most votes there (so votes cluster and sessions of a

@@ -1,4 +1,4 @@
-"""An event file (shared/event-format.md) as the scheduler's `Problem`, without Django: what
+"""An event file (docs/event-format.md) as the scheduler's `Problem`, without Django: what
 `sessions_app.grid.problem_for` reads from the database, read from the JSON instead. Keys become
 ids by their position in their list (1, 2, ...)."""
 

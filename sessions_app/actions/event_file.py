@@ -1,9 +1,12 @@
 """Importing an event file: the event, its frame, people, sessions, votes and grid written
 in one transaction, after `sessions_app.event_file` found no problem in the whole file (it
-reads, checks and exports the file; this writes it)."""
+reads, checks and exports the file; this writes it). Attachment files and the cover picture
+are stored as the file carries them; an attachment's type and size are read from its bytes,
+and PDF thumbnails are rendered again once the import has committed."""
 
 from __future__ import annotations
 
+import io
 import uuid
 from pathlib import PurePosixPath
 from typing import Any
@@ -14,11 +17,14 @@ from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.db import DatabaseError, IntegrityError, transaction
 
+from sessions_app import uploads
+from sessions_app.actions.attachments import _thumbnail_now_or_later
 from sessions_app.event_file import EventFile, EventFileError, Plan, check_document
 from sessions_app.models import (
     Attachment,
     Event,
     EventPhase,
+    Follow,
     Host,
     Participant,
     Placement,
@@ -52,6 +58,10 @@ def import_event(event_file: EventFile) -> Event:
     except BaseException:
         _delete_files(stored)
         raise
+    # thumbnails are not in the file: drawn again from the PDFs, as for an upload
+    pdfs = Attachment.objects.filter(session__event=event, content_type=uploads.PDF.content_type)
+    for attachment in pdfs.select_related("session"):
+        _thumbnail_now_or_later(attachment)
     return event
 
 
@@ -64,6 +74,11 @@ def _write(plan: Plan, event_file: EventFile, stored: list[str]) -> Event:
     # votes can only be cast while voting is open (a database rule): the event is written
     # in that phase and gets its own phase once its votes are in
     event = Event.objects.create(**{**plan.event, "phase": EventPhase.VOTING})
+    if plan.cover:  # under the model's own name (covers/<event>/...): the event has its pk now
+        event.cover.save(
+            f"cover.{plan.cover.file_type.extension}", ContentFile(plan.cover.data), save=False
+        )
+        stored.append(event.cover.name)
     rooms = Room.objects.bulk_create(
         Room(event=event, name=r["name"], capacity=r["capacity"], order=i)
         for i, r in enumerate(plan.rooms)
@@ -82,6 +97,7 @@ def _write(plan: Plan, event_file: EventFile, stored: list[str]) -> Event:
             email=p["email"],
             organisation=p["organisation"],
             role=p["role"],
+            language=p["language"],
         )
         for p in plan.participants
     }
@@ -90,7 +106,7 @@ def _write(plan: Plan, event_file: EventFile, stored: list[str]) -> Event:
     )
     theme_by_key = {t["key"]: theme for t, theme in zip(plan.themes, themes, strict=True)}
     session_by_key: dict[str, Session] = {}
-    hosts, session_themes, unavailable, attachments = [], [], [], []
+    hosts, session_themes, unavailable, note_takers, attachments = [], [], [], [], []
     for s in plan.sessions:
         session = Session.objects.create(
             event=event,
@@ -99,6 +115,8 @@ def _write(plan: Plan, event_file: EventFile, stored: list[str]) -> Event:
             description=s["description"] or "",
             status=s["status"],
             report=s["report"] or "",
+            held=s["held"],
+            hidden=s["hidden"],
         )
         session_by_key[s["key"]] = session
         hosts += [
@@ -112,12 +130,28 @@ def _write(plan: Plan, event_file: EventFile, stored: list[str]) -> Event:
             Session.unavailable_slots.through(session=session, slot=slot_by_key[k])
             for k in s["unavailable_slots"]
         ]
+        note_takers += [
+            Session.note_takers.through(session=session, participant=participant_by_key[k])
+            for k in s["note_takers"]
+        ]
         for i, a in enumerate(s["attachments"]):
             attachment = Attachment(
-                session=session, kind=a["kind"], title=a["title"], url=a["url"] or "", order=i
+                session=session,
+                kind=a["kind"],
+                title=a["title"],
+                url=a["url"] or "",
+                order=i,
+                uploaded_by=participant_by_key[a["uploaded_by"]] if a["uploaded_by"] else None,
             )
             if a["file"]:
                 data = event_file.read(a["file"], settings.OOCAMP_MAX_ATTACHMENT_BYTES)
+                # served with the type read from its bytes, as an upload is (none: a download)
+                try:
+                    file_type = uploads.sniff(io.BytesIO(data))
+                except uploads.ZipBomb:
+                    file_type = None
+                attachment.content_type = file_type.content_type if file_type else ""
+                attachment.size = len(data)
                 suffix = PurePosixPath(a["file"]).suffix.lower()[:10]
                 name = f"attachments/{event.pk}/{uuid.uuid4().hex}{suffix}"
                 saved = default_storage.save(name, ContentFile(data))
@@ -127,6 +161,13 @@ def _write(plan: Plan, event_file: EventFile, stored: list[str]) -> Event:
     Host.objects.bulk_create(hosts)
     Session.themes.through.objects.bulk_create(session_themes)
     Session.unavailable_slots.through.objects.bulk_create(unavailable)
+    Session.note_takers.through.objects.bulk_create(note_takers)
+    merged = []
+    for s in plan.sessions:
+        if s["merged_into"]:
+            session_by_key[s["key"]].merged_into = session_by_key[s["merged_into"]]
+            merged.append(session_by_key[s["key"]])
+    Session.objects.bulk_update(merged, ["merged_into"])
     Attachment.objects.bulk_create(attachments)
     Vote.objects.bulk_create(
         Vote(participant=participant_by_key[who], session=session_by_key[what])
@@ -142,7 +183,11 @@ def _write(plan: Plan, event_file: EventFile, stored: list[str]) -> Event:
         for p in plan.placements
     )
     event.phase = plan.event["phase"]
-    event.save(update_fields=["phase"])
+    event.save(update_fields=["phase", "cover"])
+    Follow.objects.bulk_create(
+        Follow(participant=participant_by_key[who], session=session_by_key[what])
+        for who, what in plan.follows
+    )
     return event
 
 

@@ -385,6 +385,10 @@ def write_zip(
     progress: Callable[[int, str], None] | None = None,
 ) -> None:
     """The ZIP of the report into `target`: the PDF, every attached file in a folder per
+        document["follows"] = [f for f in document["follows"] if f["session"] not in hidden_keys]
+        for session in document["sessions"]:  # a session merged into one hidden as spam
+            if session["merged_into"] in hidden_keys:
+                session["merged_into"] = None
     session, and event.json pointing at them. Files are copied in chunks of 1 MB."""
     tell = progress or (lambda percent, message: None)
     document, files = public_document(event)
@@ -438,3 +442,6 @@ def _size(attachment: Attachment) -> int:
 
 def _opener(attachment: Attachment) -> Callable[[], Any]:
     return lambda: attachment.file.open("rb")
+        if cover := document["event"]["cover"]:  # beside event.json, which names it
+            with event.cover.open("rb") as source:
+                archive.writestr(cover, source.read(), compress_type=zipfile.ZIP_STORED)
