@@ -38,12 +38,15 @@ from typing import Any
 SEED = 2012
 HERE = Path(__file__).resolve().parent
 OUTPUT = HERE / "oocamp-2012.zip"
+TODAY_OUTPUT = HERE / "oocamp-vandaag.zip"
+COVER = "cover.png"
 FORMAT = "oocamp-event/1"
 EXPORTED_AT = "2012-06-20T12:00:00Z"
 DAY = "2012-06-08"
 ZIP_DATE_TIME = (2012, 6, 8, 0, 0, 0)
 MAX_PDF_BYTES = 60_000
 MAX_ZIP_BYTES = 500_000
+MAX_COVER_BYTES = 80_000
 
 Json = dict[str, Any]
 
@@ -51,8 +54,9 @@ Json = dict[str, Any]
 def md(text: str) -> str:
     """Dedent a triple-quoted Markdown text and unwrap its lines.
 
-    Paragraphs become one line each; list items and headings keep a line of their own, and a
-    wrapped list item is joined back to its item. Blank lines between blocks stay.
+    Paragraphs become one line each; list items, headings and table rows keep a line of their
+    own, and a wrapped list item or table row is joined back to it. Blank lines between blocks
+    stay.
     """
     blocks = textwrap.dedent(text).strip().split("\n\n")
     result = []
@@ -60,7 +64,7 @@ def md(text: str) -> str:
         lines: list[str] = []
         for raw in block.splitlines():
             line = raw.strip()
-            if lines and not re.match(r"([-*]|\d+\.|#+) ", line):
+            if lines and not re.match(r"([-*]|\d+\.|#+) |\|", line):
                 lines[-1] += " " + line
             else:
                 lines.append(line)
@@ -96,6 +100,68 @@ EVENT_DESCRIPTION = md(
     """
 )
 
+EVENT_INTRODUCTION = md(
+    """
+    Op vrijdag 8 juni 2012 trokken zo'n honderdvijftig opvoedingsondersteuners met ons naar De
+    Markten in Brussel. Ze kwamen uit consultatiebureaus en kinderopvang, opvoedingswinkels en
+    CLB's, CAW's en OCMW's, inloopteams, hogescholen en verenigingen. Niemand kwam alleen om te
+    luisteren: op een barcamp maken de deelnemers zelf het programma. Zo werden het een vijftigtal
+    gesprekken, presentaties en demo's, verspreid over zes zalen.
+
+    We kozen bewust voor die vorm. Er komt een nieuw decreet over preventieve gezinsondersteuning en
+    de Huizen van het Kind krijgen vorm. Voor we als expertisecentrum mee richting geven, wilden we
+    horen wat er in het werkveld zelf leeft, in de woorden van wie elke dag met ouders werkt.
+
+    Dit verslag bundelt wat de dag opleverde: de verslagen en presentaties die sprekers en
+    notulisten ons bezorgden, en per thema een synthese die wij schreven. Daaruit puurden we vijf
+    **ankerpunten** voor de verdere uitbouw van opvoedingsondersteuning:
+
+    1. **Verscheidenheid is een kracht.** Opvoedingsondersteuning is een waaier van initiatieven,
+      doelen en organisaties. Goed beleid houdt die waaier open.
+    2. **Voor elke ouder, met oog voor wie we missen.** Een algemeen aanbod blijft de basis, maar
+      vaders, ouders van tieners en andere groepen vragen een extra inspanning. Welke groepen en
+      hoe, daar blijven we over nadenken, zonder van opvoedingsondersteuning het antwoord op armoede
+      te maken.
+    3. **Breed en samen.** Ouders steunen gaat over meer dan de band met hun kind: het raakt aan
+      werk, wonen, school en vrije tijd. Sectoren werken daarom best samen, met het lokale bestuur
+      als regisseur van een aanbod dicht bij huis.
+    4. **Kwaliteit en vernieuwing verdienen steun.** Het werkveld zoekt volop hoe het beter kan.
+      Die gedrevenheid moet gevoed worden met gedeelde kennis en instrumenten.
+    5. **Open Huizen van het Kind.** De Huizen bieden kansen om samen te werken, maar ze houden
+      ook risico's in. Of ze echt open staan voor alle ouders en voor alle partners, zal het
+      verschil maken.
+
+    Dank aan iedereen die een sessie gaf, notities nam of slides deelde: zonder jullie viel er niets
+    te bundelen.
+    """
+)
+
+EVENT_CONCLUSION = md(
+    """
+    Wat neemt Expoo mee uit OOcamp? Vooral dat het werkveld het in grote lijnen eens is over wat
+    opvoedingsondersteuning is en waar het naartoe moet, ook al ziet het aanbod er overal anders
+    uit. Die verscheidenheid betekent ook dat er geen pasklare oplossing bestaat die overal werkt:
+    wat in een centrumstad loopt, loopt niet vanzelf in een landelijke gemeente, en wat jonge ouders
+    helpt, helpt niet vanzelf de ouders van een puber.
+
+    Wat wél nodig is, is moeilijker dan één model: een gezinsbeleid dat de sectoren verbindt, dat
+    opvoedingsondersteuning laat behouden wat ze de voorbije jaren heeft opgebouwd, en dat lokaal
+    genoeg speelruimte laat om aan te sluiten bij wat ouders echt vragen.
+
+    ### Hoe we verder gaan
+
+    - We stellen de ankerpunten voor op het vijfde Vlaams Congres Opvoedingsondersteuning, op 13
+      december 2012.
+    - De ervaringen met lokaal overleg komen in de handleiding voor het lokaal overleg, de
+      instrumenten die jullie deelden op ons kennisplatform.
+    - De lerende netwerken die op OOcamp ontstonden, rond vaders en rond kwaliteit, krijgen een
+      plek bij Expoo.
+    - Vaders zijn een kandidaat-thema voor de Week van de Opvoeding 2013.
+
+    Tot op het volgende kamp!
+    """
+)
+
 EVENT: Json = {
     "slug": "oocamp-2012",
     "name": "OOcamp 2012",
@@ -106,6 +172,11 @@ EVENT: Json = {
     "description": EVENT_DESCRIPTION,
     "votes_per_participant": None,
     "phase": "archived",
+    "introduction": EVENT_INTRODUCTION,
+    "conclusion": EVENT_CONCLUSION,
+    "report_template": "",
+    "report_published": True,
+    "cover": COVER,
 }
 
 ROOMS: list[tuple[str, int]] = [
@@ -140,7 +211,29 @@ SLOTS: list[tuple[str, str, str, str]] = [
 
 # code -> (name, weight as a favourite theme, synthesis)
 THEMES: dict[str, tuple[str, float, str]] = {
-    "DIV": ("Diversiteit van het aanbod", 1.0, ""),
+    "DIV": (
+        "Diversiteit van het aanbod",
+        1.0,
+        md(
+            """
+            Wie de sessies van deze dag naast elkaar legt, ziet hoe breed opvoedingsondersteuning in
+            Vlaanderen en Brussel is: een spelotheek en een telefonische lijn, een vadergroep en
+            praatplaten, een website voor ouders met een klein budget. Die initiatieven hebben niet
+            allemaal hetzelfde doel. Sommige informeren of adviseren, andere brengen ouders samen,
+            nog andere willen ouders sterker maken in wat ze al goed doen, ook als er niets te
+            voorkomen valt.
+
+            - Het decreet van 2007 blijft voor veel deelnemers het kader om hun werk te benoemen,
+              met zijn functies van informatie tot vroegsignalering.
+            - Sommige vernieuwende projecten passen niet in dat kader, bijvoorbeeld wie ouders
+              laat nadenken over ouderschap of samen actie voert.
+            - Taal en cultuur horen bij die verscheidenheid: meertalige ouders en grootouders zijn
+              een bron, geen obstakel.
+            - Het beleid laat die verscheidenheid best bestaan, in plaats van alles in één model
+              te gieten.
+            """
+        ),
+    ),
     "BER": (
         "Alle ouders bereiken",
         1.6,
@@ -183,8 +276,47 @@ THEMES: dict[str, tuple[str, float, str]] = {
             """
         ),
     ),
-    "KWE": ("Kwetsbare gezinnen", 1.4, ""),
-    "PAR": ("Participatie van ouders", 1.0, ""),
+    "KWE": (
+        "Kwetsbare gezinnen",
+        1.4,
+        md(
+            """
+            Over kwetsbare gezinnen werd op OOcamp veel en met veel zorg gesproken, vaak samen met
+            ouders die zelf in armoede leven. Twee lijnen kwamen telkens terug. Vertrouwen komt vóór
+            advies: ontmoeting, praktische steun en vaste gezichten openen de deur, een etiket of
+            een screening sluit ze. En opvoedingsondersteuning kan veel, maar ze lost kinderarmoede
+            niet op; wie dat van haar verwacht, legt de last bij de ouders.
+
+            | Wat helpt | Wat schaadt |
+            |---|---|
+            | Kijken naar wat goed gaat | Alleen zien wat ontbreekt |
+            | Uitleggen wat je noteert en waarom | Dossiers waar ouders niets van weten |
+            | Praktische steun als eerste stap | Een aanbod met verborgen kosten |
+            | Ervaringsdeskundigen in het team | Over ouders praten zonder ouders |
+
+            Voor het beleid betekent dit: opvoedingsondersteuning als één stuk van een breder
+            welzijnsbeleid, naast inkomen, wonen, onderwijs en gezondheid.
+            """
+        ),
+    ),
+    "PAR": (
+        "Participatie van ouders",
+        1.0,
+        md(
+            """
+            Ouders zijn meer dan gebruikers van een aanbod. Dat klonk in veel sessies, van het
+            oudercomité in de crèche tot de stuurgroep van een Huis van het Kind. In de praktijk
+            blijft participatie meestal bij informeren en raadplegen. Wie verder wil gaan, botst op
+            vergaderuren, vakjargon en de vraag wie intussen op de kinderen past.
+
+            - Begin klein: laat ouders mee beslissen over uren, onthaal en onderwerpen.
+            - Zoek ook de stille ouders op, via brugfiguren en op plekken waar ze al komen.
+            - Ervaringsdeskundigen en vrijwilligers verdienen voorbereiding, begeleiding en
+              waardering.
+            - Een oudergroep die blijft lopen, is vaak een groep die de ouders zelf mee trekken.
+            """
+        ),
+    ),
     "HVK": (
         "Huizen van het Kind",
         1.7,
@@ -199,7 +331,27 @@ THEMES: dict[str, tuple[str, float, str]] = {
             """
         ),
     ),
-    "KWA": ("Kwaliteit en innovatie", 1.0, ""),
+    "KWA": (
+        "Kwaliteit en innovatie",
+        1.0,
+        md(
+            """
+            Het werkveld wil goed werk leveren en blijft zoeken hoe het beter kan: dat toonden de
+            volle zalen bij de sessies over kwaliteit, over evidence-based werken en over Triple P.
+            De deelnemers stelden er vanuit verschillende hoeken dezelfde vragen. Wat is kwaliteit,
+            en wie bepaalt dat? Moet alles bewezen zijn? Hoe laat je ouders mee oordelen?
+
+            - Kwaliteit heeft meerdere kanten: bereik, aansluiting, relatie, effect, samenwerking
+              en leren.
+            - Onderzoek en praktijk hebben elkaar nodig; wat nog niet onderzocht is, werkt daarom
+              niet minder.
+            - Nieuwe middelen (apps, websites, filmpjes, advies aan de telefoon) vullen het aanbod
+              aan, maar ze moeten ook onderhouden worden.
+            - Het werkveld vraagt steun: plekken om instrumenten te delen, vorming, en een
+              overheid die de gedrevenheid aanmoedigt.
+            """
+        ),
+    ),
 }
 THEME_CODES = list(THEMES)
 
@@ -223,6 +375,7 @@ class SessionSpec:
     slides: tuple[tuple[str, tuple[str, ...]], ...] = ()
     links: tuple[tuple[str, str, str], ...] = ()  # (kind, title, url)
     co_hosts: int | None = None  # fixed number of extra hosts, else random
+    held: bool = True  # False: placed in the grid, but it did not take place
 
 
 SESSIONS: list[SessionSpec] = [
@@ -396,6 +549,32 @@ SESSIONS: list[SessionSpec] = [
             """
         ),
         hot=True,
+        report=md(
+            """
+            Zo'n @AANWEZIG@ deelnemers: JAC's, CLB's, opvoedingswinkels en een paar jeugdwerkers.
+
+            **Samenvatting.** Iedereen herkende het: ons aanbod stopt ongeveer waar de lagere school
+            stopt. Ouders van tieners zoeken wel hulp, maar later, alleen, en vaak pas als het al
+            misloopt. Ze voelen zich minder welkom in een opvoedingswinkel met een speelhoek, en ze
+            vinden dat je een puber niet meer 'opvoedt'. Jongeren willen op hun beurt niet dat hun
+            ouders over hen gaan praten.
+
+            ### Wat ouders van tieners vragen
+
+            - Hoe ver laat ik mijn kind los: uitgaan, gsm, zakgeld?
+            - Hoe praat ik met een kind dat niet wil praten?
+            - Wat is nog normaal, en wanneer moet ik me zorgen maken?
+
+            ### Wat werkt volgens de deelnemers
+
+            - Thema-avonden via de school, gekoppeld aan een oudercontact: daar zíjn de ouders al.
+            - Een anoniem kanaal (telefoon, mail, chat) voor de eerste vraag.
+            - Samenwerken met het JAC: jongeren en ouders apart, en af en toe samen.
+
+            **Afspraak.** Twee CLB's en een JAC werken een ouderavond over het puberbrein uit voor
+            de eerste graad en delen hun draaiboek.
+            """
+        ),
     ),
     SessionSpec(
         "Vroegsignalering zonder stigma",
@@ -407,6 +586,21 @@ SESSIONS: list[SessionSpec] = [
             Vroegsignalering met het oog op doorverwijzing is een van de vijf functies uit het
             decreet. Hoe merk je zorgen op zonder dat ouders zich gecontroleerd voelen? Een
             gesprek tussen consultatiebureau, kinderopvang en CLB.
+            """
+        ),
+        report=md(
+            """
+            Een kleine groep van @AANWEZIG@ mensen, vooral uit het consultatiebureau en de
+            kinderopvang.
+
+            We waren het snel eens: signalen opvangen hoort bij ons werk, maar een ouder mag zich
+            nooit gescreend voelen. Wat helpt: *zeggen wat je ziet* in plaats van een etiket te
+            plakken, de ouder eerst vragen hoe hij of zij het zelf ziet, en pas doorverwijzen als je
+            samen weet waarom. Een kinderbegeleidster vatte het zo samen: "Ik wil een bondgenoot
+            zijn, geen controleur."
+
+            Geen verdere afspraken; het thema komt terug in het lerend netwerk rond kwetsbare
+            gezinnen.
             """
         ),
     ),
@@ -514,6 +708,40 @@ SESSIONS: list[SessionSpec] = [
             """
         ),
         hot=True,
+        report=md(
+            """
+            Ongeveer @AANWEZIG@ deelnemers uit de kinderopvang, Brusselse opvoedingswinkels en het
+            onderwijs. Het gesprek werd op momenten pittig, en dat was goed.
+
+            **Samenvatting.** Veel voorzieningen hebben de regel dat er enkel Nederlands gesproken
+            wordt. Begeleiders zitten daarmee in een spagaat: ze willen dat kinderen Nederlands
+            leren, maar ze zien ook dat ouders afhaken als ze zich niet verstaanbaar kunnen maken.
+            We zetten op een rij wat we zien gebeuren.
+
+            | Moment | Wat we vaak doen | Wat beter werkt |
+            |---|---|---|
+            | Intakegesprek | Nederlands, met een kind als tolk | Een tolk of een collega die de
+            taal spreekt; nooit het kind |
+            | Brengen en halen | Alleen Nederlands | Een groet in de thuistaal, de rest in eenvoudig
+            Nederlands |
+            | Brief aan ouders | Een lange tekst | Pictogrammen, foto's en korte zinnen |
+            | Ouderavond | Uitleg aan de hele groep | Kleine tafels met een sleutelfiguur per
+            taalgroep |
+
+            ### Kernpunten
+
+            - De thuistaal van ouders is een bron, geen hindernis: een kind met een sterke
+              thuistaal leert ook makkelijker Nederlands.
+            - Een taalregel voor kinderen mag geen taalregel voor ouders worden.
+            - Meertaligheid vraagt duidelijke afspraken in het team, anders beslist elke
+              begeleider voor zich.
+
+            ### Volgende stappen
+
+            - Expoo brengt bestaande materialen over meertaligheid samen op het kennisplatform.
+            - Twee Brusselse crèches nodigen de groep in het najaar uit voor een werkbezoek.
+            """
+        ),
     ),
     SessionSpec(
         "De spelotheek als ontmoetingsplek",
@@ -603,6 +831,76 @@ SESSIONS: list[SessionSpec] = [
             project, een trekker, een budget? Breng je eigen ervaring mee, goede én slechte.
             """
         ),
+        report=md(
+            """
+            Ongeveer @AANWEZIG@ deelnemers: coördinatoren van lokale overleggen, een schepen,
+            medewerkers van OCMW's en van Kind en Gezin.
+
+            **Samenvatting.** Bijna elke gemeente heeft intussen een lokaal overleg
+            opvoedingsondersteuning, maar na de opstart zakt het vaak in. Vier overleggen vertelden
+            hoe zij het levend houden. De vorm verschilt sterk, maar overal draait het om een
+            gedeeld project en iemand die trekt.
+
+            | Gemeente | Trekker | Hoe vaak | Wat het levend houdt |
+            |---|---|---|---|
+            | Kleine landelijke gemeente | OCMW | 4 keer per jaar | Eén gezamenlijke activiteit in
+            de Week van de Opvoeding |
+            | Centrumstad | Stedelijke dienst | Maandelijks, in werkgroepen | Een gedeelde sociale
+            kaart die iedereen bijhoudt |
+            | Middelgrote gemeente | Opvoedingswinkel | 3 keer per jaar | Een anonieme casus aan het
+            begin van elk overleg |
+            | Samenwerking van gemeenten | Regionale coördinator | 2 keer per jaar plenair | Kleine
+            lokale werkgroepen tussen de plenaire momenten |
+
+            ### Wat de groep meenam
+
+            1. Een overleg zonder project wordt een infomoment, en dat lees je liever in een mail.
+            2. De trekker heeft tijd nodig: een paar uur per maand, erkend in zijn of haar
+              opdracht.
+            3. Nodig ook partners uit die geen 'opvoeding' in hun naam dragen: de bibliotheek, de
+              sportdienst, de huisartsenkring.
+            4. Ouders mee aan tafel: enkele gemeenten proberen het, niemand vindt het al
+              vanzelfsprekend.
+
+            ### En de Huizen van het Kind?
+
+            Veel deelnemers zien het lokaal overleg als de kiem van een Huis van het Kind. Anderen
+            vrezen dat het overleg opgaat in een grotere structuur waarin de kleine partners minder
+            te zeggen hebben. We namen die vraag mee naar de sessies over het Huis van het Kind.
+
+            ### Volgende stappen
+
+            - Expoo vult de handleiding voor het lokaal overleg aan met deze vier voorbeelden.
+            - De coördinatoren van de vier overleggen ontvangen graag collega's.
+            """
+        ),
+        slides=(
+            (
+                "Vier lokale overleggen",
+                (
+                    "Een landelijke gemeente en een centrumstad",
+                    "Een middelgrote gemeente en een regio",
+                    "Elk met een eigen trekker",
+                ),
+            ),
+            (
+                "Wat houdt een overleg levend?",
+                (
+                    "Een gedeeld project, niet alleen informatie",
+                    "Een trekker met tijd",
+                    "Partners buiten de sector",
+                    "Ouders aan tafel?",
+                ),
+            ),
+            (
+                "Vragen voor jullie",
+                (
+                    "Wie trekt het overleg bij jou?",
+                    "Wat doen jullie samen, behalve vergaderen?",
+                    "Wat verandert er met het Huis van het Kind?",
+                ),
+            ),
+        ),
     ),
     SessionSpec(
         "De brede school als partner in opvoedingsondersteuning",
@@ -632,6 +930,67 @@ SESSIONS: list[SessionSpec] = [
             - het aandeel vaders en grootouders;
             - hoe we doorverwijzen zonder de beller kwijt te raken.
             """
+        ),
+        report=md(
+            """
+            @AANWEZIG@ aanwezigen, onder wie verrassend veel mensen die zelf aan de telefoon zitten
+            bij een andere hulplijn.
+
+            **Samenvatting.** De Opvoedingslijn blikte terug op een jaar advies via telefoon en
+            mail. Ouders bellen vooral 's avonds en over alledaagse zaken; de meeste gesprekken
+            duren tien tot twintig minuten en eindigen zonder doorverwijzing. Het team ziet advies
+            aan de telefoon als een volwaardige vorm van pedagogisch advies, niet als een wachtkamer
+            voor 'echte' hulp.
+
+            | Onderwerp van de vraag | Aandeel van de oproepen |
+            |---|---:|
+            | Gedrag en grenzen stellen | 31 % |
+            | Slapen, eten en zindelijkheid | 22 % |
+            | Scheiding en nieuw samengestelde gezinnen | 14 % |
+            | School en huiswerk | 11 % |
+            | Tieners | 9 % |
+            | Andere | 13 % |
+
+            ### Kernpunten
+
+            - Anonimiteit verlaagt de drempel: een op de drie bellers zegt dat hij of zij nog
+              nergens anders met de vraag terecht kon.
+            - Een goed gesprek heeft een vaste opbouw: luisteren, de vraag verhelderen, samen
+              mogelijkheden zoeken.
+            - Vaders bellen vaker dan ze langskomen: ongeveer een vijfde van de oproepen.
+            - Doorverwijzen lukt alleen met een actuele sociale kaart.
+
+            ### Discussie
+
+            Hoeveel vraag je aan een anonieme beller? De Opvoedingslijn noteert alleen de leeftijd
+            van het kind en de gemeente, zodat ze naar lokaal aanbod kan doorverwijzen.
+            """
+        ),
+        slides=(
+            (
+                "Een jaar aan de lijn",
+                (
+                    "Telefoon en mail, vijf avonden per week",
+                    "Vooral alledaagse vragen",
+                    "Gesprekken van tien tot twintig minuten",
+                ),
+            ),
+            (
+                "Wat vragen ouders?",
+                (
+                    "Gedrag en grenzen: bijna een derde",
+                    "Slapen, eten en zindelijkheid",
+                    "Scheiding en nieuwe gezinnen",
+                ),
+            ),
+            (
+                "Wat we leerden",
+                (
+                    "Anonimiteit verlaagt de drempel",
+                    "Vaders bellen vaker dan ze langskomen",
+                    "Geen goede doorverwijzing zonder sociale kaart",
+                ),
+            ),
         ),
     ),
     SessionSpec(
@@ -713,6 +1072,30 @@ SESSIONS: list[SessionSpec] = [
             over *evidence-based*, *practice-based* en gezond verstand.
             """
         ),
+        report=md(
+            """
+            Ongeveer @AANWEZIG@ deelnemers, van onderzoekers tot vrijwilligers.
+
+            **Samenvatting.** 'Evidence-based' klinkt als een kwaliteitslabel, maar wat betekent het
+            voor een kleine opvoedingswinkel of een inloopteam? De groep zocht een middenweg tussen
+            "alles moet bewezen zijn" en "wij weten wel wat werkt".
+
+            ### Kernpunten
+
+            - Bewezen programma's zijn waardevol, maar ze zijn duur en passen niet altijd bij de
+              ouders die je wil bereiken.
+            - Veel goed werk is *nog niet* onderzocht, en dat is iets anders dan *niet werkzaam*.
+            - Ook een kleine organisatie kan evalueren: vooraf zeggen wat je wil bereiken,
+              achteraf nagaan of het lukte, en ouders naar hun ervaring vragen.
+            - Onderzoek en praktijk hebben elkaar nodig: de praktijk brengt de vragen, het
+              onderzoek de methode.
+
+            ### Volgende stappen
+
+            - Een hogeschool en Expoo zoeken samen hoe een eenvoudige evaluatiewijzer voor kleine
+              projecten eruit kan zien.
+            """
+        ),
     ),
     SessionSpec(
         "Triple P in Vlaanderen: de eerste ervaringen",
@@ -727,6 +1110,65 @@ SESSIONS: list[SessionSpec] = [
             """
         ),
         hot=True,
+        report=md(
+            """
+            Ongeveer @AANWEZIG@ deelnemers; de zaal was te klein en een deel van de groep stond.
+
+            **Samenvatting.** Enkele regio's werken sinds kort met Triple P, een programma met vijf
+            niveaus van ondersteuning, van algemene informatie tot intensieve begeleiding. De
+            sprekers vertelden over de opleiding van de medewerkers, de eerste reacties van ouders
+            en wat het van een regio vraagt om samen één programma te dragen.
+
+            | Niveau | Wat | Wie het aanbiedt in de proefregio |
+            |---|---|---|
+            | 1 | Algemene informatie via media en affiches | De regio samen |
+            | 2 | Korte adviesgesprekken en lezingen | Consultatiebureau, CLB, opvoedingswinkel |
+            | 3 | Enkele gesprekken over een concreet probleem | Opvoedingswinkel, CAW |
+            | 4 | Een cursus in groep of individueel | Opvoedingswinkel, CGG |
+            | 5 | Intensieve begeleiding bij bijkomende problemen | Gespecialiseerde diensten |
+
+            ### Wat de deelnemers bezighield
+
+            - **Eén taal.** Als verschillende organisaties hetzelfde kader gebruiken, verloopt
+              doorverwijzen vlotter.
+            - **Kostprijs.** Opleidingen en licenties zijn duur: wie betaalt als de
+              projectmiddelen stoppen?
+            - **Eigenheid.** Sommigen vrezen dat een vast programma de eigen aanpak verdringt.
+            - **Bereik.** Bereikt het programma ook de ouders die het moeilijkst te bereiken zijn?
+              De eerste cijfers zijn nog te beperkt om dat te zeggen.
+
+            ### Volgende stappen
+
+            - De proefregio's delen hun evaluatie zodra die klaar is.
+            - Het thema kwaliteit krijgt een vervolg op het congres in december.
+            """
+        ),
+        slides=(
+            (
+                "Triple P in een notendop",
+                (
+                    "Een Australisch programma, in veel landen gebruikt",
+                    "Vijf niveaus, van informatie tot begeleiding",
+                    "Eén kader voor alle partners in een regio",
+                ),
+            ),
+            (
+                "De eerste ervaringen",
+                (
+                    "Medewerkers waarderen de concrete handvatten",
+                    "Ouders herkennen zich in de tips",
+                    "Doorverwijzen verloopt vlotter",
+                ),
+            ),
+            (
+                "Open vragen",
+                (
+                    "Wie betaalt na de projectperiode?",
+                    "Bereiken we kwetsbare gezinnen?",
+                    "Hoe combineren we het met onze eigen aanpak?",
+                ),
+            ),
+        ),
     ),
     SessionSpec(
         "Inloopteams: ontmoeting als kern",
@@ -738,6 +1180,20 @@ SESSIONS: list[SessionSpec] = [
             Inloopteams werken al jaren met kansarme gezinnen met jonge kinderen. De ontmoeting
             tussen ouders staat centraal, niet het programma. Wat kunnen andere organisaties
             daarvan leren, en hoe bewaken we die eigenheid in een Huis van het Kind?
+            """
+        ),
+        report=md(
+            """
+            @AANWEZIG@ deelnemers, onder wie drie moeders die zelf naar een inloopteam komen.
+
+            De moeders vertelden wat het inloopteam voor hen betekent: "Hier moet ik niets
+            bewijzen." Niet de cursus of het advies maakt het verschil, maar het koffiemoment, de
+            andere ouders en de vaste gezichten. Pas als er vertrouwen is, komen de vragen over
+            opvoeding, werk of huisvesting.
+
+            - Ontmoeting is geen opstapje naar 'echte' hulp; ontmoeting ís ondersteuning.
+            - Vaste medewerkers en vaste momenten wegen zwaarder dan een uitgebreid programma.
+            - De inloopteams vragen dat de nieuwe regelgeving dit werk erkent.
             """
         ),
     ),
@@ -780,6 +1236,32 @@ SESSIONS: list[SessionSpec] = [
             """
         ),
         hot=True,
+        report=md(
+            """
+            Ongeveer @AANWEZIG@ deelnemers uit CAW's, opvoedingswinkels, de bemiddeling en een
+            centrum voor kinderzorg en gezinsondersteuning.
+
+            **Samenvatting.** Steeds meer kinderen groeien op in twee huizen. De vragen van ouders
+            verschuiven: niet alleen "hoe vertel ik het de kinderen?", maar ook "hoe voed ik samen
+            op met iemand met wie ik niet meer samen ben?". Diensten werken vaak met één ouder,
+            terwijl de vraag over beide ouders gaat.
+
+            ### Kernpunten
+
+            - Nodig waar het kan beide ouders uit; apart als de spanning te groot is.
+            - Vaders verdwijnen na een scheiding snel uit het zicht van de diensten: brieven,
+              rapporten en uitnodigingen gaan vaak alleen naar de moeder.
+            - Nieuw samengestelde gezinnen hebben eigen vragen: de rol van de plusouder, broers en
+              zussen die niet altijd onder één dak wonen.
+            - Kinderen hebben een eigen plek nodig om hun verhaal te doen.
+
+            ### Tips uit de groep
+
+            1. Voorzie op je inschrijvingsformulier plaats voor twee adressen.
+            2. Stuur uitnodigingen naar beide ouders, tenzij er een reden is om dat niet te doen.
+            3. Verwijs naar bemiddeling voor de standpunten vastzitten.
+            """
+        ),
     ),
     SessionSpec(
         "Van oudercomité tot koffieochtend: participatie in de kinderopvang",
@@ -824,6 +1306,30 @@ SESSIONS: list[SessionSpec] = [
             """
         ),
         hot=True,
+        report=md(
+            """
+            Ongeveer @AANWEZIG@ deelnemers, de helft uit Brussel.
+
+            **Samenvatting.** In Brussel werken Nederlandstalige en Franstalige diensten naast
+            elkaar, elk met hun eigen bevoegdheden en subsidies. Een Huis van het Kind dat alleen de
+            Nederlandstalige partners samenbrengt, bereikt maar een deel van de Brusselse gezinnen.
+            De deelnemers vroegen een eigen aanpak voor Brussel.
+
+            ### Kernpunten
+
+            - Veel Brusselse gezinnen kiezen een voorziening niet op taal, maar op afstand en
+              beschikbaarheid.
+            - Samenwerking met Franstalige partners zoals ONE loopt nu vooral informeel, via
+              mensen die elkaar kennen.
+            - De superdiversiteit vraagt meertalige medewerkers en brugfiguren.
+            - In Brussel denk je een Huis van het Kind best per wijk, niet per gemeente.
+
+            ### Volgende stappen
+
+            - De Brusselse deelnemers bundelen hun vragen voor de Vlaamse Gemeenschapscommissie en
+              Kind en Gezin.
+            """
+        ),
     ),
     SessionSpec(
         "Grootouders als opvoeders",
@@ -850,6 +1356,7 @@ SESSIONS: list[SessionSpec] = [
             hoe, inclusief de fouten die je beter niet herhaalt.
             """
         ),
+        held=False,
     ),
     SessionSpec(
         "Netwerken met huisartsen en kinderartsen",
@@ -888,6 +1395,50 @@ SESSIONS: list[SessionSpec] = [
             Welke criteria gebruik je om te zeggen dat je aanbod goed is: bereik,
             tevredenheid, effect, samenwerking? We vergelijken hoe verschillende organisaties
             kwaliteit beschrijven en zoeken een **gemeenschappelijke taal**.
+            """
+        ),
+        report=md(
+            """
+            Ongeveer @AANWEZIG@ deelnemers.
+
+            **Samenvatting.** We begonnen met een eenvoudige vraag: wanneer ben je tevreden over een
+            activiteit? De antwoorden liepen sterk uiteen. Voor de ene telde de opkomst, voor de
+            andere dat één ouder na afloop bleef hangen om een moeilijke vraag te stellen. We
+            ordenden de antwoorden in zes dimensies.
+
+            | Dimensie | De vraag die je jezelf stelt | Een aanwijzing |
+            |---|---|---|
+            | Bereik | Komen de ouders voor wie het bedoeld is? | Wie komt er, en wie niet?
+            Vergelijk met de buurt. |
+            | Aansluiting | Past het aanbod bij hun vragen? | Ouders brengen zelf onderwerpen aan. |
+            | Relatie | Voelen ouders zich welkom en ernstig genomen? | Ouders komen terug en
+            brengen anderen mee. |
+            | Effect | Verandert er iets voor ouders of kinderen? | Ouders vertellen wat ze anders
+            doen. |
+            | Samenwerking | Weten we wat anderen doen? | Een doorverwijzing komt ook echt aan. |
+            | Leren | Sturen we bij op wat we zien? | Een jaarlijkse evaluatie met het team én met
+            ouders. |
+
+            ### Kernpunten
+
+            1. Kwaliteit is meer dan cijfers: het verhaal van ouders hoort bij de evaluatie.
+            2. Ouders oordelen mee: vraag hun oordeel, niet alleen of ze tevreden waren.
+            3. Kwaliteit vraagt tijd om in het team stil te staan bij het werk, en die tijd staat
+              zelden in een subsidiedossier.
+            4. Een gemeenschappelijk kader helpt, zolang het geen afvinklijst wordt.
+
+            ### Wat we vragen
+
+            - Een plek waar organisaties hun evaluatie-instrumenten kunnen delen.
+            - Vorming over evalueren in de praktijk, ook voor kleine organisaties en
+              vrijwilligers.
+            - Subsidiegevers die mee nadenken over een redelijke verantwoording.
+
+            ### Volgende stappen
+
+            - Expoo legt de zes dimensies voor aan het werkveld en neemt ze mee in het werk rond
+              kwaliteit.
+            - Wie een instrument wil delen, stuurt het naar Expoo.
             """
         ),
     ),
@@ -943,6 +1494,14 @@ SESSIONS: list[SessionSpec] = [
             en je ervaart zelf een korte sessie.
             """
         ),
+        report=md(
+            """
+            @AANWEZIG@ deelnemers. We probeerden drie praatplaten uit in kleine groepjes:
+            slapengaan, eten, ruzie tussen broers en zussen. Wie geen Nederlands spreekt, vertelt
+            toch mee; wie niet graag praat, wijst aan. Tip uit de groep: laat de ouder kiezen welke
+            plaat op tafel komt.
+            """
+        ),
     ),
     SessionSpec(
         "Vaders achter de tralies",
@@ -956,6 +1515,7 @@ SESSIONS: list[SessionSpec] = [
             gebeurt na de vrijlating.
             """
         ),
+        held=False,
     ),
     SessionSpec(
         "Online opvoedingsondersteuning: forum, chat of mail?",
@@ -1085,6 +1645,32 @@ SESSIONS: list[SessionSpec] = [
         ),
         hot=True,
         co_hosts=2,
+        report=md(
+            """
+            Ongeveer @AANWEZIG@ deelnemers. Twee ervaringsdeskundigen in de armoede leidden het
+            gesprek, samen met een medewerker van een vereniging waar armen het woord nemen.
+
+            **Samenvatting.** De ervaringsdeskundigen vertelden hoe het voelt om als ouder in
+            armoede ondersteund te worden: vaak goedbedoeld, soms betuttelend, zelden echt samen.
+            Ouders in armoede doen enorm veel moeite voor hun kinderen, maar die inzet wordt niet
+            altijd gezien. En er is angst: wie hulp vraagt, vreest dat de kinderen geplaatst worden.
+
+            ### Wat ouders vragen
+
+            - Kijk eerst naar wat goed gaat.
+            - Leg uit waarom je iets vraagt of opschrijft.
+            - Kom niet met een kant-en-klare oplossing; zoek samen.
+            - Denk aan de kosten: een gratis activiteit met een busrit en een drankje is niet
+              gratis.
+
+            ### Wat de medewerkers meenamen
+
+            - Vertrouwen bouw je in kleine stappen en met dezelfde mensen.
+            - Een ervaringsdeskundige in het team verandert de blik van het hele team.
+            - Opvoedingsondersteuning lost armoede niet op, maar ze kan voorkomen dat ouders zich
+              nog eens tekortgedaan voelen.
+            """
+        ),
     ),
     SessionSpec(
         "Demo: de digitale sociale kaart voor opvoedingsvragen",
@@ -1150,6 +1736,22 @@ SESSIONS: list[SessionSpec] = [
             volgens het werkveld? En wat kan het werkveld leren van stagiairs?
             """
         ),
+        report=md(
+            """
+            Een kleine groep van @AANWEZIG@: lectoren van drie hogescholen, een paar stagementoren
+            en twee laatstejaarsstudenten.
+
+            Wat stagementoren missen bij pas afgestudeerden:
+
+            - gespreksvaardigheden met ouders, vooral wanneer het moeilijk wordt;
+            - kennis van de sociale kaart: wie doet wat?
+            - ervaring met groepen ouders, niet alleen met kinderen;
+            - inzicht in hoe armoede en migratie het opvoeden kleuren.
+
+            De studenten vroegen vooral meer stageplaatsen buiten de klassieke voorzieningen. De
+            lectoren nemen dit mee naar het overleg van hun opleidingen.
+            """
+        ),
     ),
     SessionSpec(
         "Vaderschap in verschillende culturen",
@@ -1191,6 +1793,42 @@ SESSIONS: list[SessionSpec] = [
             """
         ),
         hot=True,
+        report=md(
+            """
+            Ongeveer @AANWEZIG@ deelnemers, onder wie een paar ouders uit het oudercomité van een
+            kinderdagverblijf.
+
+            **Samenvatting.** Als het Huis van het Kind er voor ouders is, moeten ouders er ook iets
+            over te zeggen hebben. Maar hoe? We zetten vormen van participatie op een ladder, van
+            informeren tot mee beslissen, en keken waar we vandaag staan.
+
+            | Trede | Wat ouders doen | Een voorbeeld uit de groep |
+            |---|---|---|
+            | Informeren | Ouders horen wat er komt | Een folder of een infomoment |
+            | Raadplegen | Ouders geven hun mening | Een bevraging in de wachtzaal |
+            | Adviseren | Ouders adviseren over keuzes | Een ouderpanel dat twee keer per jaar
+            samenkomt |
+            | Mee beslissen | Ouders zitten mee aan tafel | Een ouder in de stuurgroep van het
+            Huis |
+
+            De meeste voorbeelden bleven op de eerste twee treden. Wie hoger wilde, botste op
+            praktische zaken: vergaderingen overdag, vakjargon, geen opvang voor de kinderen.
+
+            ### Kernpunten
+
+            - Participatie begint bij kleine dingen: de openingsuren, het onthaal, de taal van de
+              folders.
+            - Niet alleen de mondige ouders: nodig via brugfiguren ook ouders uit die zelden hun
+              stem laten horen.
+            - Een ouder in een stuurgroep heeft voorbereiding, ondersteuning en een vergoeding
+              nodig.
+
+            ### Volgende stappen
+
+            - De groep stelt voor dat elk Huis van het Kind minstens één vorm van advies door
+              ouders inbouwt.
+            """
+        ),
     ),
     SessionSpec(
         "Babymassage als toegangspoort",
@@ -1263,6 +1901,7 @@ SESSIONS: list[SessionSpec] = [
             boodschap** geven, of is dat niet nodig?
             """
         ),
+        held=False,
     ),
 ]
 
@@ -1703,6 +2342,55 @@ def slides_pdf(title: str, hosts: list[Person], slides: Slides) -> bytes:
 
 
 # --------------------------------------------------------------------------------------------
+# Cover
+# --------------------------------------------------------------------------------------------
+
+TEAL, DEEP_TEAL, ORANGE, CREAM = "#0b6e6e", "#074f4f", "#f2a541", "#fdf6e3"
+FONT_DIRS = [Path("/usr/share/fonts/truetype/dejavu"), Path("/usr/share/fonts/dejavu")]
+
+
+def font(name: str, size: int) -> Any:
+    from PIL import ImageFont
+
+    for folder in FONT_DIRS:
+        if (folder / name).is_file():
+            return ImageFont.truetype(str(folder / name), size)
+    raise SystemExit(f"font {name} not found (Debian: apt-get install fonts-dejavu-core)")
+
+
+def cover_png() -> bytes:
+    """The event's picture for the report's cover: the name on the slides' teal, a tent and a
+    sun ("op kamp"), drawn at twice the size and scaled down so the edges are smooth."""
+    from PIL import Image, ImageDraw
+
+    width, height, scale = 1200, 675, 2
+    image = Image.new("RGB", (width * scale, height * scale), TEAL)
+    draw = ImageDraw.Draw(image)
+
+    def s(*values: float) -> list[float]:
+        return [v * scale for v in values]
+
+    draw.rectangle(s(0, 560, width, height), fill=DEEP_TEAL)  # the ground
+    draw.ellipse(s(1000, 70, 1110, 180), fill=ORANGE)  # the sun
+    draw.polygon(s(700, 560, 880, 250, 1060, 560), fill=CREAM)  # the tent
+    draw.polygon(s(880, 250, 1060, 560, 1110, 560, 920, 235), fill="#e9dcc0")  # its side
+    draw.polygon(s(835, 560, 880, 430, 925, 560), fill=DEEP_TEAL)  # its door
+    draw.line(s(880, 250, 860, 205), fill=CREAM, width=5 * scale)  # the poles
+    draw.line(s(880, 250, 905, 200), fill=CREAM, width=5 * scale)
+    draw.text(s(80, 150), "OOcamp", font=font("DejaVuSans-Bold.ttf", 118 * scale), fill="white")
+    draw.text(s(84, 290), "2012", font=font("DejaVuSans-Bold.ttf", 72 * scale), fill=ORANGE)
+    draw.rectangle(s(84, 400, 244, 408), fill=ORANGE)
+    small = font("DejaVuSans.ttf", 30 * scale)
+    draw.text(s(84, 430), "opvoedingsondersteunerscamp", font=small, fill="white")
+    draw.text(s(84, 475), "Brussel · 8 juni 2012", font=small, fill=CREAM)
+    image = image.resize((width, height), Image.Resampling.LANCZOS)
+    image = image.quantize(colors=64, method=Image.Quantize.MEDIANCUT)  # a third of the bytes
+    buffer = io.BytesIO()
+    image.save(buffer, "PNG", optimize=True)
+    return buffer.getvalue()
+
+
+# --------------------------------------------------------------------------------------------
 # Assembly
 # --------------------------------------------------------------------------------------------
 
@@ -1755,7 +2443,7 @@ def build() -> tuple[Json, dict[str, bytes]]:
     capacity = {r["key"]: r["capacity"] for r in rooms}
     vote_count = Counter(session for _, session in votes)
 
-    files: dict[str, bytes] = {}
+    files: dict[str, bytes] = {COVER: cover_png()}
     sessions: list[Json] = []
     for key, spec, host_people in zip(session_keys, SESSIONS, host_lists, strict=True):
         report = spec.report
@@ -1781,6 +2469,7 @@ def build() -> tuple[Json, dict[str, bytes]]:
                 "themes": [f"t{THEME_CODES.index(code) + 1}" for code in spec.themes],
                 "unavailable_slots": unavailable[key],
                 "status": "withdrawn" if spec.withdrawn else "held",
+                "held": None if spec.withdrawn else spec.held,
                 "report": report,
                 "attachments": attachments,
             }
@@ -1813,6 +2502,151 @@ def build() -> tuple[Json, dict[str, bytes]]:
     return document, files
 
 
+# --------------------------------------------------------------------------------------------
+# The second demo event: a camp that is on today
+# --------------------------------------------------------------------------------------------
+
+TODAY_EVENT: Json = {
+    "slug": "oocamp-vandaag",
+    "name": "OOcamp vandaag",
+    "date": DAY,  # `manage.py setup_demo` moves it, slots and all, to the day it runs
+    "timezone": "Europe/Brussels",
+    "language": "nl",
+    "venue": "De Markten, Oude Graanmarkt 5, 1000 Brussel",
+    "description": md(
+        """
+        **OOcamp vandaag** is de demo van een barcamp die nog moet beginnen: hij valt altijd op
+        de dag waarop de demo geladen werd. De voorstellen zijn binnen en de stemming loopt.
+        Zo zie je wat er op de dag zelf gebeurt.
+
+        - **Deelnemers** stemmen op de sessies die ze willen bijwonen.
+        - **Organisatoren** starten 's ochtends de pitchronde, waarin elke indiener in een
+          minuut zijn sessie voorstelt, laten daarna een rooster voorstellen op basis van de
+          stemmen, schuiven sessies in de rooster-editor en publiceren het rooster.
+
+        Hoe een afgelopen camp eruitziet, met verslagen, presentaties en het evenementverslag,
+        zie je bij OOcamp 2012.
+        """
+    ),
+    "votes_per_participant": None,
+    "phase": "voting",
+    "introduction": "",
+    "conclusion": "",
+    "report_template": "",
+    "report_published": False,
+    "cover": None,
+}
+TODAY_ROOMS = ROOMS[:4]
+TODAY_SLOTS: list[tuple[str, str, str, str]] = [
+    ("09:30", "10:15", "plenary", "Welkom en pitchronde"),
+    ("10:15", "11:00", "sessions", ""),
+    ("11:05", "11:50", "sessions", ""),
+    ("11:55", "12:40", "sessions", ""),
+    ("12:40", "13:30", "break", "Lunch"),
+    ("13:30", "14:15", "sessions", ""),
+    ("14:20", "15:05", "sessions", ""),
+    ("15:10", "15:55", "sessions", ""),
+    ("15:55", "16:15", "plenary", "Slot"),
+]
+# proposals taken over from 2012 (the questions are still asked), with their hosts
+TODAY_SESSIONS = [
+    "Vaders bereiken in de opvoedingswinkel",
+    "Tieners en hun ouders: een vergeten doelgroep",
+    "Vroegsignalering zonder stigma",
+    "Laagdrempelig: wat betekent dat eigenlijk?",
+    "Ouders als ervaringsdeskundigen in de werking",
+    "Meertalige ouders, één taal in de opvang?",
+    "De spelotheek als ontmoetingsplek",
+    "Lokaal overleg opvoedingsondersteuning: hoe houd je het levend?",
+    "Evidence-based werken: moet alles bewezen zijn?",
+    "Inloopteams: ontmoeting als kern",
+    "Gescheiden ouders, gedeelde opvoeding",
+    "Van oudercomité tot koffieochtend: participatie in de kinderopvang",
+    "Stille ouders: wie komt er nooit?",
+    "Grootouders als opvoeders",
+    "Brugfiguren aan het woord",
+    "Wat is kwaliteit in opvoedingsondersteuning?",
+    "Ouders van een kind met een beperking",
+    "Opvoeden in armoede: luisteren naar ouders",
+    "Tienermoeders en jonge ouders",
+    "Vaderschap in verschillende culturen",
+    "Hebben ouders een stem in het Huis van het Kind?",
+    "Kinderen en schermen: wat zeggen we tegen ouders?",
+]
+TODAY_PARTICIPANTS = 60
+MAX_TODAY_ZIP_BYTES = 60_000
+
+
+def build_today(camp: Json) -> Json:
+    """The live demo, made of the 2012 camp's people and proposals: the organisers and the
+    hosts of the proposals taken over, and others up to TODAY_PARTICIPANTS, with their keys,
+    names and e-mail addresses (so the organisers sign in to both events with one account);
+    the same themes without a synthesis; fresh votes, no grid. Its own random numbers, so the
+    2012 file does not change with it."""
+    rng = random.Random(f"{SEED}-vandaag")
+    by_title = {s["title"]: s for s in camp["sessions"]}
+    chosen = [by_title[title] for title in TODAY_SESSIONS]
+    wanted = {p["key"] for p in camp["participants"] if p["role"] == "organiser"}
+    wanted |= {host for s in chosen for host in s["hosts"]}
+    others = [p["key"] for p in camp["participants"] if p["key"] not in wanted]
+    wanted |= set(rng.sample(others, TODAY_PARTICIPANTS - len(wanted)))
+    people = [p for p in camp["participants"] if p["key"] in wanted]
+    key_of = {p["key"]: f"p{i + 1}" for i, p in enumerate(people)}
+
+    slots: list[Json] = []
+    for i, (start, end, kind, label) in enumerate(TODAY_SLOTS):
+        slot: Json = {"key": f"s{i + 1}", "start": f"{DAY}T{start}", "end": f"{DAY}T{end}"}
+        slot["kind"] = kind
+        if label:
+            slot["label"] = label
+        slots.append(slot)
+    session_slots = [s["key"] for s in slots if s["kind"] == "sessions"]
+    late = set(rng.sample(range(len(chosen)), 4))  # hosts who cannot come to every slot
+
+    sessions: list[Json] = []
+    for i, old in enumerate(chosen):
+        sessions.append(
+            {
+                "key": f"y{i + 1}",
+                "title": old["title"],
+                "kind": old["kind"],
+                "description": old["description"],
+                "hosts": [key_of[h] for h in old["hosts"]],
+                "themes": old["themes"],
+                "unavailable_slots": [rng.choice(session_slots)] if i in late else [],
+                "status": "proposed",
+                "held": None,
+                "report": "",
+                "attachments": [a for a in old["attachments"] if a["file"] is None],
+            }
+        )
+    popularity = Counter(v["session"] for v in camp["votes"])
+    weights = [popularity[old["key"]] + 5 for old in chosen]
+    votes: list[tuple[str, str]] = []
+    for person in people:
+        if person["role"] == "organiser":
+            continue  # the demo's organiser votes herself, on an empty ballot
+        picked: set[int] = set()
+        for _ in range(rng.randint(2, 8)):
+            picked.add(rng.choices(range(len(chosen)), weights=weights)[0])
+        votes += [(key_of[person["key"]], f"y{i + 1}") for i in sorted(picked)]
+    return {
+        "format": FORMAT,
+        "exported_at": EXPORTED_AT,
+        "event": TODAY_EVENT,
+        "rooms": [
+            {"key": f"r{i + 1}", "name": name, "capacity": capacity}
+            for i, (name, capacity) in enumerate(TODAY_ROOMS)
+        ],
+        "slots": slots,
+        "participants": [{**p, "key": key_of[p["key"]]} for p in people],
+        "themes": [{**t, "synthesis": ""} for t in camp["themes"]],
+        "sessions": sessions,
+        "votes": [{"participant": p, "session": s} for p, s in votes],
+        "placements": [],
+    }
+
+
 def write_zip(document: Json, files: dict[str, bytes]) -> bytes:
     buffer = io.BytesIO()
     payload = json.dumps(document, indent=2, ensure_ascii=False).encode() + b"\n"
@@ -1842,6 +2676,7 @@ def check(archive_bytes: bytes) -> list[str]:
         entries = archive.namelist()
         doc = json.loads(archive.read("event.json").decode("utf-8"))
         sizes = {info.filename: info.file_size for info in archive.infolist()}
+        cover = archive.read(COVER) if COVER in entries else b""
         need(entries[0] == "event.json", "event.json is not the first entry")
         for name in entries:
             if name.endswith(".pdf"):
@@ -1905,7 +2740,23 @@ def check(archive_bytes: bytes) -> list[str]:
             need((a["file"] is None) != (a["url"] is None), f"{key}: attachment file xor url")
             need(a["file"] is None or a["file"] in entries, f"{key}: missing {a['file']}")
     reports = [k for k, s in sessions.items() if s["report"]]
-    need(5 <= len(reports) <= 6, "report count")
+    live = len(sessions) - len(withdrawn)
+    need(live / 3 <= len(reports) <= live / 2, "reports for a third to half of the sessions")
+    not_held = {k for k, s in sessions.items() if s["held"] is False}
+    need(2 <= len(not_held) <= 4, "not-held count")
+    need(not any(sessions[k]["report"] for k in not_held), "a report of a session not held")
+    for key, s in sessions.items():
+        need(s["held"] is (None if key in withdrawn else s["held"] is not False), f"{key}: held")
+    need(all(t["synthesis"] for t in doc["themes"]), "a theme without a synthesis")
+
+    # The finished event's own texts and cover.
+    event = doc["event"]
+    need(bool(event["introduction"] and event["conclusion"]), "introduction or conclusion")
+    need(event["report_published"] is True, "report not published")
+    need(event["cover"] in entries, "cover missing")
+    if event["cover"] in entries:
+        need(cover.startswith(b"\x89PNG\r\n"), "cover not a PNG")
+        need(sizes[event["cover"]] < MAX_COVER_BYTES, f"cover: {sizes[event['cover']]} bytes")
 
     # Votes.
     pairs = [(v["participant"], v["session"]) for v in doc["votes"]]
@@ -1963,7 +2814,7 @@ def check(archive_bytes: bytes) -> list[str]:
         "sessions: {} ({})".format(
             len(sessions), ", ".join(f"{k} {n}" for k, n in sorted(kinds.items()))
         ),
-        f"withdrawn: {len(withdrawn)}; reports: {len(reports)}",
+        f"withdrawn: {len(withdrawn)}; not held: {len(not_held)}; reports: {len(reports)}",
         f"votes: {len(pairs)} (per participant {min(per_person.values())}-"
         f"{max(per_person.values())}; per session {min(votes_on.values())}-"
         f"{max(votes_on.values())}; top {', '.join(f'{s}={n}' for s, n in top)})",
@@ -1972,7 +2823,7 @@ def check(archive_bytes: bytes) -> list[str]:
         f"sessions with unavailable slots: "
         f"{sum(bool(s['unavailable_slots']) for s in sessions.values())}",
         f"lost: {clashes + overflow} (unplaced 0, clashes {clashes}, overflow {overflow})",
-        f"event.json: {sizes['event.json']:,} bytes",
+        f"event.json: {sizes['event.json']:,} bytes; {COVER}: {sizes.get(COVER, 0):,} bytes",
         *(f"{n}: {sizes[n]:,} bytes" for n in pdfs),
         f"ZIP: {len(archive_bytes):,} bytes, sha256 {hashlib.sha256(archive_bytes).hexdigest()}",
     ]
@@ -1981,14 +2832,59 @@ def check(archive_bytes: bytes) -> list[str]:
     return summary
 
 
+def check_today(archive_bytes: bytes) -> list[str]:
+    """The live demo's rules: voting, proposals and votes, no grid, the organisers of 2012."""
+    problems: list[str] = []
+
+    def need(condition: bool, message: str) -> None:
+        if not condition:
+            problems.append(message)
+
+    with zipfile.ZipFile(io.BytesIO(archive_bytes)) as archive:
+        need(archive.namelist() == ["event.json"], "entries beside event.json")
+        doc = json.loads(archive.read("event.json").decode("utf-8"))
+    need(doc["format"] == FORMAT and doc["event"]["phase"] == "voting", "format or phase")
+    for list_name in ("rooms", "slots", "participants", "themes", "sessions"):
+        keys = [item["key"] for item in doc[list_name]]
+        need(len(keys) == len(set(keys)), f"{list_name}: duplicate keys")
+    people = {p["key"]: p for p in doc["participants"]}
+    sessions = {s["key"]: s for s in doc["sessions"]}
+    need(len(people) == TODAY_PARTICIPANTS, "participant count")
+    need(people["p1"]["email"] == ORGANISERS[0][1], "p1 is not the first organiser")
+    need(sum(p["role"] == "organiser" for p in people.values()) == 3, "not 3 organisers")
+    hosted = Counter(h for s in sessions.values() for h in s["hosts"])
+    need(set(hosted) <= set(people) and max(hosted.values()) <= 2, "hosts")
+    need(all(s["status"] == "proposed" for s in sessions.values()), "status")
+    pairs = [(v["participant"], v["session"]) for v in doc["votes"]]
+    need(len(pairs) == len(set(pairs)), "duplicate vote")
+    need(all(p in people and s in sessions for p, s in pairs), "vote with unknown key")
+    need(not doc["placements"], "a grid")
+    if problems:
+        raise SystemExit("self-check of the live demo failed:\n- " + "\n- ".join(problems))
+    if len(archive_bytes) > MAX_TODAY_ZIP_BYTES:
+        raise SystemExit(f"live demo ZIP too large: {len(archive_bytes)} bytes")
+    votes_on = Counter(s for _, s in pairs)
+    return [
+        f"participants: {len(people)}; proposals: {len(sessions)}; votes: {len(pairs)} "
+        f"(per proposal {min(votes_on.values())}-{max(votes_on.values())})",
+        f"rooms: {len(doc['rooms'])}; session slots: "
+        f"{sum(s['kind'] == 'sessions' for s in doc['slots'])}",
+        f"ZIP: {len(archive_bytes):,} bytes, sha256 {hashlib.sha256(archive_bytes).hexdigest()}",
+    ]
+
+
 def main() -> None:
     document, files = build()
     archive_bytes = write_zip(document, files)
     summary = check(archive_bytes)
+    today_bytes = write_zip(build_today(document), {})
+    today_summary = check_today(today_bytes)
     OUTPUT.write_bytes(archive_bytes)
-    print(f"wrote {OUTPUT}")
-    for line in summary:
-        print("  " + line)
+    TODAY_OUTPUT.write_bytes(today_bytes)
+    for path, lines in ((OUTPUT, summary), (TODAY_OUTPUT, today_summary)):
+        print(f"wrote {path}")
+        for line in lines:
+            print("  " + line)
 
 
 if __name__ == "__main__":

@@ -49,6 +49,7 @@ from sessions_app.actions.event_file import (
     import_event,
 )
 from sessions_app.actions.event_report import (
+    build_report_now,
     request_report_builds,
     requeue_stale_report_builds,
     set_report_published,
@@ -244,6 +245,7 @@ __all__ = [
     "replace_attachment_file",
     "replace_authenticator",
     "request_report_builds",
+    "build_report_now",
     "propose_grid",
     "follow_session",
     "follow_votes",

@@ -55,6 +55,24 @@ def request_report_builds(
     return builds
 
 
+def build_report_now(*, event: Event) -> list[ReportBuild]:
+    """The PDF and the ZIP of the event as it is now, built in this process unless they are
+    done already (the demo's set-up: the report is ready before the server starts, with or
+    without a worker). A build that failed or is still queued or running is built again here.
+    Returns the builds, PDF first, each done or failed."""
+    fingerprint = event_report.fingerprint(event)
+    builds = []
+    for kind in (ReportBuild.Kind.PDF, ReportBuild.Kind.ZIP):
+        with transaction.atomic():
+            build, _created = ReportBuild.objects.get_or_create(
+                event=event, kind=kind, fingerprint=fingerprint
+            )
+        if build.status != ReportBuild.Status.DONE:
+            report_builds.build_now(build)  # the job writes its own row and file
+        builds.append(build)
+    return builds
+
+
 def requeue_stale_report_builds(*, event: Event) -> list:
     """Start again the builds whose worker went silent (it was killed): called whenever the
     report page or its progress is looked at."""

@@ -125,6 +125,20 @@ def run_build(build_id: int, attempt: int) -> None:
     one."""
     if not JOB.claim(build_id, attempt):
         return
+    _run(build_id, attempt)
+
+
+def build_now(build: ReportBuild) -> None:
+    """Build `build` at once, in this process, as a new attempt that no worker is asked to
+    run (`manage.py setup_demo`, which must leave the demo's report ready without a worker).
+    A worker's task for an earlier attempt, should one still run, finds itself superseded."""
+    JOB.claim_now(build)
+    _run(build.pk, build.attempt)
+    build.refresh_from_db()
+
+
+def _run(build_id: int, attempt: int) -> None:
+    """The claimed attempt `attempt` at the build: write the file, then mark the row."""
     build = ReportBuild.objects.select_related("event").get(pk=build_id)
     build.status = ReportBuild.Status.RUNNING
     event = build.event
