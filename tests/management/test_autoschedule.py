@@ -157,3 +157,119 @@ def test_more_sessions_than_cells_leaves_the_least_voted_out(small_camp):
     problem = grid.problem_for(event)
     placements = grid.placements_of(grid.snapshot(event))
     assert scheduling.conflicts(problem, placements, complete=True) == []
+
+
+# ---- re-planning the rest of the day (--now, --move-cost) -----------------------------------
+
+
+def afternoon(event: Event) -> str:
+    """--now at 13:00 on the event's day: the morning slots have started."""
+    return f"{event.date:%Y-%m-%d}T13:00"
+
+
+def started(event: Event) -> set[int]:
+    return {
+        slot.pk
+        for slot in event.slots.for_sessions()
+        if slot.local_start.strftime("%H:%M") < "13:00"
+    }
+
+
+def test_re_planning_from_now_keeps_the_started_slots_and_prints_the_moves(demo):
+    before = grid.snapshot(demo)
+    frozen = started(demo)
+    assert 0 < len(frozen) < demo.slots.for_sessions().count()
+
+    output = autoschedule(demo.slug, "--now", afternoon(demo), "--move-cost", "1")
+
+    after = grid.snapshot(demo)
+    assert [row for row in after if row[2] in frozen] == [row for row in before if row[2] in frozen]
+    problem = grid.problem_for(demo)
+    rest = scheduling.remaining(problem, grid.placements_of(before), frozen)
+    open_part = [p for p in grid.placements_of(after) if p.slot not in frozen]
+    assert scheduling.conflicts(rest, open_part, complete=True) == []
+    found = scheduling.lost(problem, grid.placements_of(after))
+    assert f"After:  lost {found.total} = unplaced {found.unplaced} + clashes" in output
+    moved = sum(1 for row in before if row[:3] != next(r for r in after if r[0] == row[0])[:3])
+    assert f"Moved sessions: {moved} (" in output
+    assert moved > 0  # a cost of 1 lets the afternoon improve on the published grid
+    assert f"{len(frozen)} started slots stay as they are" in output
+    change = demo.grid_changes.get()
+    assert change.summary == "Re-planned from 13:00 (move cost 1, seed 1)"
+
+
+def test_a_huge_move_cost_moves_nothing_when_nothing_forces_it(demo):
+    before = grid.snapshot(demo)
+
+    output = autoschedule(demo.slug, "--now", afternoon(demo), "--move-cost", "1000000")
+
+    assert "Moved sessions: 0 (" in output
+    assert [row for row in grid.snapshot(demo) if row[0] in {r[0] for r in before}] == before
+
+
+def test_re_planning_with_a_dry_run_writes_nothing_and_lists_the_grid(demo):
+    before, version = grid.snapshot(demo), demo.grid_version
+
+    output = autoschedule(demo.slug, "--now", afternoon(demo), "--move-cost", "0", "--dry-run")
+
+    demo.refresh_from_db()
+    assert (grid.snapshot(demo), demo.grid_version) == (before, version)
+    assert output.splitlines()[-1] == "Dry run: nothing was written."
+    assert " → " in output  # a move cost of 0 re-plans the afternoon freely
+    assert "Grote Zaal: “" in output
+
+
+def test_re_planning_a_cancelled_session_takes_it_out_as_forced(small_camp):
+    event, ann, bob, (big, _small), (morning, noon) = small_camp
+    data = make_session(event, [ann], title="Open data")
+    budgets = make_session(event, [bob], title="Budgets")
+    make_placement(data, big, noon)
+    make_placement(budgets, big, morning)
+    data.status = "withdrawn"
+    data.save()
+
+    output = autoschedule(event.slug, "--now", "2026-06-13T10:30", "--move-cost", "8", "--dry-run")
+
+    assert f"“Open data”: {noon} Big → out of the grid (forced)" in output
+    assert (
+        "Moved sessions: 1 (0 to another room, 0 to another time, 1 out of the grid, 1 of them forced)"
+        in output
+    )
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (
+            ["--now", "13:00"],
+            "--now must be a date and time like 2026-06-13T13:00, not “13:00”.",
+        ),
+        (
+            ["--now", "2026-13-40T25:00"],
+            "--now must be a date and time like 2026-06-13T13:00, not “2026-13-40T25:00”.",
+        ),
+        (
+            ["--now", "2026-03-29T02:30"],
+            "02:30 does not exist on March 29, 2026 in Europe/Brussels: the clocks go forward "
+            "from 02:00 to 03:00. Choose a time outside 02:00–03:00.",
+        ),
+        *(
+            (
+                ["--move-cost", value],
+                "--move-cost must be a number of 0 or more (lost units per moved session), "
+                f"not “{value}”.",
+            )
+            for value in ["-1", "many", "nan", "inf", ""]
+        ),
+    ],
+)
+def test_bad_now_or_move_cost_is_refused_by_name_and_changes_nothing(small_camp, args, message):
+    event, ann, _bob, (big, _small), (morning, _noon) = small_camp
+    make_placement(make_session(event, [ann]), big, morning)
+    before = grid.snapshot(event)
+
+    with pytest.raises(CommandError) as error:
+        autoschedule(event.slug, *args)
+
+    assert str(error.value) == message
+    assert grid.snapshot(event) == before
