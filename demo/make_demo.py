@@ -2515,8 +2515,8 @@ TODAY_EVENT: Json = {
     "venue": "De Markten, Oude Graanmarkt 5, 1000 Brussel",
     "description": md(
         """
-        **OOcamp vandaag** is de demo van een barcamp die nog moet beginnen: hij valt altijd op
-        de dag waarop de demo geladen werd. De voorstellen zijn binnen en de stemming loopt.
+        **OOcamp vandaag** is de demo van een barcamp die vandaag plaatsvindt: hij valt altijd
+        op de dag waarop de demo geladen werd. De voorstellen zijn binnen en de stemming loopt.
         Zo zie je wat er op de dag zelf gebeurt.
 
         - **Deelnemers** stemmen op de sessies die ze willen bijwonen.
