@@ -3,10 +3,11 @@ assigning sessions to them with one click per checkbox, a synthesis per theme, a
 introduction, conclusion and the structure new session reports start from."""
 
 import copy
+from dataclasses import dataclass
 from typing import cast
 
 from django.contrib import messages
-from django.db.models import Count, Prefetch
+from django.db.models import Count, F, Prefetch
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -25,7 +26,17 @@ from sessions_app.forms import (
 )
 from sessions_app.grid import with_event
 from sessions_app.markdown import render_markdown
-from sessions_app.models import Event, Host, TextRevision, Theme, default_report_template
+from sessions_app.models import (
+    Attachment,
+    Event,
+    Host,
+    Participant,
+    Placement,
+    Session,
+    TextRevision,
+    Theme,
+    default_report_template,
+)
 from sessions_app.requests import HtmxHttpRequest, already_submitted
 from sessions_app.text_editors import Difference, based_on, history, merge_screen
 
@@ -191,15 +202,61 @@ def synthesis(request: HtmxHttpRequest, event: Event, pk: int) -> HttpResponse:
     return redirect("organiser:theme-synthesis", slug=event.slug, pk=theme.pk)
 
 
+@dataclass(frozen=True)
+class Source:
+    """A session of the theme as the synthesis editor shows it beside the text: what the
+    organiser reads to write the synthesis, without opening a tab per session."""
+
+    session: Session
+    hosts: list[Participant]
+    placement: Placement | None
+    held: bool
+    attachments: list[Attachment]
+
+
+def theme_sources(theme: Theme, event: Event) -> list[Source]:
+    """The theme's sessions in the order they ran (time, then room; unplaced ones after them),
+    the ones not held last, with their hosts, place and material: three queries, whatever the
+    number of sessions."""
+    sessions = with_event(
+        theme.sessions.visible()
+        .select_related("placement__slot", "placement__room")
+        .prefetch_related(
+            Prefetch("hostings", queryset=Host.objects.select_related("participant")),
+            Prefetch("attachments", queryset=Attachment.objects.order_by("order", "id")),
+        )
+        .order_by(
+            F("placement__slot__start").asc(nulls_last=True),
+            "placement__room__order",
+            "title",
+            "id",
+        ),
+        event,
+    )
+    sources = [
+        Source(
+            session=session,
+            hosts=[hosting.participant for hosting in session.hostings.all()],
+            placement=getattr(session, "placement", None),
+            held=session.was_held,
+            attachments=list(session.attachments.all()),
+        )
+        for session in sessions
+    ]
+    return sorted(sources, key=lambda source: not source.held)  # stable: the held ones first
+
+
 def _synthesis_page(
     request: HtmxHttpRequest, theme: Theme, form: SynthesisForm, status: int = 200, **extra
 ) -> HttpResponse:
     event = theme.event
+    sources = theme_sources(theme, event)
     context = {
         "event": event,
         "theme": theme,
         "form": form,
-        "sessions": theme.sessions.visible().order_by("title"),
+        "sources": sources,
+        "reported": sum(1 for source in sources if source.session.report.strip()),
         "preview": None,
         "revisions": history(Subject.SYNTHESIS, theme),
         **extra,

@@ -2,13 +2,16 @@
 with one click per checkbox (htmx or not), write a synthesis per theme and the event's
 introduction, conclusion and report structure."""
 
+import lxml.html
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
+from sessions_app import actions
 from sessions_app.models import Event, Participant, Theme
 from tests.factories import (
+    make_attachment,
     make_event,
     make_participant,
     make_placement,
@@ -17,7 +20,7 @@ from tests.factories import (
     make_slot,
     make_theme,
 )
-from tests.helpers import messages_of, url
+from tests.helpers import messages_of, page_text, url
 
 HTMX = {"HTTP_HX_REQUEST": "true"}
 
@@ -254,6 +257,168 @@ def test_oversized_synthesis_is_refused(client, event, organiser):
 
     assert response.context["form"].errors["synthesis"] == ["Keep it under 50000 characters."]
     assert Theme.objects.get(pk=theme.pk).synthesis == "Before"
+
+
+# ---- the synthesis editor shows the theme's sessions beside the text (issue 18) -----------------
+
+
+def sources(response) -> list[lxml.html.HtmlElement]:
+    """The sessions the editor shows beside the text, in order: one <details> each."""
+    page = lxml.html.fromstring(response.content.decode())
+    return page.xpath(f"//section[{of('synthesis-sources')}]//details[{of('source')}]")
+
+
+def of(css_class: str) -> str:
+    """An XPath condition: the element has this class."""
+    return f"contains(concat(' ', normalize-space(@class), ' '), ' {css_class} ')"
+
+
+def text_of(element: lxml.html.HtmlElement, path: str) -> str:
+    """The text of what `path` finds inside `element`, spaces collapsed, joined by a space."""
+    found = element.xpath(path)
+    return " ".join(" ".join(item.text_content().split()) for item in found)
+
+
+META, NOTE, BADGE = (f".//*[{of(name)}]" for name in ("source-meta", "source-note", "source-badge"))
+
+
+def theme_with_sessions(event: Event) -> Theme:
+    """A theme with a placed session with a report and slides, an unplaced one with only a
+    description, one marked not held, one with nothing written; a hidden one, and a session
+    of another theme, which the editor leaves out."""
+    theme = make_theme(event, name="Open data")
+    room = make_room(event, name="Zaal 1")
+    hanna = make_participant(event, name="Hanna Host")
+    otto = make_participant(event, name="Otto Other")
+    late = make_session(event, [otto], title="Zeta: data in the afternoon", report="Later.")
+    early = make_session(
+        event,
+        [hanna, otto],
+        title="Open data in small towns",
+        description="What we want to try.",
+        report="## Summary\n\nTwelve **towns** mapped.\n\n| Town | Data |\n|---|---|\n| Gent | yes |",
+    )
+    make_placement(early, room, make_slot(event, "10:00", "10:45"))
+    make_placement(late, room, make_slot(event, "14:00", "14:45"))
+    make_attachment(early, title="Our slides", kind="slides")
+    make_attachment(early, title="The map", kind="link", url="https://example.org/map")
+    described = make_session(event, [hanna], title="Budgets", description="Money, *openly*.")
+    empty = make_session(event, [], title="A session nobody wrote about")
+    skipped = make_session(event, [otto], title="Cancelled talk", held=False, report="Notes.")
+    hidden = make_session(event, [otto], title="Spam", hidden=True, report="Buy now")
+    elsewhere = make_session(event, [otto], title="Accessibility", report="Other theme.")
+    theme.sessions.add(late, early, described, empty, skipped, hidden)
+    elsewhere.themes.add(make_theme(event, name="Accessibility"))
+    return theme
+
+
+def test_synthesis_editor_shows_the_themes_sessions_with_their_reports(client, event, organiser):
+    theme = theme_with_sessions(event)
+
+    response = client.get(url("organiser:theme-synthesis", event, theme.pk))
+
+    shown = sources(response)
+    # in the order they ran, then the unplaced ones by title, the session not held last
+    assert [text_of(s, f".//*[{of('source-title')}]") for s in shown] == [
+        "Open data in small towns",
+        "Zeta: data in the afternoon",
+        "A session nobody wrote about",
+        "Budgets",
+        "Cancelled talk",
+    ]
+    first, _late, empty, described, skipped = shown
+    assert all(s.get("open") is None for s in shown)  # closed until the organiser opens one
+    assert text_of(first, META) == "Hosted by Hanna Host, Otto Other 10:00–10:45, Zaal 1 Held"
+    assert text_of(first, f".//*[{of('prose')}]//h2") == "Summary"
+    assert text_of(first, f".//*[{of('prose')}]//strong") == "towns"
+    assert text_of(first, f".//*[{of('prose')}]//td") == "Gent yes"
+    assert text_of(first, NOTE) == ""
+    links = first.xpath(f".//*[{of('source-attachments')}]//a")
+    assert [(a.text_content(), a.get("target")) for a in links] == [
+        ("Our slides", "_blank"),
+        ("The map", "_blank"),
+    ]
+    assert links[1].get("href") == "https://example.org/map"
+    assert text_of(first, f".//*[{of('source-links')}]/a") == "Session page Back to your synthesis"
+
+    assert text_of(described, BADGE) == "no report yet Not held"
+    assert text_of(described, META) == "Hosted by Hanna Host Not placed Not held"
+    assert text_of(described, NOTE) == "No report; the description:"
+    assert text_of(described, f".//*[{of('prose')}]//em") == "openly"
+    assert text_of(empty, NOTE) == "No report and no description."
+    assert text_of(skipped, BADGE) == "Not held"
+    assert text_of(skipped, f".//*[{of('prose')}]") == "Notes."
+    assert "2 of 5 sessions have a report." not in page_text(response)
+    assert "3 of 5 sessions have a report." in page_text(response)
+    assert "Spam" not in page_text(response) and "Other theme." not in page_text(response)
+
+
+def test_a_report_shown_in_the_editor_runs_no_script(client, event, organiser):
+    theme = make_theme(event, name="Open data")
+    session = make_session(
+        event,
+        title="Careless",
+        report='<script>alert(1)</script><img src=x onerror="alert(2)"> [x](javascript:alert(3))',
+    )
+    session.themes.add(theme)
+
+    response = client.get(url("organiser:theme-synthesis", event, theme.pk))
+
+    (shown,) = sources(response)
+    assert shown.xpath(".//script | .//img | .//*[@onerror]") == []
+    assert [a.get("href") for a in shown.xpath(".//a[ancestor::*[" + of("prose") + "]]")] in (
+        [None],
+        [],
+    )
+
+
+def test_the_synthesis_editor_costs_the_same_queries_for_2_and_12_sessions(
+    client, event, organiser, django_assert_num_queries
+):
+    theme = make_theme(event, name="Open data")
+    room = make_room(event)
+    for n in range(12):
+        hosts = [make_participant(event), make_participant(event)]
+        session = make_session(event, hosts, report=f"Report {n}", description="Said before.")
+        make_attachment(session)  # a link, and a stored file (its link names the event)
+        make_attachment(session, kind="slides", url="", file=f"attachments/{n}.pdf", size=9000)
+        if n % 2:
+            make_placement(session, room, make_slot(event, f"{8 + n:02d}:00", f"{8 + n:02d}:45"))
+        if n < 2:
+            session.themes.add(theme)
+    actions.save_synthesis(theme=theme, text="First", based_on=0, by=organiser)
+    path = url("organiser:theme-synthesis", event, theme.pk)
+
+    with django_assert_num_queries(9):
+        assert len(sources(client.get(path))) == 2
+    theme.sessions.add(*event.sessions.exclude(themes=theme))
+    with django_assert_num_queries(9):
+        assert len(sources(client.get(path))) == 12
+
+
+def test_the_sessions_stay_beside_the_merge_screen(client, event, organiser):
+    """A save that someone else's overtook gets the merge screen (409) with the theme's
+    sessions still beside the merged text: merging needs them as much as writing did."""
+    theme = theme_with_sessions(event)
+    actions.save_synthesis(theme=theme, text="Omar's synthesis", based_on=0, by=None)
+
+    response = client.post(
+        url("organiser:theme-synthesis", event, theme.pk),
+        {"name": "Open data", "synthesis": "Olga's synthesis", "version": "0"},
+    )
+
+    assert response.status_code == 409
+    assert len(sources(response)) == 5
+    assert Theme.objects.get(pk=theme.pk).synthesis == "Omar's synthesis"
+
+
+def test_a_theme_without_sessions_says_how_to_add_them(client, event, organiser):
+    theme = make_theme(event, name="Open data")
+
+    response = client.get(url("organiser:theme-synthesis", event, theme.pk))
+
+    assert sources(response) == []
+    assert "No session yet. Put sessions in themes" in page_text(response)
 
 
 def test_organiser_writes_introduction_conclusion_and_report_structure(client, event, organiser):
