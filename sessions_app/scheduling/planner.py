@@ -136,8 +136,10 @@ def plan(
     less than a doubled budget for the same quality (bench/scheduler/results.md).
 
     With `stability`, the search minimises `lost` plus the cost of moving the sessions of
-    `stability.current`, and starts from that grid (its sessions kept where the rules allow,
-    the others placed greedily) instead of from the greedy grids."""
+    `stability.current`; the first run (and every other one) starts from that grid (its
+    sessions kept where the rules allow, the others placed greedily), the second from the
+    greedy grids as usual, which may place a session the current grid has no room for (its
+    host busy wherever a cell is free); the run with the lowest total is kept."""
     started = time.perf_counter()
     refused = _refusals(problem)
     if refused:
@@ -154,7 +156,7 @@ def plan(
     done, complete = 0, True
     for run in range(restarts):
         search = _Search(problem, stability)
-        if stability is not None:
+        if stability is not None and run % 2 == 0:
             search.keep(stability.current)
             search.construct()
         else:
