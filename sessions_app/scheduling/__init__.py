@@ -23,6 +23,7 @@ from sessions_app.scheduling.replan import (
     Move,
     Replan,
     Setting,
+    breaks,
     remaining,
     replan,
 )
@@ -49,6 +50,7 @@ __all__ = [
     "Setting",
     "Stability",
     "Waiting",
+    "breaks",
     "budget_for",
     "can_take",
     "conflicts",

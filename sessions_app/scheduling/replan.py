@@ -34,7 +34,7 @@ from collections.abc import Collection, Iterable, Mapping
 from dataclasses import dataclass, field, replace
 from enum import StrEnum
 
-from sessions_app.scheduling.measure import Conflict, Lost, conflicts
+from sessions_app.scheduling.measure import Conflict, Lost, Rule, conflicts
 from sessions_app.scheduling.measure import lost as measure_lost
 from sessions_app.scheduling.model import Cell, Placement, Problem
 from sessions_app.scheduling.planner import (
@@ -167,6 +167,25 @@ def disrupted(problem: Problem, disruptions: Disruptions, open_slots: Collection
     )
 
 
+def breaks(
+    problem: Problem,
+    current: Iterable[Placement],
+    *,
+    frozen: Collection[int] = (),
+    disruptions: Disruptions | None = None,
+) -> tuple[Conflict, ...]:
+    """What the disruptions break in the current grid's open slots (a session in a closed room,
+    a session whose host is gone, a cancelled one still placed), without planning anything:
+    what the editor shows before it offers the re-plan."""
+    open_slots = _open(problem, frozenset(frozen))
+    event = disrupted(problem, disruptions or Disruptions(), open_slots)
+    return _breaks(event, [p for p in current if p.slot in open_slots])
+
+
+def _breaks(event: Problem, placements: list[Placement]) -> tuple[Conflict, ...]:
+    return tuple(c for c in conflicts(event, placements) if c.rule != Rule.PIN_MOVED)
+
+
 def remaining(
     problem: Problem,
     current: Iterable[Placement],
@@ -248,10 +267,10 @@ def replan(
     kept_frozen = tuple(
         p for p in current if p.slot in frozen and not event.session(p.session).withdrawn
     )
+    broken = _breaks(event, [p for p in current if p.slot in open_slots])
     in_open = [
         p for p in current if p.slot in open_slots and not event.session(p.session).withdrawn
     ]
-    broken = tuple(c for c in conflicts(event, in_open) if c.rule != "pin_moved")
     before = measure_lost(event, current)
     stability = None
     if move_cost > 0:

@@ -13,14 +13,17 @@ from hypothesis import strategies as st
 from sessions_app.scheduling import (
     SETTINGS,
     Change,
+    Conflict,
     Disruptions,
     Lost,
     Move,
     Placement,
     Problem,
     Room,
+    Rule,
     Session,
     Setting,
+    breaks,
     conflicts,
     greedy,
     lost,
@@ -204,6 +207,9 @@ def test_a_closed_room_sends_its_session_to_another_room_of_the_same_slot_when_o
     assert result.moves == (Move(100, (BIG.id, NOON), (SMALL.id, NOON), forced=True),)
     assert result.moves[0].change == Change.ROOM
     assert result.broken[0].rule == "cell_closed"
+    assert breaks(
+        problem, current, frozen=[MORNING], disruptions=Disruptions(closed_rooms={BIG.id: NOON})
+    ) == (Conflict(Rule.CELL_CLOSED, (100,), NOON, BIG.id),)
     assert result.stability_cost == SETTINGS[Setting.FEWEST_CHANGES] / 2
 
 
@@ -239,6 +245,7 @@ def test_an_absent_host_s_session_leaves_the_grid_when_no_open_slot_is_earlier()
     )
 
     assert result.moves == (Move(300, (BIG.id, NOON), None, forced=True),)
+    assert result.broken == (Conflict(Rule.UNAVAILABLE, (300,), NOON, BIG.id),)
     assert (result.before, result.after) == (Lost(0, 0, 0), Lost(2, 0, 0))
     assert result.waiting[0].session == 300
 
@@ -253,6 +260,7 @@ def test_a_cancelled_session_leaves_even_a_started_slot_and_its_votes_count_for_
 
     assert result.placements == ()
     assert result.moves == (Move(100, (BIG.id, MORNING), None, forced=True),)
+    assert result.broken == ()  # the morning has started: what it breaks there is history
     assert result.after == Lost(0, 0, 0)
     assert result.stability_cost == 0
 
