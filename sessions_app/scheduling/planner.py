@@ -62,6 +62,8 @@ _START = 0.2  # annealing starts where a typical worsening move is accepted this
 _END = 0.001  # and ends where a worsening by 1 is
 DEFAULT_TIME_LIMIT = 30.0  # seconds; the iteration budget normally ends a run long before
 DEFAULT_RESTARTS = 2  # independent runs, the best kept
+SINGLE_RUN_FROM = 400_000  # a budget this big gets one run by default (seeds spread < 0.2 %)
+MAX_BUDGET = 700_000  # iterations; about 6 s for 300 sessions in 16 slots
 RESTART_STRIDE = 7919  # run k of seed s draws from Random(s * 7919 + k): no two runs share one
 
 
@@ -124,7 +126,7 @@ def plan(
     seed: int = 0,
     time_limit: float = DEFAULT_TIME_LIMIT,
     iterations: int | None = None,
-    restarts: int = DEFAULT_RESTARTS,
+    restarts: int | None = None,
     progress: Progress | None = None,
     stability: Stability | None = None,
 ) -> Plan:
@@ -133,7 +135,10 @@ def plan(
     problem (`budget_for`); `time_limit` (seconds) stops the run early if it is reached first.
     The search runs `restarts` times from the greedy start with different random numbers and
     keeps the best grid: annealing sometimes settles in a worse valley, and a second run costs
-    less than a doubled budget for the same quality (bench/scheduler/results.md).
+    less than a doubled budget for the same quality (bench/scheduler/results.md). By default
+    (`restarts=None`) that is `DEFAULT_RESTARTS` runs, or one for a budget of
+    `SINGLE_RUN_FROM` iterations or more: on a large event the seeds spread less than 0.2 %,
+    and one run keeps 300 sessions within 10 s of CPU.
 
     With `stability`, the search minimises `lost` plus the cost of moving the sessions of
     `stability.current`; the first run (and every other one) starts from that grid (its
@@ -151,6 +156,8 @@ def plan(
             elapsed=time.perf_counter() - started,
         )
     budget = budget_for(problem) if iterations is None else max(0, iterations)
+    if restarts is None:
+        restarts = 1 if budget >= SINGLE_RUN_FROM else DEFAULT_RESTARTS
     restarts = max(1, restarts)
     best: _Search | None = None
     done, complete = 0, True
@@ -215,11 +222,12 @@ def _share(progress: Progress | None, run: int, runs: int, before: Lost | None) 
 def budget_for(problem: Problem) -> int:
     """The default number of annealing iterations: enough for the moves and swaps of every
     session to be tried many times over, growing a little faster than the number of sessions
-    (about 160,000 for 50 sessions in 9 slots, 0.4 s; capped at 1.5 million, which 300
-    sessions in 16 slots reach, about 8 s: bench/scheduler/results.md)."""
+    (about 160,000 for 50 sessions in 9 slots, 0.5 s; capped at `MAX_BUDGET`, which 300
+    sessions in 16 slots reach, about 6 s: bench/scheduler/results.md; a million found no
+    better grid there: 46,886 against 46,878 with seed 1)."""
     sessions = sum(1 for s in problem.sessions if not s.withdrawn)
     slots = max(1, len(problem.slots))
-    return min(1_500_000, max(5_000, int(270 * sessions * slots**0.5 * max(1, sessions) ** 0.35)))
+    return min(MAX_BUDGET, max(5_000, int(270 * sessions * slots**0.5 * max(1, sessions) ** 0.35)))
 
 
 def _refusals(problem: Problem) -> list[Conflict]:

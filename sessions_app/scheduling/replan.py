@@ -38,7 +38,6 @@ from sessions_app.scheduling.measure import Conflict, Lost, Rule, conflicts
 from sessions_app.scheduling.measure import lost as measure_lost
 from sessions_app.scheduling.model import Cell, Placement, Problem
 from sessions_app.scheduling.planner import (
-    DEFAULT_RESTARTS,
     DEFAULT_TIME_LIMIT,
     Plan,
     Progress,
@@ -249,7 +248,7 @@ def replan(
     seed: int = 0,
     time_limit: float = DEFAULT_TIME_LIMIT,
     iterations: int | None = None,
-    restarts: int = DEFAULT_RESTARTS,
+    restarts: int | None = None,
     progress: Progress | None = None,
 ) -> Replan:
     """A proposal for the rest of the day (see the module's docstring). `problem`: the event as
