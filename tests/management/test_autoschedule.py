@@ -204,6 +204,7 @@ def test_a_huge_move_cost_moves_nothing_when_nothing_forces_it(demo):
     output = autoschedule(demo.slug, "--now", afternoon(demo), "--move-cost", "1000000")
 
     assert "Moved sessions: 0 (" in output
+    assert "newly placed: 0." in output  # the demo's grid holds every session
     assert [row for row in grid.snapshot(demo) if row[0] in {r[0] for r in before}] == before
 
 
@@ -273,3 +274,15 @@ def test_bad_now_or_move_cost_is_refused_by_name_and_changes_nothing(small_camp,
 
     assert str(error.value) == message
     assert grid.snapshot(event) == before
+
+
+def test_re_planning_after_the_last_slot_changes_nothing(demo):
+    before = grid.snapshot(demo)
+
+    output = autoschedule(demo.slug, "--now", f"{demo.date:%Y-%m-%d}T23:59", "--move-cost", "8")
+
+    assert grid.snapshot(demo) == before
+    assert "Moved sessions: 0 (" in output
+    assert f"{demo.slots.for_sessions().count()} started slots stay as they are" in output
+    assert output.splitlines()[-1] == "Nothing moves: the grid stays as it is."
+    assert not demo.grid_changes.exists()  # no empty change to undo

@@ -236,6 +236,9 @@ class Command(BaseCommand):
             self._print_grid(event, result.placements, names)
             self.stdout.write(_("Dry run: nothing was written."))
             return
+        if not result.moves:
+            self.stdout.write(_("Nothing moves: the grid stays as it is."))
+            return
         rows = [[p.session, p.room, p.slot, p.pinned] for p in result.placements]
         summary = _("Re-planned (move cost %(cost)s, seed %(seed)s)") % {
             "cost": f"{move_cost:g}",
