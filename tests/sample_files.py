@@ -89,3 +89,50 @@ def stored_files(media_root: Path) -> list[str]:
     if not media_root.exists():
         return []
     return sorted(str(p.relative_to(media_root)) for p in media_root.rglob("*") if p.is_file())
+
+
+def slide_deck_bytes(title: str, colour: str = "#0b4f8a", pages: int = 3) -> bytes:
+    """A real 16:9 slide deck (ReportLab): a coloured band with the title on its first page,
+    bullets below, and `pages` pages in all; what a host uploads, for thumbnails to show."""
+    from reportlab.lib.colors import HexColor
+    from reportlab.pdfgen.canvas import Canvas
+
+    buffer = io.BytesIO()
+    width, height = 960, 540
+    canvas = Canvas(buffer, pagesize=(width, height))
+    for page in range(pages):
+        canvas.setFillColor(HexColor(colour))
+        canvas.rect(0, height - 170, width, 170, stroke=0, fill=1)
+        canvas.setFillColor(HexColor("#ffffff"))
+        canvas.setFont("Helvetica-Bold", 44)
+        canvas.drawString(
+            48, height - 110, title[:34] if page == 0 else f"{page + 1}. {title[:28]}"
+        )
+        canvas.setFillColor(HexColor("#333333"))
+        canvas.setFont("Helvetica", 26)
+        for line, words in enumerate(("Wat we zagen", "Wat werkt", "Wat nu?")):
+            canvas.circle(64, height - 240 - 60 * line + 9, 7, stroke=0, fill=1)
+            canvas.drawString(88, height - 240 - 60 * line, words)
+        canvas.showPage()
+    canvas.save()
+    return buffer.getvalue()
+
+
+def cover_picture_bytes(format: str = "PNG", size: tuple[int, int] = (1200, 520)) -> bytes:
+    """An event's cover picture: a drawn banner with the event's name, as a PNG or JPEG."""
+    from PIL import ImageDraw, ImageFont
+
+    image = Image.new("RGB", size, "#f4b400")
+    draw = ImageDraw.Draw(image)
+    w, h = size
+    for n in range(6):
+        draw.ellipse((w * n / 6 - 60, h * 0.55, w * n / 6 + 160, h * 0.55 + 220), fill="#e37400")
+    draw.rectangle((0, 0, w, h * 0.18), fill="#0b4f8a")
+    try:
+        font = ImageFont.truetype("/usr/share/fonts/truetype/dejavu/DejaVuSans-Bold.ttf", h // 5)
+    except OSError:
+        font = ImageFont.load_default()
+    draw.text((w * 0.06, h * 0.26), "OOcamp", fill="#0b2545", font=font)
+    buffer = io.BytesIO()
+    image.save(buffer, format=format)
+    return buffer.getvalue()

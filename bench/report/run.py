@@ -6,10 +6,12 @@ It works in a temporary directory (a file-based SQLite database and MEDIA_ROOT, 
 at the end unless --keep), on two events:
 
 1. the demo event (demo/oocamp-2012.zip, imported), and
-2. a generated event: `--sessions` sessions, all held, in a grid of 20 rooms, each with a
-   Markdown report of about 1,500 characters, three themes, votes, and one slide deck per
-   session: a real PDF of `--deck-mb` MB (a page of text plus an incompressible stream, so the
-   ZIP cannot shrink it), all different.
+2. a generated event: `--sessions` sessions, all held, in a grid of 20 rooms, three in four
+   with a Markdown report of about 1,500 characters and the others with only a description
+   (printed instead), three themes with a synthesis, votes, and one slide deck per session: a
+   real PDF of `--deck-mb` MB (a page of text plus an incompressible stream, so the ZIP cannot
+   shrink it), all different, each with its first page as a thumbnail (as the upload's job
+   leaves it), which the PDF shows beside the link.
 
 For each event and each kind it runs the build the worker runs (`report_builds.run_build`, with its
 heartbeats and the rename at the end) and prints:
@@ -152,6 +154,12 @@ organisatie in de zaal aanbelangt, en dat niemand ze alleen kan beantwoorden.
 """
 
 
+DESCRIPTION = """We compare notes on topic {n}: what worked, what did not, and what we would
+try next. Bring an example of your own; **everyone** talks, nobody lectures."""
+DESCRIPTION_NL = """We vergelijken wat we weten over thema {n}: wat werkte, wat niet, en wat we
+nu zouden proberen. Breng een voorbeeld mee; **iedereen** praat, niemand geeft les."""
+
+
 def generated_event(
     sessions: int, deck_mb: float, workdir: Path, *, slug: str = "bench-300", language: str = "en"
 ):
@@ -201,7 +209,8 @@ def generated_event(
         for n, u in enumerate(users)
     )
     themes = Theme.objects.bulk_create(
-        Theme(event=event, name=f"Theme {n}", synthesis=f"Synthesis **{n}**.") for n in range(3)
+        Theme(event=event, name=f"Theme {n}", synthesis=f"Synthesis **{n}**.\n\n- one\n- two")
+        for n in range(3)
     )
     made = Session.objects.bulk_create(
         Session(
@@ -215,7 +224,10 @@ def generated_event(
             status=Session.Status.SCHEDULED,
             report=(REPORT_NL if dutch else REPORT).format(
                 n=10 + n % 30, title=f"{'onderwerp' if dutch else 'topic'} {n}"
-            ),
+            )
+            if n % 4 != 3
+            else "",
+            description=(DESCRIPTION_NL if dutch else DESCRIPTION).format(n=n),
         )
         for n in range(sessions)
     )
@@ -248,6 +260,15 @@ def generated_event(
                 size=Path(default_storage.path(name)).stat().st_size,
             )
         )
+    from sessions_app import uploads
+
+    for n, attachment in enumerate(attachments):  # as the thumbnail job leaves them
+        with open(default_storage.path(attachment.file.name), "rb") as deck:
+            png = uploads.render_pdf_thumbnail(deck)
+        name = f"attachments/{event.pk}/thumbs/deck-{n:03d}.png"
+        Path(default_storage.path(name)).parent.mkdir(exist_ok=True)
+        Path(default_storage.path(name)).write_bytes(png or b"")
+        attachment.thumbnail = name
     Attachment.objects.bulk_create(attachments)
     Event.objects.filter(pk=event.pk).update(phase=Event.Phase.ARCHIVED)
     event.refresh_from_db()

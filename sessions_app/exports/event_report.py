@@ -58,7 +58,7 @@ if TYPE_CHECKING:  # the stubs' name for "text, or a translation rendered when s
 logger = logging.getLogger(__name__)
 
 # Goes up when the report's layout or contents change, so older builds are not reused.
-REPORT_FORMAT = 2  # 2: the PDF laid out with ReportLab
+REPORT_FORMAT = 3  # 2: the PDF laid out with ReportLab; 3: cover picture, thumbnails, descriptions
 CHUNK = 1024 * 1024
 # ---- what the report shows -----------------------------------------------------------------
 
@@ -75,6 +75,7 @@ class ReportSession:
     report_html: str
     attachments: list[Attachment]
     themes: list[Theme]
+    description_html: str = ""  # shown when the session has no report
 
 
 @dataclass
@@ -185,6 +186,7 @@ def _entry(session: Session) -> ReportSession:
         report_html=render_markdown(session.report),
         attachments=list(session.attachments.all()),
         themes=list(session.themes.all()),
+        description_html="" if session.report.strip() else render_markdown(session.description),
     )
 
 
@@ -210,6 +212,7 @@ def fingerprint(event: Event) -> str:
         event.votes_per_participant,
         event.phase,
         event.grid_version,
+        event.cover.name,
         getattr(event, "introduction", ""),
         getattr(event, "conclusion", ""),
     )
@@ -267,7 +270,9 @@ def fingerprint(event: Event) -> str:
         list(
             Attachment.objects.filter(session__event=event)
             .order_by("id")
-            .values_list("id", "session_id", "kind", "title", "file", "url", "order", "size")
+            .values_list(
+                "id", "session_id", "kind", "title", "file", "url", "order", "size", "thumbnail"
+            )
         )
     )
     add(
@@ -280,6 +285,15 @@ def fingerprint(event: Event) -> str:
 
 
 # ---- the PDF --------------------------------------------------------------------------------
+
+
+def report_file_name(event: Event, kind: str) -> str:
+    """The name a downloaded PDF or ZIP gets, in the event's language:
+    "evenementverslag-oocamp-2012.pdf" for a Dutch event, "event-report-oocamp-2012.pdf"."""
+    with translation.override(event.language):
+        # Translators: the start of the event report's file name: lower case, no spaces
+        word = _("event-report")
+    return f"{safe_name(word, limit=40, fallback='event-report')}-{safe_name(event.slug)}.{kind}"
 
 
 def write_pdf(
@@ -415,7 +429,7 @@ def write_zip(
     done = 0
     with zipfile.ZipFile(target, "w", compression=zipfile.ZIP_DEFLATED) as archive:
         archive.writestr("event.json", event_file.dumps(document))
-        pdf_name = f"{safe_name(event.slug)}-report.pdf"
+        pdf_name = report_file_name(event, "pdf")
         for path, source_open in [(pdf_name, lambda: pdf.open("rb"))] + [
             (moved[p], _opener(a)) for p, a in files.items()
         ]:

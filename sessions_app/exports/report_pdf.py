@@ -10,11 +10,23 @@ ReportLab (its C accelerator rl-accel saves 10-15 %) writes the same 173 pages i
 the process peaking at ~140 MiB with Django and the event loaded (tests/load/test_report_pdf.py
 keeps it under 5 s and 200 MiB). Typst was tried too: 1.3 s and tagged, but ~240 MiB.
 
-The look follows the former HTML/CSS version: a blue cover, a table of contents with dotted
-leaders and page numbers, the figures, the grid on a landscape page, the themes with their
-synthesis, one block per session, the conclusion; the event's name and the page number in
-the footer; bookmarks, internal links and the document language set. The one thing lost is the
-tagged structure (WeasyPrint's `pdf_tags`), which ReportLab cannot write.
+The look follows the report page (templates/public/event_report.html), which has the same
+content and structure: a blue cover with the event's picture or logo (`Event.cover`), a table
+of contents with dotted leaders and page numbers, the figures, the grid on a landscape page,
+each theme with its synthesis set apart in a tinted block and then "Sessions in this theme",
+one block per session (when and where, hosts, its report, or else its description, its slides
+with their first page as a picture beside the link), the conclusion; the event's name and the
+page number in the footer; bookmarks, internal links, the title, author, subject, language and
+creation date. The type runs from the cover's title over chapters (20 pt), themes (15 pt) and
+sessions (13.5 pt) to the text (10 pt). No page holds a lone line: paragraphs keep two lines on
+each side of a page break (allowWidows/allowOrphans), headings keep with what follows, short
+blocks (a theme's sessions, a session's slides) stay together, and a chapter's last short
+paragraph takes the lines before it along (`KeepLastLines`). The one thing lost is the tagged
+structure (WeasyPrint's `pdf_tags`), which ReportLab cannot write.
+
+Pictures are embedded as JPEG bytes as they are (`Picture.draw_on`): a slide's thumbnail is
+the one the thumbnail job stored (jobs/thumbnails.py), or, if it is not there yet, rendered
+from the PDF in memory; nothing is written but the report.
 
 The table of contents is filled in without a second pass: each entry's leader and page number
 is a form XObject that the page refers to while it is laid out and that is defined once every
@@ -38,6 +50,8 @@ mailto. Nothing is fetched, nothing embedded.
 from __future__ import annotations
 
 import functools
+import hashlib
+import io
 import logging
 import re
 import shutil
@@ -60,7 +74,7 @@ from reportlab.lib.enums import TA_CENTER, TA_RIGHT
 from reportlab.lib.pagesizes import A4, landscape
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
-from reportlab.pdfbase import pdfmetrics
+from reportlab.pdfbase import pdfdoc, pdfmetrics
 from reportlab.pdfbase.ttfonts import TTFont
 from reportlab.platypus import (
     BaseDocTemplate,
@@ -69,6 +83,7 @@ from reportlab.platypus import (
     Frame,
     HRFlowable,
     Indenter,
+    KeepTogether,
     NextPageTemplate,
     PageBreak,
     PageTemplate,
@@ -77,6 +92,8 @@ from reportlab.platypus import (
     Table,
     TableStyle,
 )
+
+from sessions_app import uploads
 
 if TYPE_CHECKING:
     from sessions_app.exports.event_report import ReportData, ReportSession, ReportTheme
@@ -144,7 +161,10 @@ def register_fonts() -> None:
 
 
 def _styles() -> dict[str, ParagraphStyle]:
-    base = ParagraphStyle("body", fontName="OOSans", fontSize=10, leading=14.5, textColor=INK)
+    # No widows, no orphans: a paragraph split over two pages leaves at least two lines on
+    # each (a lone line at the top of a page, or at the bottom, reads as a mistake).
+    base = ParagraphStyle("body", fontName="OOSans", fontSize=10, leading=14.5, textColor=INK,
+                          allowWidows=0, allowOrphans=0)  # fmt: skip
 
     def style(name: str, **kw: Any) -> ParagraphStyle:
         return ParagraphStyle(name, parent=kw.pop("parent", base), **kw)
@@ -160,19 +180,57 @@ def _styles() -> dict[str, ParagraphStyle]:
         "meta": style("meta", fontSize=9, leading=12.5, textColor=colors.HexColor("#444444")),
         "themes": style("themes", fontSize=8.5, leading=12, textColor=BLUE, spaceAfter=2 * mm),
         "h2": style(
-            "h2", parent=heading, fontSize=17, leading=20.4, textColor=BLUE, spaceAfter=4 * mm
+            "h2", parent=heading, fontSize=20, leading=24, textColor=BLUE, spaceAfter=5 * mm
         ),  # fmt: skip
+        # a theme: below the chapter, above its sessions' titles
+        "theme": style(
+            "theme",
+            parent=heading,
+            fontSize=15,
+            leading=18.5,
+            textColor=BLUE,
+            spaceBefore=7 * mm,
+            spaceAfter=3 * mm,
+        ),  # fmt: skip
+        # a block's name: "Synthesis", "Sessions in this theme", "Slides and links"
+        "label": style(
+            "label",
+            parent=heading,
+            fontSize=8.5,
+            leading=11,
+            textColor=BLUE,
+            spaceBefore=4 * mm,
+            spaceAfter=1.5 * mm,
+        ),  # fmt: skip
+        "theme-session": style(
+            "theme-session",
+            leftIndent=4.5 * mm,
+            bulletIndent=0,
+            bulletFontName="OOSans",
+            bulletColor=BLUE,
+            spaceAfter=1.2 * mm,
+        ),  # fmt: skip
+        "intro-note": style(
+            "intro-note",
+            fontName="OOSans-Italic",
+            fontSize=8.5,
+            leading=12,
+            textColor=GREY,
+            spaceAfter=1 * mm,
+        ),  # fmt: skip
+        "attachment": style("attachment", fontSize=9.5, leading=13),
         "h3": style(
             "h3", parent=heading, fontSize=12.5, leading=15, spaceBefore=4 * mm, spaceAfter=1.5 * mm
         ),  # fmt: skip
         "h4": style(
             "h4", parent=heading, fontSize=10, leading=12, spaceBefore=3 * mm, spaceAfter=1 * mm
         ),  # fmt: skip
+        "session": style("session", parent=heading, fontSize=13.5, leading=16.5, spaceAfter=1 * mm),
         # headings inside Markdown texts: below the session's own title
         "md2": style(
             "md2",
             parent=heading,
-            fontSize=11,
+            fontSize=10.5,
             leading=13.5,
             spaceBefore=3 * mm,
             spaceAfter=1.2 * mm,
@@ -180,7 +238,7 @@ def _styles() -> dict[str, ParagraphStyle]:
         "md3": style(
             "md3",
             parent=heading,
-            fontSize=10.5,
+            fontSize=10,
             leading=13,
             spaceBefore=2.5 * mm,
             spaceAfter=1 * mm,
@@ -241,7 +299,7 @@ def _styles() -> dict[str, ParagraphStyle]:
             "cover-line", fontSize=13, leading=17, textColor=colors.white, spaceAfter=2 * mm
         ),  # fmt: skip
         "cover-figures": style(
-            "cover-figures", fontSize=11, leading=15, textColor=colors.white, spaceBefore=30 * mm
+            "cover-figures", fontSize=11, leading=15, textColor=colors.white, spaceBefore=16 * mm
         ),  # fmt: skip
     }
 
@@ -773,6 +831,53 @@ class TocEntry(Flowable):
         )
 
 
+class KeepLastLines(Flowable):
+    """Two paragraphs, the last of a chapter, that keep each other company: when the last
+    would be left alone at the top of the next page, the one before goes along with its own
+    last two lines (or whole, if it is shorter than four lines)."""
+
+    def __init__(self, before: Paragraph, last: Paragraph) -> None:
+        super().__init__()
+        self.before, self.last = before, last
+
+    def gap(self) -> float:
+        return max(self.before.getSpaceAfter(), self.last.getSpaceBefore())
+
+    def wrap(self, available_width: float, available_height: float) -> tuple[float, float]:
+        _w, self.before_height = self.before.wrap(available_width, available_height)
+        _w, self.last_height = self.last.wrap(available_width, available_height)
+        self.width = available_width
+        self.height = self.before_height + self.gap() + self.last_height
+        return self.width, self.height
+
+    def getSpaceBefore(self) -> float:
+        return self.before.getSpaceBefore()
+
+    def getSpaceAfter(self) -> float:
+        return self.last.getSpaceAfter()
+
+    def split(self, available_width: float, available_height: float) -> list[Flowable]:
+        from reportlab.platypus.doctemplate import FrameBreak
+
+        frame = getattr(self, "_frame", None)
+        if frame is not None and getattr(frame, "_atTop", False):  # a new page would not help
+            return [self.before, self.last]
+        height = self.before.wrap(available_width, available_height)[1]
+        if height > available_height:  # the one before runs over anyway: the last follows it
+            parts = self.before.split(available_width, available_height)
+            return [*parts, self.last] if parts else []
+        leading = self.before.style.leading
+        if height >= 4 * leading - 0.1:
+            parts = self.before.split(available_width, height - 2 * leading + 0.1)
+            if len(parts) == 2:
+                return [parts[0], FrameBreak(), parts[1], self.last]
+        return [FrameBreak(), self.before, self.last]
+
+    def draw(self) -> None:
+        self.before.drawOn(self.canv, 0, self.last_height + self.gap())
+        self.last.drawOn(self.canv, 0, 0)
+
+
 class SectionMark(Flowable):
     """Where a part of the report begins (`key`: "session-12", "theme-3", "introduction",
     "grid", "conclusion") or ends (None). Takes no room; the document keeps the key, so a part
@@ -812,7 +917,7 @@ class ReportDocument(BaseDocTemplate):
         self.interrupted: BaseException | None = None
         portrait = Frame(18 * mm, 22 * mm, A4[0] - 36 * mm, A4[1] - 42 * mm, id="portrait",
                          leftPadding=0, rightPadding=0, topPadding=0, bottomPadding=0)  # fmt: skip
-        cover = Frame(22 * mm, 20 * mm, A4[0] - 44 * mm, A4[1] - 100 * mm, id="cover",
+        cover = Frame(22 * mm, 20 * mm, A4[0] - 44 * mm, A4[1] - 50 * mm, id="cover",
                       leftPadding=0, rightPadding=0, topPadding=0, bottomPadding=0)  # fmt: skip
         wide = landscape(A4)
         grid = Frame(12 * mm, 16 * mm, wide[0] - 24 * mm, wide[1] - 28 * mm, id="grid",
@@ -928,6 +1033,20 @@ def report_story(
         story.extend(as_text())
         story.append(SectionMark(None))
 
+    def keep_tail() -> None:
+        """Before a page break: the chapter's last paragraph never has a page of its own (a
+        paragraph split over two pages keeps two lines on each anyway, the styles'
+        allowWidows and allowOrphans; this is for a last short one)."""
+        ends = [n for n, f in enumerate(story) if not isinstance(f, (SectionMark, Spacer))][-2:]
+        if len(ends) < 2:
+            return
+        before, last = story[ends[0]], story[ends[1]]
+        between = story[ends[0] + 1 : ends[1]]
+        if (type(before) is Paragraph and type(last) is Paragraph
+                and not any(isinstance(f, SectionMark) and f.key for f in between)):  # fmt: skip
+            story[ends[1] : ends[1] + 1] = []
+            story[ends[0] : ends[0] + 1] = [KeepLastLines(before, last)]
+
     def chapter(anchor: str, title: str) -> Heading:
         return Heading(text(title), styles["h2"], anchor, 0, title)
 
@@ -938,6 +1057,8 @@ def report_story(
         when = f"{when} · {event.venue}"
     held = data.figures["held"]
     people = data.figures["participants"]
+    picture = _cover_picture(event)
+    story.append(CoverPicture(picture, 95 * mm) if picture else Spacer(0, 50 * mm))
     story += [
         Paragraph(text(_("Event report").upper()), styles["cover-kicker"]),
         Paragraph(text(event.name), styles["cover-title"]),
@@ -974,6 +1095,10 @@ def report_story(
     chapters.append(("sessions", _("The sessions")))
     for anchor, title in chapters:
         story.append(toc(text(title), anchor))
+        if anchor == "themes":
+            for part in data.themes:
+                name = text(_clean(part.theme.name))
+                story.append(toc(name, f"theme-{part.theme.pk}", "toc-session"))
     for item in data.held:
         time_markup = ""
         if item.slot:
@@ -994,6 +1119,7 @@ def report_story(
                 *_as_text(getattr(event, "introduction", ""), styles),
             ],
         )
+        keep_tail()
         story.append(PageBreak())
 
     # in figures
@@ -1065,9 +1191,10 @@ def report_story(
         for part in data.themes:
             section(
                 f"theme-{part.theme.pk}",
-                functools.partial(_theme, part, styles, markdown),
+                functools.partial(_theme, part, styles, markdown, event),
                 functools.partial(_theme_as_text, part, styles),
             )
+        keep_tail()
 
     # the sessions
     story += [PageBreak(), chapter("sessions", _("The sessions"))]
@@ -1079,6 +1206,7 @@ def report_story(
         )
     if not data.held:
         story.append(Paragraph(text(_("No session has been marked as held yet.")), styles["p"]))
+    keep_tail()
 
     # conclusion
     if data.conclusion_html:
@@ -1091,31 +1219,95 @@ def report_story(
                 *_as_text(getattr(event, "conclusion", ""), styles),
             ],
         )
+        keep_tail()
     return story
 
 
-def _theme(item: ReportTheme, styles: dict[str, ParagraphStyle],
-           markdown: MarkdownFlowables) -> list[Flowable]:  # fmt: skip
-    out: list[Flowable] = [Paragraph(text(item.theme.name), styles["h3"])]
+def _theme(
+    item: ReportTheme,
+    styles: dict[str, ParagraphStyle],
+    markdown: MarkdownFlowables,
+    event: Any,
+) -> list[Flowable]:
+    """A theme: its name, its synthesis in a tinted block of its own, then "Sessions in this
+    theme", one line each (title, time, room, hosts) linking to the session's section."""
+    name = item.theme.name
+    out: list[Flowable] = [
+        CondPageBreak(45 * mm),
+        Heading(text(name), styles["theme"], f"theme-{item.theme.pk}", 1, name),
+    ]
     if item.synthesis_html:
-        out += markdown(item.synthesis_html)
-    if item.sessions:
-        out += markdown(
-            "<ul>"
-            + "".join(
-                f'<li><a href="#{e.anchor}">{escape(e.session.title)}</a></li>'
-                for e in item.sessions
-            )
-            + "</ul>"
-        )
+        out.append(_synthesis_block(item.synthesis_html, styles, markdown))
+    out += _theme_sessions(item, styles, event)
     return out
+
+
+SYNTHESIS_PADDING = 4 * mm
+
+
+def _synthesis_block(
+    html: str, styles: dict[str, ParagraphStyle], markdown: MarkdownFlowables
+) -> Flowable:
+    """The synthesis, set apart: a pale block with a blue rule on its left, titled; it runs
+    over to the next page if it must."""
+    inner = MarkdownFlowables(styles, markdown.width - 2 * SYNTHESIS_PADDING - 1.5 * mm)
+    content: list[Flowable] = [
+        Paragraph(text(_("Synthesis").upper()),
+                  ParagraphStyle("synthesis-label", parent=styles["label"], spaceBefore=0)),
+        *inner(html),
+    ]  # fmt: skip
+    block = Table([[content]], colWidths=[markdown.width], hAlign="LEFT", splitInRow=1)
+    block.setStyle(
+        TableStyle([
+            ("BACKGROUND", (0, 0), (-1, -1), PALE),
+            ("LINEBEFORE", (0, 0), (0, -1), 1.5 * mm, BLUE),
+            ("VALIGN", (0, 0), (-1, -1), "TOP"),
+            ("LEFTPADDING", (0, 0), (-1, -1), SYNTHESIS_PADDING + 1.5 * mm),
+            ("RIGHTPADDING", (0, 0), (-1, -1), SYNTHESIS_PADDING),
+            ("TOPPADDING", (0, 0), (-1, -1), SYNTHESIS_PADDING),
+            ("BOTTOMPADDING", (0, 0), (-1, -1), SYNTHESIS_PADDING - 2 * mm),
+        ])
+    )  # fmt: skip
+    return block
+
+
+def _theme_sessions(
+    item: ReportTheme, styles: dict[str, ParagraphStyle], event: Any
+) -> list[Flowable]:
+    label = Paragraph(text(_("Sessions in this theme")), styles["label"])
+    if not item.sessions:
+        return [KeepTogether([
+            label, Paragraph(text(_("No session of this theme was held.")), styles["small"])
+        ])]  # fmt: skip
+    lines = []
+    for entry in item.sessions:
+        details = [_when_where(entry, event)] if entry.slot else []
+        if entry.hosts:
+            details.append(", ".join(h.name for h in entry.hosts))
+        detail = " · ".join(d for d in details if d)
+        markup = link(f"#{entry.anchor}", f"<b>{text(entry.session.title)}</b>")
+        if detail:
+            markup += f' <font size="8.5" color="#555555">{text(detail)}</font>'
+        lines.append(Paragraph(markup, styles["theme-session"], bulletText="•"))
+    if len(lines) <= 8:  # a short list stays with its label, on one page
+        return [KeepTogether([label, *lines])]
+    return [CondPageBreak(30 * mm), label, *lines]
+
+
+def _when_where(entry: ReportSession, event: Any) -> str:
+    if not entry.slot:
+        return ""
+    start, end = _local_time(event, entry.slot.start), _local_time(event, entry.slot.end)
+    return f"{start}–{end}" + (f", {entry.room.name}" if entry.room else "")
 
 
 def _theme_as_text(item: ReportTheme, styles: dict[str, ParagraphStyle]) -> list[Flowable]:
     titles = "\n".join(f"• {e.session.title}" for e in item.sessions)
+    name = _clean(item.theme.name)
     return [
-        Paragraph(text(_clean(item.theme.name)), styles["h3"]),
+        Heading(text(name), styles["theme"], f"theme-{item.theme.pk}", 1, name),
         *_as_text(item.theme.synthesis, styles),
+        Paragraph(text(_("Sessions in this theme")), styles["label"]),
         *_as_text(titles, styles, note=False),
     ]
 
@@ -1228,12 +1420,13 @@ def _session_as_text(
     item: ReportSession, styles: dict[str, ParagraphStyle], event: Any, base_url: str
 ) -> list[Flowable]:
     """A session whose report could not be laid out: its heading (the contents and the links
-    point at it) and its report's text."""
+    point at it) and its report's (or description's) text."""
     links = "\n".join(
         f"• {a.title} {a.url or (base_url + a.get_absolute_url())}" for a in item.attachments
     )
     head = _session_head(item, styles, event)
-    return [*head, *_as_text(item.session.report, styles), *_as_text(links, styles, note=False)]
+    source = item.session.report if item.report_html else item.session.description
+    return [*head, *_as_text(source, styles), *_as_text(links, styles, note=False)]
 
 
 def _session(
@@ -1243,63 +1436,268 @@ def _session(
     event: Any,
     base_url: str,
 ) -> list[Flowable]:
+    """A session: its heading, its report, or else its description (most sessions of a
+    barcamp have no report), then its slides (the first page beside the link) and links."""
     head = _session_head(item, styles, event)
     body: list[Flowable]
     if item.report_html:
         body = markdown(item.report_html)
+    elif item.description_html:
+        body = [
+            Paragraph(text(_("From the session's description")), styles["intro-note"]),
+            *markdown(item.description_html),
+        ]
     else:
-        body = [Paragraph(text(_("No report was written for this session.")), styles["small"])]
+        body = [Paragraph(text(_("No report or description for this session.")), styles["small"])]
     if item.attachments:
-        lines = []
-        for attachment in item.attachments:
-            href = attachment.url or (base_url + attachment.get_absolute_url())
-            detail = attachment.get_kind_display()
-            if attachment.size:
-                detail += f", {filesizeformat(attachment.size)}"
-            lines.append(
-                f"<li>{_anchor_html(href, attachment.title)} "
-                f'<font size="8.5" color="#555555">{escape(detail)}</font></li>'
-            )
-        body += [Paragraph(text(_("Slides and links")), styles["h4"])]
-        body += markdown(f"<ul>{''.join(lines)}</ul>")
+        block = _attachments(item, styles, markdown.width, base_url)
+        last = body[-1] if body else None
+        if type(last) is Paragraph and len(last.getPlainText()) < 400:
+            block.insert(0, last)  # the slides stay with the session's end
+            body[-1:] = []
+        if not body:  # a short text: the whole session on one page, its heading with it
+            return [*head[:1], KeepTogether(head[1:] + block)]
+        body.append(KeepTogether(block))  # (one level: a KeepTogether inside one never fits)
     return head + body
+
+
+THUMBNAIL_BOX = (34 * mm, 26 * mm)  # the most a slide's first page takes, width × height
+
+
+def _attachments(
+    item: ReportSession, styles: dict[str, ParagraphStyle], width: float, base_url: str
+) -> list[Flowable]:
+    """ "Slides and links": each file with a first page as a thumbnail beside its link, the
+    others (links, files without a picture) as a list; to be kept together on one page."""
+    pictured: list[list[Any]] = []
+    listed: list[Flowable] = []
+    for attachment in item.attachments:
+        href = attachment.url or (base_url + attachment.get_absolute_url())
+        detail = attachment.get_kind_display()
+        if attachment.size:
+            detail += f", {filesizeformat(attachment.size)}"
+        markup = (
+            f"{link(href, text(attachment.title))}<br/>"
+            f'<font size="8.5" color="#555555">{text(detail)}</font>'
+        )
+        picture = _thumbnail(attachment)
+        if picture is not None:
+            pictured.append([Thumbnail(picture, href, *THUMBNAIL_BOX),
+                             Paragraph(markup, styles["attachment"])])  # fmt: skip
+        else:
+            listed.append(Paragraph(markup.replace("<br/>", " "), styles["li"], bulletText="•"))
+    parts: list[Flowable] = [Paragraph(text(_("Slides and links")), styles["label"])]
+    if pictured:
+        table = Table(pictured, colWidths=[THUMBNAIL_BOX[0] + 4 * mm,
+                      width - THUMBNAIL_BOX[0] - 4 * mm], hAlign="LEFT")  # fmt: skip
+        table.setStyle(
+            TableStyle([
+                ("VALIGN", (0, 0), (-1, -1), "MIDDLE"),
+                ("LEFTPADDING", (0, 0), (-1, -1), 0),
+                ("RIGHTPADDING", (0, 0), (-1, -1), 0),
+                ("TOPPADDING", (0, 0), (-1, -1), 1 * mm),
+                ("BOTTOMPADDING", (0, 0), (-1, -1), 1 * mm),
+            ])
+        )  # fmt: skip
+        parts.append(table)
+    parts += listed
+    return parts
 
 
 def _session_head(
     item: ReportSession, styles: dict[str, ParagraphStyle], event: Any
 ) -> list[Flowable]:
+    """The session's title, then when and where (in bold), its kind and votes, its hosts."""
     session = item.session
-    meta = [f"<b>{text(session.get_kind_display())}</b>"]
-    if item.hosts:
-        names = ", ".join(
-            h.name + (f" ({h.organisation})" if h.organisation else "") for h in item.hosts
-        )
-        meta.append(text(f"{_('Hosted by')} {names}"))
+    meta = []
     if item.slot:
-        start, end = _local_time(event, item.slot.start), _local_time(event, item.slot.end)
-        meta.append(text(f"{start}–{end}, {item.room.name if item.room else ''}"))
+        meta.append(f"<b>{text(_when_where(item, event))}</b>")
+    meta.append(text(session.get_kind_display()))
     meta.append(
         text(ngettext("%(n)s vote", "%(n)s votes", item.votes) % {"n": item.votes})
     )  # fmt: skip
     head: list[Flowable] = [
         CondPageBreak(35 * mm),
         HRFlowable(
-            width="100%", thickness=0.75, color=RULE, spaceBefore=5 * mm, spaceAfter=1 * mm
+            width="100%", thickness=0.75, color=RULE, spaceBefore=5 * mm, spaceAfter=1.5 * mm
         ),  # fmt: skip
         Heading(
             text(session.title),
-            ParagraphStyle("session-h3", parent=styles["h3"], spaceBefore=0),
+            styles["session"],
             item.anchor,
             1,
             session.title,
         ),  # fmt: skip
         Paragraph(" · ".join(meta), styles["meta"]),
     ]
+    if item.hosts:
+        names = ", ".join(
+            h.name + (f" ({h.organisation})" if h.organisation else "") for h in item.hosts
+        )
+        head.append(Paragraph(text(f"{_('Hosted by')} {names}"), styles["meta"]))
     if item.themes:
         head.append(Paragraph(" &nbsp; ".join(text(t.name) for t in item.themes), styles["themes"]))
     else:
         head.append(Spacer(0, 2 * mm))
     return head
+
+
+# ---- pictures: the cover, the slides' first pages ----------------------------------------------
+
+THUMBNAIL_PIXELS = 300  # at most, wide or high: 150-250 dpi at 34 mm, a few KB as JPEG
+COVER_PIXELS = 1600
+
+
+class Picture:
+    """An image ready for the PDF: JPEG bytes, embedded as they are (`draw_on`), and their
+    size in pixels."""
+
+    def __init__(self, jpeg: bytes, width: int, height: int) -> None:
+        self.jpeg, self.width, self.height = jpeg, width, height
+
+    def draw_on(self, canvas: Any, x: float, y: float, width: float, height: float) -> None:
+        """Draw it as an image XObject holding the JPEG's bytes. Not `canvas.drawImage`: given
+        bytes rather than a file, that decodes the picture to name it and keeps the decoded
+        pixels until the PDF is saved (~0.5 MB per slide, 150 MB for 300 sessions)."""
+        name = "oocamp" + hashlib.sha1(self.jpeg, usedforsecurity=False).hexdigest()
+        registered = canvas._doc.getXObjectName(name)
+        if not canvas._doc.idToObject.get(registered):
+            image = pdfdoc.PDFImageXObject(name)
+            if not image.loadImageFromJPEG(io.BytesIO(self.jpeg)):
+                raise ValueError("not a JPEG")
+            image.streamContent, image._filters = self.jpeg, ("DCTDecode",)  # no ASCII85
+            canvas._setXObjects(image)
+            canvas._doc.Reference(image, registered)
+            canvas._doc.addForm(name, image)
+        canvas._currentPageHasImages = 1
+        canvas.saveState()
+        canvas.translate(x, y)
+        canvas.scale(width, height)
+        canvas._code.append(f"/{registered} Do")
+        canvas.restoreState()
+        canvas._formsinuse.append(name)
+
+
+def _picture(data: bytes, most: int) -> Picture | None:
+    """PNG or JPEG bytes as a JPEG at most `most` pixels wide and tall, transparency laid on
+    white; None for anything else or anything Pillow cannot read."""
+    from PIL import Image as PILImage
+
+    try:
+        with PILImage.open(io.BytesIO(data)) as image:
+            if image.format not in {"PNG", "JPEG"}:
+                return None
+            image.draft("RGB", (most, most))  # a large JPEG is decoded at a smaller scale
+            picture: Any = image
+            if image.mode in {"RGBA", "LA", "PA"} or "transparency" in image.info:
+                rgba = image.convert("RGBA")
+                picture = PILImage.new("RGB", rgba.size, "white")
+                picture.paste(rgba, mask=rgba.getchannel("A"))
+            elif image.mode not in {"RGB", "L"}:
+                picture = image.convert("RGB")
+            if max(picture.size) > most:
+                # a whole factor by boxes: several times faster than resampling, and a
+                # thumbnail is drawn at 150-250 dpi anyway (300 of them in a big report)
+                picture = picture.reduce(-(-max(picture.size) // most))
+            out = io.BytesIO()
+            picture.save(out, format="JPEG", quality=85)
+            return Picture(out.getvalue(), *picture.size)
+    except Exception as error:  # Pillow's errors vary: no picture then
+        logger.info("report: a picture could not be read (%s)", error)
+        return None
+
+
+def _thumbnail(attachment: Any) -> Picture | None:
+    """The first page of a stored PDF: its thumbnail (rendered by jobs/thumbnails.py), or, if
+    that is not there yet, rendered now from the file, in memory (the report writes nothing
+    but itself)."""
+    png = None
+    if attachment.thumbnail:
+        try:
+            with attachment.thumbnail.open("rb") as stored:
+                png = stored.read()
+        except OSError:
+            png = None
+    if png is None:
+        if not attachment.file or attachment.content_type != uploads.PDF.content_type:
+            return None
+        try:
+            with attachment.file.open("rb") as stored:
+                png = uploads.render_pdf_thumbnail(stored, width=THUMBNAIL_PIXELS)
+        except OSError:
+            return None
+    return _picture(png, THUMBNAIL_PIXELS) if png else None
+
+
+def _cover_picture(event: Any) -> Picture | None:
+    cover = getattr(event, "cover", None)
+    if not cover:
+        return None
+    try:
+        with cover.open("rb") as stored:
+            data = stored.read()
+    except OSError:
+        logger.warning("report: the cover picture of event %s is missing", event.pk)
+        return None
+    return _picture(data, COVER_PIXELS)
+
+
+class Thumbnail(Flowable):
+    """A picture fitted into width × height, framed by a thin rule, a link to `href`."""
+
+    def __init__(self, picture: Picture, href: str, width: float, height: float) -> None:
+        super().__init__()
+        self.picture = picture
+        self.href = href
+        scale = min(width / picture.width, height / picture.height)
+        self.width, self.height = picture.width * scale, picture.height * scale
+
+    def wrap(self, available_width: float, available_height: float) -> tuple[float, float]:
+        return self.width, self.height
+
+    def draw(self) -> None:
+        canvas = self.canv
+        self.picture.draw_on(canvas, 0, 0, self.width, self.height)
+        canvas.saveState()
+        canvas.setStrokeColor(RULE)
+        canvas.setLineWidth(0.5)
+        canvas.rect(0, 0, self.width, self.height, stroke=1, fill=0)
+        canvas.restoreState()
+        if urlsplit(self.href).scheme.lower() in SAFE_SCHEMES:
+            canvas.linkURL(self.href, (0, 0, self.width, self.height), relative=1)
+
+
+class CoverPicture(Flowable):
+    """The event's picture or logo on the cover, on a white card (a dark logo stays legible
+    on the blue), fitted into the width and at most `height` tall."""
+
+    PAD = 3 * mm
+
+    def __init__(self, picture: Picture, height: float) -> None:
+        super().__init__()
+        self.picture = picture
+        self.most = height
+        self.hAlign = "LEFT"
+
+    def wrap(self, available_width: float, available_height: float) -> tuple[float, float]:
+        room_w = available_width - 2 * self.PAD
+        room_h = min(self.most, available_height) - 2 * self.PAD
+        scale = min(room_w / self.picture.width, room_h / self.picture.height)
+        self.image_size = (self.picture.width * scale, self.picture.height * scale)
+        self.width = self.image_size[0] + 2 * self.PAD
+        self.height = self.image_size[1] + 2 * self.PAD
+        return self.width, self.height
+
+    def getSpaceAfter(self) -> float:
+        return 10 * mm
+
+    def draw(self) -> None:
+        canvas = self.canv
+        canvas.saveState()
+        canvas.setFillColor(colors.white)
+        canvas.roundRect(0, 0, self.width, self.height, 1.5 * mm, stroke=0, fill=1)
+        canvas.restoreState()
+        self.picture.draw_on(canvas, self.PAD, self.PAD, *self.image_size)
 
 
 def _anchor_html(href: str, label: str) -> str:
@@ -1342,13 +1740,13 @@ def write_report_pdf(
             event_name=event.name,
             progress=on_page,
             title=f"{event.name} · {_('Event report')}",
-            author=event.name,
+            author=_("The organisers of %(event)s") % {"event": event.name},
             subject=f"{_('Event report')}: {event.name}, {when}",
+            keywords=[part.theme.name for part in data.themes],
             creator="OOcamp",
             lang=language,
             pageCompression=1,
-            invariant=1,  # the same event gives the same bytes: no time stamps, a fixed ID
-        )
+        )  # not invariant: the creation date is the build's
         story = report_story(data, base_url=base_url, plain=plain)
         parts = [f.key for f in story if isinstance(f, SectionMark) and f.key]  # build empties it
         tell(20, _("Writing the pages"))

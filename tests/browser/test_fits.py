@@ -46,6 +46,7 @@ from tests.factories import (
     make_vote,
 )
 from tests.reliability.test_access_matrix import APP_ROUTES, Route, path_for
+from tests.sample_files import cover_picture_bytes
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -184,6 +185,10 @@ def long_event(phase: str) -> SimpleNamespace:
     if phase == "voting":
         PitchRound.objects.create(event=event)  # the moderator's page and the beamer
     if phase == "published":
+        # the report's cover picture (very wide) and the slides' first page (tall), as shown
+        event.cover.save("cover.png", ContentFile(cover_picture_bytes(size=(2400, 300))))
+        thumbnail = cover_picture_bytes(size=(480, 680))
+        attachment.thumbnail.save("thumbnail.png", ContentFile(thumbnail), save=True)
         make_placement(session, rooms[0], slots[0])
         make_placement(other, rooms[2], slots[2])
         Event.objects.filter(pk=event.pk).update(phase=Event.Phase.PUBLISHED, report_published=True)

@@ -36,7 +36,7 @@ from tests.factories import (
     make_theme,
     make_vote,
 )
-from tests.helpers import inflated
+from tests.helpers import inflated, page_text, squash
 
 SLIDES = b"%PDF-1.4\n% slides of a test session\n%%EOF\n"
 
@@ -216,6 +216,69 @@ def test_report_page_queries_do_not_grow_with_the_event(
     assert response.text.count('class="report-session"') == 11
 
 
+def test_report_page_sets_each_synthesis_apart_and_shows_descriptions_slides_and_cover(
+    client, finished_report, event
+):
+    """The page is the accessible version of the PDF, with the same structure (issue 18)."""
+    actions.set_report_published(event=event, published=True)
+
+    response = client.get(reverse("public:event-report", args=[event.slug]))
+    html = squash(response.text)
+    text = page_text(response)
+
+    cover = reverse("public:event-report-cover", args=[event.slug])
+    assert re.search(rf'<header class="report-header"> <img class="report-header-picture" '
+                     rf'src="{cover}\?v=\d+" alt="">', html)  # fmt: skip
+    gezin = text[text.index("Gezinnen bereiken Synthese") :]
+    assert gezin.index("Synthese Wie gezinnen wil bereiken") < gezin.index("Sessies in dit thema")
+    assert gezin.index("Sessies in dit thema Vaders bereiken: wat werkt? 10:00 –10:45, Zaal Groot")
+    beleid = text[text.index("Beleid en decreet Sessies in dit thema") :]
+    assert beleid.startswith("Beleid en decreet Sessies in dit thema Het nieuwe decreet")
+    assert html.count('<section class="report-synthesis"') == 2
+    assert text.count("Sessies in dit thema") == 3
+    school = text[text.rindex("Samenwerken met de school") :]  # its own section, the last
+    assert school.index("Uit de beschrijving van de sessie Hoe bouw je een brug") < 400
+    forum = text[text.rindex("Moderatie van een ouderforum") :]
+    assert "Geen verslag of beschrijving voor deze sessie." in forum[:300]
+    stored = Attachment.objects.get(title="Slides: Vaders bereiken")
+    assert re.search(
+        rf'<li> <a class="report-attachment-thumbnail" href="{stored.get_absolute_url()}" '
+        rf'tabindex="-1" aria-hidden="true"><img src="{stored.thumbnail.url}" alt="" '
+        rf'width="128" loading="lazy"></a> <span><a href="{stored.get_absolute_url()}">'
+        rf"Slides: Vaders bereiken</a>",
+        html,
+    )
+    assert html.count('class="report-attachment-thumbnail"') == 2  # the third is rendered later
+    picture = client.get(cover)
+    picture.close()
+    assert picture.status_code == 200
+
+
+def test_downloads_are_named_in_the_event_language(
+    client, finished_report, event, organiser, run_tasks
+):
+    actions.set_report_published(event=event, published=True)
+    build_now(event, run_tasks)
+
+    pdf = client.get(reverse("public:event-report-file", args=[event.slug, "pdf"]))
+    archive = client.get(reverse("public:event-report-file", args=[event.slug, "zip"]))
+    Event.objects.filter(pk=event.pk).update(language=Event.Language.ENGLISH)
+    english = client.get(reverse("public:event-report-file", args=[event.slug, "pdf"]))
+    for response in (pdf, english):
+        response.close()
+
+    disposition = 'attachment; filename="evenementverslag-oocamp-2012.{}"'
+    assert pdf["Content-Disposition"] == disposition.format("pdf")
+    assert archive["Content-Disposition"] == disposition.format("zip")
+    with zipfile.ZipFile(io.BytesIO(b"".join(archive.streaming_content))) as files:
+        assert "evenementverslag-oocamp-2012.pdf" in files.namelist()
+    # the URL people have is the same; only the name the file gets follows the language
+    assert english["Content-Disposition"] == 'attachment; filename="event-report-oocamp-2012.pdf"'
+    assert reverse("public:event-report-file", args=[event.slug, "pdf"]) == (
+        "/oocamp-2012/report/download/pdf/"
+    )
+
+
 def test_organiser_sees_unpublished_report_and_publishes_it(client, report_event, event, organiser):
     client.force_login(organiser.user)
     url = reverse("public:event-report", args=[event.slug])
@@ -300,7 +363,7 @@ def test_download_streams_the_built_files(client, report_event, event, organiser
 
     assert pdf.streaming is True
     assert pdf["Content-Type"] == "application/pdf"
-    assert pdf["Content-Disposition"] == f'attachment; filename="{event.slug}-report.pdf"'
+    assert pdf["Content-Disposition"] == f'attachment; filename="event-report-{event.slug}.pdf"'
     assert pdf["X-Content-Type-Options"] == "nosniff"
     assert b"".join(pdf.streaming_content).startswith(b"%PDF-")
     assert archive["Content-Type"] == "application/zip"
@@ -457,7 +520,7 @@ def test_zip_holds_pdf_event_json_and_attachments_in_safe_unique_folders(
         document = json.loads(archive.read("event.json"))
         slide_bytes = {n: archive.read(n) for n in names if n.startswith("sessions/")}
 
-    assert names[:2] == ["event.json", f"{event.slug}-report.pdf"]
+    assert names[:2] == ["event.json", f"event-report-{event.slug}.pdf"]
     assert sorted(slide_bytes) == [
         "sessions/10.00 Zaal Groot - Slides a b c/Slides (2).pdf",
         "sessions/10.00 Zaal Groot - Slides a b c/Slides.pdf",

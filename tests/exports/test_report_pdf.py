@@ -9,11 +9,14 @@ The property test generates Markdown from the characters of the fonts the PDF em
 headings and quotes. Run with `-s` to see how many cases it tried."""
 
 import functools
+import shutil
+import subprocess
 import unicodedata
 from collections import defaultdict
 from datetime import timedelta
 from pathlib import Path
 
+import pypdf
 import pypdfium2
 import pytest
 from django.urls import reverse
@@ -530,3 +533,166 @@ def test_grid_of_many_rooms_with_long_titles_is_laid_out(event, organiser, run_t
     _pages, text = pdf_text(report_builds.output_path(builds["pdf"]))
     assert "Het rooster zoals het verliep" in text
     assert "Dit deel kon niet" not in text
+
+
+# ---- a report people are proud to send (issue 18) ----------------------------------------------
+
+
+def written_report(event: Event, tmp_path: Path) -> Path:
+    target = tmp_path / "report.pdf"
+    report.write_pdf(event, target)
+    return target
+
+
+def page_texts(path: Path) -> list[str]:
+    return [page.extract_text() for page in pypdf.PdfReader(path).pages]
+
+
+def body_text(path: Path) -> str:
+    """The text of the pages after the table of contents."""
+    pages = page_texts(path)
+    contents = next(n for n, page in enumerate(pages) if page.startswith("Inhoud"))
+    return "\n".join(pages[contents + 1 :])
+
+
+def content_lines(page_text: str, event: Event) -> list[str]:
+    """A page's lines of text without its footer (the page number and the event's name)."""
+    return [
+        line
+        for line in (line.strip() for line in page_text.splitlines())
+        if line and not line.isdigit() and line != event.name
+    ]
+
+
+def test_each_theme_has_its_synthesis_set_apart_then_its_sessions(finished_report, event, tmp_path):
+    text = body_text(written_report(event, tmp_path))
+
+    themes_at = text.index("Thema’s\n")
+    chapter = " ".join(text[themes_at : text.index("De sessies\n", themes_at)].split())
+    gezin, online, beleid = (chapter.index(t.name) for t in finished_report["themes"])
+    assert gezin < online < beleid
+    first = chapter[gezin:online]
+    assert first.index("SYNTHESE") < first.index("school, de kinderopvang")
+    assert first.index("kinderopvang") < first.index("Sessies in dit thema")
+    assert first.index("Sessies in dit thema") < first.index("Vaders bereiken: wat werkt?")
+    assert "Samenwerken met de school" in first.split("Sessies in dit thema")[1]
+    no_synthesis = chapter[beleid:]
+    assert "SYNTHESE" not in no_synthesis
+    assert no_synthesis.index("Sessies in dit thema") < no_synthesis.index("Het nieuwe decreet")
+    assert chapter.count("Sessies in dit thema") == 3
+
+
+def test_a_session_without_report_shows_its_description(finished_report, event, tmp_path):
+    text = body_text(written_report(event, tmp_path))
+    sessions = " ".join(text[text.index("De sessies\n") :].split())
+
+    school = sessions[sessions.index("Samenwerken met de school") :]
+    school = school[: school.index("Het nieuwe decreet")]
+    assert "Uit de beschrijving van de sessie" in school
+    assert "brug tussen de school" in school
+    assert "Voor deze sessie werd geen verslag geschreven" not in sessions
+    forum = sessions[sessions.index("Moderatie van een ouderforum") :]
+    assert "Geen verslag of beschrijving" in forum[:400]
+
+
+def test_each_slide_deck_shows_its_first_page_beside_its_link(finished_report, event, tmp_path):
+    path = written_report(event, tmp_path)
+    reader = pypdf.PdfReader(path)
+
+    images_on = {}
+    for number, page in enumerate(reader.pages):
+        resources = page.get("/Resources") or {}
+        objects = resources.get("/XObject") or {}
+        images = [
+            name for name, ref in objects.items() if ref.get_object().get("/Subtype") == "/Image"
+        ]
+        images_on[number] = (len(images), page.extract_text())
+    cover_images, _cover_text = images_on[0]
+    assert cover_images == 1  # the cover picture
+    for title, _colour, _stored in finished_report["decks"].values():
+        page = next(n for n, (_c, text) in images_on.items() if n and f"Slides: {title}" in text)
+        decks_on_page = images_on[page][1].count("Slides: ")
+        assert images_on[page][0] == decks_on_page, (title, page)
+    assert sum(count for n, (count, _t) in images_on.items() if n) == len(finished_report["decks"])
+    # the deck without a stored thumbnail was rendered for the PDF, and nothing was written
+    assert not finished_report["sessions"]["facebook"].attachments.get(kind="slides").thumbnail
+
+
+def test_pdf_metadata_says_what_it_is_who_made_it_when_and_in_which_language(
+    finished_report, event, tmp_path
+):
+    before = timezone.now()
+    reader = pypdf.PdfReader(written_report(event, tmp_path))
+    meta = reader.metadata
+
+    assert meta.title == "OOcamp 2012 · Evenementverslag"
+    assert meta.author == "De organisatoren van OOcamp 2012"
+    assert "OOcamp 2012" in meta.subject
+    assert abs(meta.creation_date - before) < timedelta(minutes=2)
+    assert reader.trailer["/Root"]["/Lang"] == "nl"
+
+
+def test_english_event_report_metadata_is_in_english(finished_report, event, tmp_path):
+    event.language = Event.Language.ENGLISH
+    event.save()
+
+    meta = pypdf.PdfReader(written_report(event, tmp_path)).metadata
+
+    assert meta.title == "OOcamp 2012 · Event report"
+    assert meta.author == "The organisers of OOcamp 2012"
+
+
+# An introduction one line too long for its page: laid out without the protections (widows
+# allowed, the chapter's last two paragraphs not kept together) its last line had a page of
+# its own. Found by trying lengths: after a change to the styles, the counter-check below
+# says so, and another length is to be found the same way.
+WIDOW_WORDS = 426
+
+
+def long_introduction(words: int) -> str:
+    """Paragraphs of 45 words, `words` in all."""
+    found = [f"woord{n}" for n in range(words)]
+    return "\n\n".join(" ".join(found[n : n + 45]) for n in range(0, words, 45))
+
+
+def single_line_pages(event: Event, path: Path) -> list[str]:
+    pages = page_texts(path)
+    return [page for page in pages[1:] if len(content_lines(page, event)) == 1]
+
+
+def test_no_page_holds_a_single_leftover_line(finished_report, event, tmp_path, monkeypatch):
+    event.introduction = long_introduction(WIDOW_WORDS)
+    event.save()
+
+    assert single_line_pages(event, written_report(event, tmp_path)) == []
+
+    # the same introduction without the protections: its last line is alone on a page
+    styles = report_pdf._styles
+
+    def widows_allowed():
+        found = styles()
+        for style in found.values():
+            style.allowWidows = 1
+        return found
+
+    monkeypatch.setattr(report_pdf, "_styles", widows_allowed)
+    monkeypatch.setattr(
+        report_pdf.KeepLastLines, "split", lambda self, width, height: [self.before, self.last]
+    )
+    (tmp_path / "again").mkdir()
+    assert len(single_line_pages(event, written_report(event, tmp_path / "again"))) == 1
+
+
+def test_report_pages_as_pictures_for_ci(finished_report, event, tmp_path, pytestconfig):
+    """The pages of a realistic Dutch report as PNGs in test-artifacts/report-pdf/ (CI keeps
+    them): what people will send, to look at after a change to the layout."""
+    path = written_report(event, tmp_path)
+    folder = pytestconfig.rootpath / "test-artifacts" / "report-pdf"
+    shutil.rmtree(folder, ignore_errors=True)
+    folder.mkdir(parents=True)
+    shutil.copy(path, folder / "evenementverslag-oocamp-2012.pdf")
+
+    subprocess.run(["pdftoppm", "-r", "60", "-png", str(path), str(folder / "page")], check=True)
+
+    pictures = sorted(folder.glob("page-*.png"))
+    assert len(pictures) == len(pypdf.PdfReader(path).pages) >= 6

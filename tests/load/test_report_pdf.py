@@ -3,8 +3,9 @@ with < 200 MiB peak RSS, its Dutch text (ë, ï, €) can be extracted, and its 
 not change from one render to the next.
 
 The event is bench/report/run.py's generated one (300 held sessions in a grid of 20 rooms,
-three themes, votes, a Markdown report of ~1,000 characters per session with headings, lists
-and a table, a slide deck per session), in Dutch. It is built and rendered twice in a fresh
+three themes with a synthesis, votes, a Markdown report of ~1,000 characters with headings,
+lists and a table for three sessions in four and a description for the others, a slide deck
+per session whose first page the PDF shows as a picture), in Dutch. It is built and rendered twice in a fresh
 Python process of its own, on a file-based SQLite database in a temporary directory, whatever
 database the suite runs on: that process's peak resident memory (`ru_maxrss`) is then the
 render's and not the test runner's. The time is the wall-clock time of `report.write_pdf` as
@@ -65,7 +66,8 @@ def test_row_13_report_pdf_of_300_sessions_fast_small_dutch_and_stable(tmp_path)
     assert pages > SESSIONS // 3  # every session is there: see the titles below
     for n in range(SESSIONS):
         assert f"Sessie {n}: wat we leerden over thema {n}" in text, n
-    for word in ("EVENEMENTVERSLAG", "Geïnteresseerde", "ideeën", "€ 250", "Gehouden sessies"):
+    for word in ("EVENEMENTVERSLAG", "Geïnteresseerde", "ideeën", "€ 250", "Gehouden sessies",
+                 "Uit de beschrijving van de sessie", "Sessies in dit thema"):  # fmt: skip
         assert word in text, word
     assert {"ë", "ï", "€"} <= set(text)
     assert min(first["seconds"], second["seconds"]) < MAX_SECONDS  # see the docstring
