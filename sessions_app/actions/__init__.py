@@ -7,7 +7,7 @@ One module per domain, and these are the only modules that write:
 - `people`: joining, sign-in links, language, email, organisers, the desk
 - `sessions`: propose, update, withdraw, restore, hide, merge
 - `votes`: cast and retract
-- `grid`: moves, pins, undo, restore, accept (one write path, `_write_grid`)
+- `grid`: moves, pins, undo, restore, accept, accept a re-plan (one write path, `_write_grid`)
 - `grid_proposals`: asking the scheduler for a grid, discarding it (the search is a job)
 - `follows`: "I'll go" to a session, keeping one of two at once, changes seen
 - `frame`: the event, its phases, rooms and slots, copying a frame
@@ -83,6 +83,7 @@ from sessions_app.actions.grid import (
     _write_grid,
     accept_and_publish_grid,
     accept_grid,
+    accept_replan,
     describe_conflict,
     move_session,
     restore_grid,
@@ -209,6 +210,7 @@ __all__ = [
     "_write_grid",
     "accept_and_publish_grid",
     "accept_grid",
+    "accept_replan",
     "add_attachment_file",
     "add_attachment_link",
     "cast_vote",

@@ -333,3 +333,46 @@ def touch_grid(event: Event) -> None:
     Event.objects.filter(pk=event.pk).update(
         grid_version=F("grid_version") + 1, updated_at=timezone.now()
     )
+
+
+@transaction.atomic
+def accept_replan(
+    *,
+    event: Event,
+    rows: list[list],
+    version: int,
+    by: Participant | None,
+    summary: str,
+    cancelled: frozenset[int] = frozenset(),
+) -> GridChange:
+    """Make a re-plan of the rest of the day the live grid (issue 19): one grid change with all
+    its moves, so one undo takes it back, and each moved session's followers and hosts are told
+    (`_write_grid` records a SessionChange per moved session once the grid is published).
+    `cancelled`: sessions the organiser cancelled with it; they are withdrawn (their followers
+    read "cancelled") and leave the grid. Refused when the grid changed since the proposal."""
+    _locked_event(event, version)
+    current = grid.snapshot(event)
+    gone = set(
+        event.sessions.filter(pk__in=cancelled)
+        .exclude(status=Session.Status.WITHDRAWN)
+        .values_list("id", flat=True)
+    )
+    if gone:
+        event.sessions.filter(pk__in=gone).update(
+            status=Session.Status.WITHDRAWN, updated_at=timezone.now()
+        )
+    rows = _usable_rows(event, [row for row in rows if row[0] not in cancelled])
+    old = {row[0]: row for row in current}
+    new = {row[0]: row for row in rows}
+    moved = {s for s in set(old) | set(new) if old.get(s) != new.get(s)}
+    if not moved:
+        raise NothingToDo(_("The re-plan moves nothing: the grid stays as it is."))
+    _check_rows(event, rows, moved)
+    return _write_grid(
+        event,
+        rows,
+        kind=GridChange.Kind.PROPOSAL,
+        summary=summary,
+        by=by,
+        cancelled=frozenset(gone),
+    )

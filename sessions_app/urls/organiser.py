@@ -13,6 +13,7 @@ from sessions_app.views.organiser import (
     paper,
     people,
     pitch,
+    replan,
     themes,
 )
 
@@ -52,6 +53,9 @@ urlpatterns = [
         name="discard-proposal",
     ),
     path("<slug:slug>/organise/grid/accept/", grid_editor.accept_grid, name="accept-grid"),
+    # re-planning the rest of the day (issue 19)
+    path("<slug:slug>/organise/grid/replan/", replan.replan, name="replan"),
+    path("<slug:slug>/organise/grid/replan/accept/", replan.accept, name="replan-accept"),
     # the pitch round
     path("<slug:slug>/organise/pitch/", pitch.moderator, name="pitch"),
     path("<slug:slug>/organise/pitch/step/", pitch.step, name="pitch-step"),

@@ -237,6 +237,11 @@ MATRIX: dict[str, tuple[str, str]] = {
                                         "login 403   403   403   403   302   302"),
     "organiser:accept-grid":           ("login 405   405   405   405   405   405",
                                         "login 403   403   403   403   400   400"),
+    # re-planning the rest of the day: the page plans (writes nothing), accepting writes
+    "organiser:replan":                ("login 403   403   403   403   200   200",
+                                        "login 405   405   405   405   405   405"),
+    "organiser:replan-accept":         ("login 405   405   405   405   405   405",
+                                        "login 403   403   403   403   400   400"),
     "organiser:pitch":                 ("login 403   403   403   403   200   200",
                                         "login 405   405   405   405   405   405"),
     "organiser:pitch-step":            ("login 405   405   405   405   405   405",
