@@ -574,6 +574,7 @@ class AcceptGridForm(GridChangeForm):
         return [[s, r, t, bool(p)] for s, r, t, p in rows]
 
 
+
 # ---- organisers: an event's settings, its phase and its frame (rooms × slots) ----------------
 # This block was appended whole, so its imports sit here; hoist them when convenient.
 
@@ -1244,6 +1245,27 @@ class ReportPublishForm(forms.Form):
     """The publish/unpublish button of the event report: `published` empty means unpublish."""
 
     published = forms.BooleanField(required=False)
+
+
+class EventCoverForm(forms.Form):
+    """The picture on the event report's cover: a file to upload, or `remove` to take it off.
+    The size limit is enforced while the body streams in (`uploads.limited_picture_upload`);
+    the type, read from the bytes, and the decoding are the action's (`set_event_cover`)."""
+
+    cover = forms.FileField(
+        label=_("A PNG or JPEG picture or logo"),
+        required=False,
+        error_messages={"empty": _("This file is empty.")},
+        widget=forms.FileInput(attrs={"accept": ".png,.jpg,.jpeg,image/png,image/jpeg"}),
+    )
+    remove = forms.BooleanField(required=False)
+
+    def clean(self) -> dict:
+        data = super().clean()
+        assert data is not None  # a form's clean() returns its cleaned_data
+        if not data.get("remove") and not data.get("cover") and "cover" not in self.errors:
+            self.add_error("cover", _("Choose a picture to upload."))
+        return data
 
 
 # ---- the pitch round ----------------------------------------------------------------------

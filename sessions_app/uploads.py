@@ -106,8 +106,11 @@ class LimitedUploadHandler(FileUploadHandler):
         raise StopUpload(connection_reset=True)
 
 
-def limited_upload(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
-    """Put `LimitedUploadHandler` first for this view, keeping CSRF protection.
+def limited_upload(
+    view: Callable[..., HttpResponse], *, limit: Callable[[], int] = max_upload_bytes
+) -> Callable[..., HttpResponse]:
+    """Put `LimitedUploadHandler` first for this view, keeping CSRF protection; `limit()` gives
+    the bytes one file may have (an attachment's by default).
 
     The upload handlers must be set before anything reads `request.POST`, and the CSRF
     middleware reads it; hence Django's documented pattern: exempt the outer view from the
@@ -119,7 +122,7 @@ def limited_upload(view: Callable[..., HttpResponse]) -> Callable[..., HttpRespo
     def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
         request.upload_too_large = False  # type: ignore[attr-defined]  # as in _refuse
         request.upload_handlers = [
-            LimitedUploadHandler(request),
+            LimitedUploadHandler(request, limit=limit()),
             MemoryFileUploadHandler(request),
             TemporaryFileUploadHandler(request),
         ]
@@ -272,6 +275,11 @@ MAX_PICTURE_BYTES = 10 * 1024 * 1024  # a photo straight from a phone fits; a po
 MAX_PICTURE_PIXELS = 50_000_000
 COVER_MAX_SIDE = 1600  # the long side of a re-encoded cover: sharp on an A4 page, a few 100 kB
 PICTURE_TYPES = (PNG, JPEG)
+
+
+def limited_picture_upload(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+    """`limited_upload` with the pictures' limit, `MAX_PICTURE_BYTES`."""
+    return limited_upload(view, limit=lambda: MAX_PICTURE_BYTES)
 
 
 class NotAPicture(Exception):

@@ -333,3 +333,27 @@ def test_a_failed_import_removes_the_stored_cover_again(tmp_path, settings, monk
 
     assert database_rows()["Event"] == 0
     assert stored_files(settings) == []
+
+
+@pytest.mark.django_db
+def test_the_reports_zip_carries_the_cover_and_imports_again(tmp_path):
+    """The report's public ZIP leaves the hidden session out, with its follows and the merge
+    into it; what remains, the cover too, is an event file that imports."""
+    from sessions_app.exports import event_report
+
+    doc = finished_document()
+    doc["sessions"][0]["merged_into"] = "x2"  # into the hidden one
+    event = import_bytes(as_zip(doc, FILES), tmp_path)
+    pdf = tmp_path / "report.pdf"
+    pdf.write_bytes(SLIDES)
+    target = tmp_path / "report.zip"
+    event_report.write_zip(event, target, pdf)
+    event.delete()
+    Participant.objects.all().delete()
+
+    again = import_bytes(target.read_bytes(), tmp_path)
+
+    assert [s.title for s in again.sessions.order_by("id")] == ["Vaders bereiken", "Ingetrokken"]
+    assert Follow.objects.filter(session__event=again).count() == 2
+    with again.cover.open("rb") as stored:
+        assert stored.read() == COVER

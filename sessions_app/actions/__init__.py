@@ -14,7 +14,7 @@ One module per domain, and these are the only modules that write:
 - `attachments`: slides, files and links
 - `session_reports`: reports, note-takers, held or not, host links, reminders
 - `themes`: themes, syntheses, the event's texts, restoring a text
-- `event_report`: publishing it, building its PDF and ZIP
+- `event_report`: publishing it, building its PDF and ZIP, the picture on its cover
 - `feeds`: calendar feeds' sequence numbers and tokens
 - `pitch_round`: the moderator's steps in the pitch round
 - `second_factor`: an account's authenticator app: checking a code, replacing the app
@@ -50,8 +50,11 @@ from sessions_app.actions.event_file import (
 )
 from sessions_app.actions.event_report import (
     build_report_now,
+    cover_too_large_message,
+    remove_event_cover,
     request_report_builds,
     requeue_stale_report_builds,
+    set_event_cover,
     set_report_published,
 )
 from sessions_app.actions.feeds import (
@@ -280,6 +283,9 @@ __all__ = [
     "set_pinned",
     "set_pitch_seconds",
     "set_report_published",
+    "set_event_cover",
+    "remove_event_cover",
+    "cover_too_large_message",
     "set_session_held",
     "set_session_hidden",
     "set_session_theme",

@@ -86,6 +86,7 @@ urlpatterns = [
     path("<slug:slug>/organise/report/publish/", event_report.publish, name="report-publish"),
     path("<slug:slug>/organise/report/build/", event_report.build, name="report-build"),
     path("<slug:slug>/organise/report/progress/", event_report.progress, name="report-progress"),
+    path("<slug:slug>/organise/report/cover/", event_report.cover, name="report-cover"),
     # the follow-up board: getting slides and reports in after the event
     path("<slug:slug>/organise/material/", follow_up.board, name="material"),
     path("<slug:slug>/organise/material/links/", follow_up.send_links, name="send-host-links"),

@@ -41,6 +41,7 @@ urlpatterns = [
     ),
     # the event report
     path("<slug:slug>/report/", event_report.event_report, name="event-report"),
+    path("<slug:slug>/report/cover/", event_report.cover_picture, name="event-report-cover"),
     path(
         "<slug:slug>/report/download/<str:kind>/",
         event_report.event_report_file,

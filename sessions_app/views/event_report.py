@@ -6,6 +6,8 @@ files are built by the worker (`manage.py db_worker`); the organiser's page poll
 progress every second with htmx (a `<noscript>` meta refresh without JavaScript), and each poll
 also starts again a build whose worker was killed (stale heartbeat)."""
 
+from pathlib import PurePosixPath
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
 from django.http import FileResponse, Http404, HttpResponse, HttpResponseBase
@@ -15,10 +17,10 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
-from sessions_app import actions
+from sessions_app import actions, uploads
 from sessions_app.access import event_view, is_organiser, organiser_required
 from sessions_app.exports import event_report as report_export
-from sessions_app.forms import ReportPublishForm
+from sessions_app.forms import EventCoverForm, ReportPublishForm
 from sessions_app.jobs import report_builds
 from sessions_app.models import Event, ReportBuild
 from sessions_app.requests import HtmxHttpRequest
@@ -43,6 +45,7 @@ def event_report(request: HtmxHttpRequest, event: Event) -> HttpResponse:
         "report": report_export.report_data(event),
         "state": report_builds.build_state(event),
         "is_organiser": organiser,
+        "cover_max_bytes": uploads.MAX_PICTURE_BYTES,
     }
     return render(request, "public/event_report.html", context)
 
@@ -85,7 +88,7 @@ def event_report_file(request: HtmxHttpRequest, event: Event, kind: str) -> Http
     download = FileResponse(
         report_builds.output_path(build).open("rb"),
         as_attachment=True,
-        filename=report_export.report_file_name(event, kind),
+        filename=f"{event.slug}-report.{kind}",
         content_type=CONTENT_TYPES[kind],
     )
     download["X-Content-Type-Options"] = "nosniff"
@@ -130,3 +133,77 @@ def progress(request: HtmxHttpRequest, event: Event) -> HttpResponse:
 def progress_panel(request: HtmxHttpRequest, event: Event) -> HttpResponse:
     context = {"event": event, "state": report_builds.build_state(event), "is_organiser": True}
     return render(request, "public/event_report.html#build-panel", context)
+
+
+# ---- the picture on the report's cover -------------------------------------------------------
+
+COVER_TEMPLATE = "organiser/report_cover.html"
+COVER_TYPES = {".png": uploads.PNG.content_type, ".jpg": uploads.JPEG.content_type}
+
+
+def cover_answer(
+    request: HtmxHttpRequest, event: Event, *, done: str = "", errors=(), status: int = 200
+) -> HttpResponse:
+    """htmx: the cover's part of the report page again, with its message; a plain form: back to
+    the page, with the message on top. A refusal keeps its status (413, 415, 400) without
+    htmx only: htmx swaps 2xx answers alone on this page, so it gets its alert with a 200."""
+    if request.htmx:
+        event.refresh_from_db(fields=["cover", "updated_at"])
+        context = {
+            "event": event,
+            "cover_done": done,
+            "cover_errors": list(errors),
+            "cover_max_bytes": uploads.MAX_PICTURE_BYTES,
+        }
+        return render(request, COVER_TEMPLATE, context)
+    for error in errors:
+        messages.error(request, error)
+    if done:
+        messages.success(request, done)
+    return redirect(reverse("public:event-report", args=[event.slug]) + "#report-cover")
+
+
+@require_POST
+@organiser_required
+@uploads.limited_picture_upload
+def cover(request: HtmxHttpRequest, event: Event) -> HttpResponse:
+    """Upload (or, with `remove`, take off) the picture on the report's cover."""
+    data, files = request.POST, request.FILES  # parses the body: sets `upload_too_large`
+    if request.upload_too_large:
+        return cover_answer(request, event, errors=[actions.cover_too_large_message()], status=413)
+    form = EventCoverForm(data, files)
+    if not form.is_valid():
+        errors = [message for field_errors in form.errors.values() for message in field_errors]
+        return cover_answer(request, event, errors=errors, status=400)
+    try:
+        if form.cleaned_data["remove"]:
+            actions.remove_event_cover(event=event)
+            done = _("The cover picture is removed.")
+        else:
+            actions.set_event_cover(event=event, upload=form.cleaned_data["cover"])
+            done = _("The cover picture is saved.")
+    except actions.ActionRefused as refusal:
+        return cover_answer(request, event, errors=[str(refusal)], status=415)
+    return cover_answer(request, event, done=done)
+
+
+@require_GET
+@login_not_required
+@event_view
+def cover_picture(request: HtmxHttpRequest, event: Event) -> HttpResponseBase:
+    """The picture on the report's cover, for whoever may read the report: stored by us
+    (re-encoded, or imported and checked) and served with the type of its name."""
+    if not event.cover or not (event.report_published or is_organiser(request, event)):
+        raise Http404
+    content_type = COVER_TYPES.get(PurePosixPath(event.cover.name).suffix.lower())
+    if content_type is None:
+        raise Http404
+    try:
+        handle = event.cover.open("rb")
+    except FileNotFoundError:
+        raise Http404 from None
+    response = FileResponse(handle, content_type=content_type)
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Content-Security-Policy"] = "default-src 'none'; sandbox"
+    response["Cache-Control"] = f"{'public' if event.report_published else 'private'}, max-age=300"
+    return response

@@ -133,6 +133,9 @@ MATRIX: dict[str, tuple[str, str]] = {
                                         "405   405   405   405   405   405   405"),
     "public:event-report":             ("404   404   404   404   404   200   200",
                                         "405   405   405   405   405   405   405"),
+    # the report's cover picture: for whoever may read the report (it is not published here)
+    "public:event-report-cover":       ("404   404   404   404   404   200   200",
+                                        "405   405   405   405   405   405   405"),
     "public:event-report-file":        ("404   404   404   404   404   302   302",
                                         "405   405   405   405   405   405   405"),
     "public:feeds":                    ("200   200   200   200   200   200   200",
@@ -279,6 +282,9 @@ MATRIX: dict[str, tuple[str, str]] = {
                                         "login 403   403   403   403   302   302"),
     "organiser:report-progress":       ("login 403   403   403   403   302   302",
                                         "login 405   405   405   405   405   405"),
+    # the picture on the report's cover: uploaded or removed by a plain POST (no page of its own)
+    "organiser:report-cover":          ("login 405   405   405   405   405   405",
+                                        "login 403   403   403   403   302   302"),
     "organiser:material":              ("login 403   403   403   403   200   200",
                                         "login 405   405   405   405   405   405"),
     "organiser:send-host-links":       ("login 405   405   405   405   405   405",
@@ -403,6 +409,7 @@ def build_side(slug: str) -> Side:
     attachment.file.save("upload.pdf", ContentFile(PDF), save=False)
     attachment.thumbnail.save("thumb.png", ContentFile(PNG), save=False)
     attachment.save()
+    event.cover.save("cover.png", ContentFile(PNG))  # the report's cover picture
     host_token = f"host-link-token-of-{slug}"
     HostLink.objects.create(
         session=session,
