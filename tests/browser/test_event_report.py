@@ -123,7 +123,7 @@ def test_organiser_builds_watches_progress_and_downloads_pdf_and_zip(
     zip_path = tmp_path / "report.zip"
     zip_download.value.save_as(zip_path)
 
-    assert pdf_download.value.suggested_filename == "report-camp-report.pdf"
+    assert pdf_download.value.suggested_filename == "evenementverslag-report-camp.pdf"
     text = pdf_text(pdf_path)
     for heading in ("Inhoud", "In cijfers", "De sessies", "Gehouden sessies"):
         assert heading in text
@@ -131,7 +131,7 @@ def test_organiser_builds_watches_progress_and_downloads_pdf_and_zip(
         assert session.report in text
     with zipfile.ZipFile(zip_path) as archive:
         assert json.loads(archive.read("event.json"))["event"]["slug"] == "report-camp"
-        assert "report-camp-report.pdf" in archive.namelist()
+        assert "evenementverslag-report-camp.pdf" in archive.namelist()
 
     page.get_by_role("button", name="Verslag publiceren").click()
     expect(page.get_by_text("Het evenementverslag is nu openbaar.")).to_be_visible()
@@ -145,7 +145,7 @@ def test_organiser_builds_watches_progress_and_downloads_pdf_and_zip(
     expect(public.get_by_role("heading", name="De sessies")).to_be_visible()
     with public.expect_download() as public_pdf:
         public.get_by_role("link", name=re.compile("^PDF")).click()
-    assert public_pdf.value.suggested_filename == "report-camp-report.pdf"
+    assert public_pdf.value.suggested_filename == "evenementverslag-report-camp.pdf"
     steps(public, "openbaar op een smartphone")
     assert overflow(public) == 0
 
@@ -181,6 +181,7 @@ def test_in_english_the_organiser_builds_and_downloads_the_report(
     with page.expect_download() as pdf_download:
         download_pdf.click()
     pdf_download.value.save_as(tmp_path / "report.pdf")
+    assert pdf_download.value.suggested_filename == "event-report-report-camp.pdf"
 
     text = pdf_text(tmp_path / "report.pdf")
     assert "The sessions" in text

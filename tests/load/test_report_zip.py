@@ -58,7 +58,7 @@ def test_row_14_event_zip_of_100_decks_streamed_small_safe_and_only_its_own(tmp_
         f"peak RSS of the process {figures['peak_mib']:.0f} MiB ({figures['before_mib']:.0f} "
         f"MiB before the builds); testzip {checked:.1f} s; {len(names)} names, all safe"
     )
-    assert names[:2] == ["event.json", f"{figures['slug']}-report.pdf"]
+    assert names[:2] == ["event.json", f"event-report-{figures['slug']}.pdf"]  # in English
     assert len(names) == len({n.lower() for n in names})  # no duplicates, ignoring case
     for name in names:
         path = PurePosixPath(name)
