@@ -385,6 +385,10 @@ def public_document(event: Event) -> tuple[dict[str, Any], dict[str, Attachment]
         document["placements"] = [
             p for p in document["placements"] if p["session"] not in hidden_keys
         ]
+        document["follows"] = [f for f in document["follows"] if f["session"] not in hidden_keys]
+        for session in document["sessions"]:  # a session merged into one hidden as spam
+            if session["merged_into"] in hidden_keys:
+                session["merged_into"] = None
         files = {path: a for path, a in files.items() if a.session_id not in hidden}
     for participant in document["participants"]:
         participant["email"] = None
@@ -399,10 +403,6 @@ def write_zip(
     progress: Callable[[int, str], None] | None = None,
 ) -> None:
     """The ZIP of the report into `target`: the PDF, every attached file in a folder per
-        document["follows"] = [f for f in document["follows"] if f["session"] not in hidden_keys]
-        for session in document["sessions"]:  # a session merged into one hidden as spam
-            if session["merged_into"] in hidden_keys:
-                session["merged_into"] = None
     session, and event.json pointing at them. Files are copied in chunks of 1 MB."""
     tell = progress or (lambda percent, message: None)
     document, files = public_document(event)
@@ -444,6 +444,9 @@ def write_zip(
                     sink.write(chunk)
                     done += len(chunk)
                     tell(5 + round(90 * done / total), _("Packing the files"))
+        if cover := document["event"]["cover"]:  # beside event.json, which names it
+            with event.cover.open("rb") as source:
+                archive.writestr(cover, source.read(), compress_type=zipfile.ZIP_STORED)
     tell(98, _("ZIP written"))
 
 
@@ -456,6 +459,3 @@ def _size(attachment: Attachment) -> int:
 
 def _opener(attachment: Attachment) -> Callable[[], Any]:
     return lambda: attachment.file.open("rb")
-        if cover := document["event"]["cover"]:  # beside event.json, which names it
-            with event.cover.open("rb") as source:
-                archive.writestr(cover, source.read(), compress_type=zipfile.ZIP_STORED)
