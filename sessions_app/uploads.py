@@ -16,6 +16,7 @@ import functools
 import io
 import logging
 import re
+import threading
 import unicodedata
 import zipfile
 from collections.abc import Callable
@@ -282,6 +283,9 @@ def limited_picture_upload(view: Callable[..., HttpResponse]) -> Callable[..., H
     return limited_upload(view, limit=lambda: MAX_PICTURE_BYTES)
 
 
+_TRUNCATED_LOCK = threading.Lock()
+
+
 class NotAPicture(Exception):
     """Not a PNG or JPEG that decodes within the limits; the message says why, in English."""
 
@@ -290,7 +294,7 @@ def open_picture(file: IO[bytes]) -> tuple[FileType, Any]:
     """The sniffed type and the decoded Pillow image of a PNG or JPEG, or NotAPicture. The
     pixels are decoded here, so a truncated or damaged file is refused now, not when the
     report's PDF is built."""
-    from PIL import Image  # loaded where pictures are read, as pypdfium2 is for thumbnails
+    from PIL import Image, ImageFile  # loaded where pictures are read, as pypdfium2 is
 
     file_type = sniff(file)
     if file_type not in PICTURE_TYPES:
@@ -301,7 +305,14 @@ def open_picture(file: IO[bytes]) -> tuple[FileType, Any]:
             raise NotAPicture(
                 f"{image.width} × {image.height} pixels; at most {MAX_PICTURE_PIXELS} are read"
             )
-        image.load()
+        # WeasyPrint, once imported, lets Pillow pad a cut-off picture (a process-wide flag):
+        # here a cut-off file is refused, so the flag is off while the pixels are decoded
+        with _TRUNCATED_LOCK:
+            allowed, ImageFile.LOAD_TRUNCATED_IMAGES = ImageFile.LOAD_TRUNCATED_IMAGES, False
+            try:
+                image.load()
+            finally:
+                ImageFile.LOAD_TRUNCATED_IMAGES = allowed
     except NotAPicture:
         raise
     except Exception as error:  # Pillow raises OSError, SyntaxError, ValueError, ...: unreadable

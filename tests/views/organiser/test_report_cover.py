@@ -167,6 +167,20 @@ def test_a_bad_file_is_refused_with_a_message_and_changes_nothing(
 
 
 @pytest.mark.django_db
+def test_a_cut_off_picture_is_refused_even_after_weasyprint_allowed_them(organiser_client, event):
+    """WeasyPrint (door signs) sets Pillow's process-wide LOAD_TRUNCATED_IMAGES on import."""
+    import weasyprint  # noqa: F401
+    from PIL import ImageFile
+
+    assert ImageFile.LOAD_TRUNCATED_IMAGES is True
+    for data in (TRUNCATED_PNG, picture("JPEG", size=(300, 300), colour="#123456")[:400]):
+        response = send(organiser_client, event, data, HTTP_HX_REQUEST="true")
+        assert "This picture cannot be read" in page_text(response)
+    assert not Event.objects.get(pk=event.pk).cover
+    assert ImageFile.LOAD_TRUNCATED_IMAGES is True  # left as it was
+
+
+@pytest.mark.django_db
 def test_a_picture_over_the_limit_is_stopped_while_it_streams_in(
     organiser_client, event, settings, monkeypatch
 ):
