@@ -1291,7 +1291,8 @@ def _theme_sessions(
         lines.append(Paragraph(markup, styles["theme-session"], bulletText="•"))
     if len(lines) <= 8:  # a short list stays with its label, on one page
         return [KeepTogether([label, *lines])]
-    return [CondPageBreak(30 * mm), label, *lines]
+    # a long one may run over to the next page, but not with its last line or two alone
+    return [CondPageBreak(30 * mm), label, *lines[:-3], KeepTogether(lines[-3:])]
 
 
 def _when_where(entry: ReportSession, event: Any) -> str:
@@ -1449,16 +1450,30 @@ def _session(
         ]
     else:
         body = [Paragraph(text(_("No report or description for this session.")), styles["small"])]
-    if item.attachments:
-        block = _attachments(item, styles, markdown.width, base_url)
-        last = body[-1] if body else None
+    block = _attachments(item, styles, markdown.width, base_url) if item.attachments else []
+    if _short(body):  # a short text: the whole session on one page, its heading with it
+        return [*head[:1], KeepTogether(head[1:] + body + block)]
+    if block:
+        last = body[-1]
         if type(last) is Paragraph and len(last.getPlainText()) < 400:
             block.insert(0, last)  # the slides stay with the session's end
             body[-1:] = []
-        if not body:  # a short text: the whole session on one page, its heading with it
-            return [*head[:1], KeepTogether(head[1:] + block)]
         body.append(KeepTogether(block))  # (one level: a KeepTogether inside one never fits)
+    first = body[0] if body else None
+    if type(first) is Paragraph and len(first.getPlainText()) < 400:
+        # the heading never ends a page: it goes along with a short first paragraph (a
+        # long one splits, and the CondPageBreak leaves room for its first lines)
+        return [*head[:1], KeepTogether(head[1:] + body[:1]), *body[1:]]
     return head + body
+
+
+def _short(flowables: list[Flowable]) -> bool:
+    """A few short paragraphs (a description, a report of a few lines): a quarter page."""
+    return (
+        len(flowables) <= 4
+        and all(type(f) is Paragraph for f in flowables)
+        and sum(len(f.getPlainText()) for f in flowables) < 700
+    )
 
 
 THUMBNAIL_BOX = (34 * mm, 26 * mm)  # the most a slide's first page takes, width × height
@@ -1517,7 +1532,7 @@ def _session_head(
         text(ngettext("%(n)s vote", "%(n)s votes", item.votes) % {"n": item.votes})
     )  # fmt: skip
     head: list[Flowable] = [
-        CondPageBreak(35 * mm),
+        CondPageBreak(45 * mm),  # the heading and the first lines below it
         HRFlowable(
             width="100%", thickness=0.75, color=RULE, spaceBefore=5 * mm, spaceAfter=1.5 * mm
         ),  # fmt: skip

@@ -698,3 +698,21 @@ def test_report_pages_as_pictures_for_ci(finished_report, event, tmp_path, pytes
 
     pictures = sorted(folder.glob("page-*.png"))
     assert len(pictures) == len(pypdf.PdfReader(path).pages) >= 6
+
+
+def test_demo_report_pages_as_pictures_for_ci(db, demo, pytestconfig, tmp_path):
+    """The demo's report (OOcamp 2012, demo/oocamp-2012.zip) as PNGs in
+    test-artifacts/report-pdf-demo/: the report the demo shows, page by page."""
+    if shutil.which("pdftoppm") is None:  # CI fails a skip (tests/pytest_env.py)
+        pytest.skip("pdftoppm is missing: apt-get install poppler-utils")
+    path = written_report(demo, tmp_path)
+    folder = pytestconfig.rootpath / "test-artifacts" / "report-pdf-demo"
+    shutil.rmtree(folder, ignore_errors=True)
+    folder.mkdir(parents=True)
+
+    subprocess.run(["pdftoppm", "-r", "60", "-png", str(path), str(folder / "page")], check=True)
+
+    pages = page_texts(path)
+    assert len(sorted(folder.glob("page-*.png"))) == len(pages)
+    assert pages[0].startswith("EVENEMENTVERSLAG") or "EVENEMENTVERSLAG" in pages[0]
+    assert single_line_pages(demo, path) == []
