@@ -88,7 +88,7 @@ def event_report_file(request: HtmxHttpRequest, event: Event, kind: str) -> Http
     download = FileResponse(
         report_builds.output_path(build).open("rb"),
         as_attachment=True,
-        filename=f"{event.slug}-report.{kind}",
+        filename=report_export.report_file_name(event, kind),
         content_type=CONTENT_TYPES[kind],
     )
     download["X-Content-Type-Options"] = "nosniff"
