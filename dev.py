@@ -76,7 +76,8 @@ def ensure_system_packages() -> None:
     missing."""
     missing_browser = not Path(CHROMIUM).exists()
     missing_gettext = shutil.which("xgettext") is None
-    if not (missing_browser or missing_gettext):
+    missing_pdftoppm = shutil.which("pdftoppm") is None
+    if not (missing_browser or missing_gettext or missing_pdftoppm):
         return
     if shutil.which("apt-get") and hasattr(os, "geteuid") and os.geteuid() == 0:
         say("Installing Chromium, gettext and PDF libraries from Debian (once)")
@@ -85,7 +86,7 @@ def ensure_system_packages() -> None:
         run("apt-get", "install", "-y", "-qq", *SYSTEM_PACKAGES, env=env)
     else:
         say(
-            "Chromium or gettext is missing and cannot be installed from here "
+            "Chromium, gettext or pdftoppm is missing and cannot be installed from here "
             f"(as root: apt-get install {' '.join(SYSTEM_PACKAGES)}); "
             "the tests that need them will be skipped."
         )
