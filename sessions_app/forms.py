@@ -574,7 +574,6 @@ class AcceptGridForm(GridChangeForm):
         return [[s, r, t, bool(p)] for s, r, t, p in rows]
 
 
-
 # ---- organisers: an event's settings, its phase and its frame (rooms × slots) ----------------
 # This block was appended whole, so its imports sit here; hoist them when convenient.
 
