@@ -446,9 +446,12 @@ class SessionQuerySet(models.QuerySet):
         return self.with_vote_count().most_voted_first()
 
     def held(self) -> "SessionQuerySet":
-        """Sessions that took place: marked held, or placed and not marked otherwise (the
-        query form of `Session.was_held`)."""
-        return self.filter(Q(held=True) | Q(held__isnull=True, placement__isnull=False))
+        """Sessions that took place: marked held, or placed (or "held" as an imported event
+        file may say) and not marked otherwise (the query form of `Session.was_held`)."""
+        return self.filter(
+            Q(held=True)
+            | Q(held__isnull=True) & (Q(placement__isnull=False) | Q(status=SessionStatus.HELD))
+        )
 
 
 class SessionKind(models.TextChoices):
@@ -560,10 +563,12 @@ class Session(models.Model):
 
     @property
     def was_held(self) -> bool:
-        """Held as organisers marked it, else whether it had a place in the grid."""
+        """Held as organisers marked it, else whether it had a place in the grid or its status
+        says "held" (as an imported event file may). One rule for the report, the synthesis
+        editor and the organisers' board."""
         if self.held is not None:
             return self.held
-        return hasattr(self, "placement")
+        return hasattr(self, "placement") or self.status == SessionStatus.HELD
 
     @property
     def editable_by_hosts(self) -> bool:

@@ -171,10 +171,6 @@ def report_data(event: Event) -> ReportData:
 
 def _entry(session: Session) -> ReportSession:
     placement = getattr(session, "placement", None) if hasattr(session, "placement") else None
-    if session.held is not None:
-        held = session.held
-    else:  # as Session.was_held, and "held" as an imported event file may say
-        held = placement is not None or session.status == Session.Status.HELD
     return ReportSession(
         session=session,
         anchor=f"session-{session.pk}",
@@ -182,7 +178,7 @@ def _entry(session: Session) -> ReportSession:
         room=placement.room if placement else None,
         slot=placement.slot if placement else None,
         votes=session.vote_count,
-        held=held,
+        held=session.was_held,
         report_html=render_markdown(session.report),
         attachments=list(session.attachments.all()),
         themes=list(session.themes.all()),

@@ -432,6 +432,22 @@ def test_was_held_follows_the_grid_unless_organisers_said_otherwise(event):
     assert (placed.was_held, unplaced.was_held) == (False, True)
 
 
+def test_a_session_an_event_file_calls_held_counts_as_held_everywhere(event):
+    """An imported file may say status "held" for a session without a place in the grid: the
+    model, the query and the event report agree that it took place (one rule, not three)."""
+    from sessions_app.exports.event_report import report_data
+
+    said_held = make_session(event, title="Gehouden volgens het bestand")
+    Session.objects.filter(pk=said_held.pk).update(status=Session.Status.HELD)
+    never_placed = make_session(event, title="Nooit geplaatst")
+
+    said_held.refresh_from_db()
+    assert said_held.was_held is True
+    assert set(event.sessions.held()) == {said_held}
+    assert never_placed.was_held is False
+    assert [entry.session for entry in report_data(event).held] == [said_held]
+
+
 # ---- the completeness board -------------------------------------------------------------------
 
 
