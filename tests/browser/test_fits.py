@@ -85,6 +85,7 @@ NOT_PAGES = (".svg", ".pdf", ".ics", ".xml", ".json", ".csv", "version", "health
 NOT_A_PAGE = {
     ("public:attachment", None): "a file: the slides themselves",
     ("public:event-report-file", None): "a file: the report's PDF or ZIP",
+    ("public:event-report-cover", None): "a picture: the event's cover or logo on the report",
     ("public:changes-atom", None): "an Atom feed: the grid's change log for feed readers",
     ("organiser:report-progress", None): "a fragment the report page polls (htmx)",
     ("public:event-report", "voting"): "404 until the organisers publish the report",

@@ -132,9 +132,10 @@ def test_an_organiser_closes_a_room_re_plans_accepts_undoes_and_a_follower_is_to
             if change.grid_version == event.grid_changes.order_by("-version").first().version
         ]
         assert moved, "fewest changes moves the Bovenzaal's sessions elsewhere"
-        notes = my_day.locator("#my-live .changes")
-        expect(notes).to_contain_text(moved[0].session.title, timeout=10_000)
-        expect(notes).to_contain_text(f"verplaatst naar {moved[0].to_room}")
+        # The phone may last have looked while the grid was undone (its sessions were then
+        # "moved back to the Bovenzaal"): wait, past its next refresh, for this move's own line.
+        notes = my_day.locator("#my-live .changes li").filter(has_text=moved[0].session.title)
+        expect(notes).to_contain_text(f"verplaatst naar {moved[0].to_room}", timeout=15_000)
         assert my_day.evaluate("window.notReloaded") is True
         steps(my_day, "the follower's phone shows the moved session")
         laptop.close()
