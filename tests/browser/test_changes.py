@@ -46,9 +46,10 @@ def test_a_phone_reads_what_changed_and_opens_the_moved_session(
 
     expect(lines).to_have_count(4)
     expect(page.locator(".change-new")).to_have_count(1)
-    expect(lines.nth(0)).to_contain_text(
-        "Nieuw sinds je vorige bezoek: 0"  # then the time of the change
-    )
+    newest = camp.data.changes.order_by("-pk").first()
+    assert newest is not None
+    made_at = newest.created_at.astimezone(camp.event.tz)  # the event's wall clock, any hour
+    expect(lines.nth(0)).to_contain_text(f"Nieuw sinds je vorige bezoek: {made_at:%H:%M} — ")
     expect(lines.nth(0)).to_contain_text("“Open data & jij” verplaatst van Zaal A (11:00)")
     assert overflow(page) == 0
     steps(page, "nieuw-sinds-vorig-bezoek")
