@@ -172,13 +172,7 @@ class Command(BaseCommand):
             time_limit=options["time_limit"],
             progress=self._progress_printer(),
         )
-        if result.refused:
-            raise CommandError(
-                _("The pinned sessions cannot all stay where they are; nothing was changed:")
-                + "".join(f"\n  {names.refusal(c)}" for c in result.refused)
-            )
-        for waiting in result.waiting:
-            self.stdout.write(self.style.WARNING(names.waiting(waiting)))
+        self._refuse_or_warn(result, names)
         self.stdout.write(_("Before: %(lost)s") % {"lost": describe_lost(before)})
         self.stdout.write(_("After:  %(lost)s") % {"lost": describe_lost(result.lost)})
         self.stdout.write(self._timing(result))
@@ -188,6 +182,16 @@ class Command(BaseCommand):
             self.stdout.write(_("Dry run: nothing was written."))
             return
         self._write(event, rows, version, _("Automatic grid (seed %(seed)s)") % {"seed": seed})
+
+    def _refuse_or_warn(self, result, names: Names) -> None:
+        """Stop when the pins cannot all stay; otherwise name the sessions left waiting."""
+        if result.refused:
+            raise CommandError(
+                _("The pinned sessions cannot all stay where they are; nothing was changed:")
+                + "".join(f"\n  {names.refusal(c)}" for c in result.refused)
+            )
+        for waiting in result.waiting:
+            self.stdout.write(self.style.WARNING(names.waiting(waiting)))
 
     def _replan(self, event: Event, options: dict) -> None:
         """Re-plan from --now with --move-cost (see the module's docstring)."""
@@ -219,13 +223,7 @@ class Command(BaseCommand):
             time_limit=options["time_limit"],
             progress=self._progress_printer(),
         )
-        if result.refused:
-            raise CommandError(
-                _("The pinned sessions cannot all stay where they are; nothing was changed:")
-                + "".join(f"\n  {names.refusal(c)}" for c in result.refused)
-            )
-        for waiting in result.waiting:
-            self.stdout.write(self.style.WARNING(names.waiting(waiting)))
+        self._refuse_or_warn(result, names)
         for move in result.moves:
             self.stdout.write("  " + names.move(move))
         self.stdout.write(_("Before: %(lost)s") % {"lost": describe_lost(result.before)})
