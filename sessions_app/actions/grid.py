@@ -345,7 +345,7 @@ def accept_replan(
     summary: str,
     cancelled: frozenset[int] = frozenset(),
 ) -> GridChange:
-    """Make a re-plan of the rest of the day the live grid (issue 19): one grid change with all
+    """Make a re-plan of the rest of the day the live grid: one grid change with all
     its moves, so one undo takes it back, and each moved session's followers and hosts are told
     (`_write_grid` records a SessionChange per moved session once the grid is published).
     `cancelled`: sessions the organiser cancelled with it; they are withdrawn (their followers

@@ -1,5 +1,5 @@
 """Re-plan the rest of the day: what has started stays, what people planned around moves only
-when it pays (issue 19).
+when it pays.
 
 The organiser's editor and `manage.py autoschedule --now` call `replan` with the event as a
 `Problem`, the current (published) grid, the slots that have started and the disruptions; it

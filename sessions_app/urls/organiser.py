@@ -53,7 +53,7 @@ urlpatterns = [
         name="discard-proposal",
     ),
     path("<slug:slug>/organise/grid/accept/", grid_editor.accept_grid, name="accept-grid"),
-    # re-planning the rest of the day (issue 19)
+    # re-planning the rest of the day, once the grid is published
     path("<slug:slug>/organise/grid/replan/", replan.replan, name="replan"),
     path("<slug:slug>/organise/grid/replan/accept/", replan.accept, name="replan-accept"),
     # the pitch round

@@ -1,4 +1,4 @@
-"""Re-plan the rest of the day from the grid editor (issue 19).
+"""Re-plan the rest of the day from the grid editor.
 
 Once the grid is published, the organiser notes what happened (a room closed from a time on, a
 host gone from a time on, a session cancelled: each a small form, from now by default), reads
