@@ -327,7 +327,7 @@ def reencode_picture(file: IO[bytes], *, max_side: int = COVER_MAX_SIDE) -> tupl
     `max_side` pixels on its long side, without any metadata (EXIF with its GPS position,
     comments, colour profiles). A PNG stays a PNG (a logo keeps its transparency), a JPEG a
     JPEG. NotAPicture for anything else."""
-    from PIL import Image, ImageOps
+    from PIL import Image, ImageOps  # loaded where pictures are read (see open_picture)
 
     file_type, image = open_picture(file)
     try:

@@ -69,6 +69,7 @@ from django.urls import reverse
 from django.utils import formats, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
+from PIL import Image as PILImage
 from reportlab.lib import colors
 from reportlab.lib.enums import TA_CENTER, TA_RIGHT
 from reportlab.lib.pagesizes import A4, landscape
@@ -81,6 +82,7 @@ from reportlab.platypus import (
     CondPageBreak,
     Flowable,
     Frame,
+    FrameBreak,
     HRFlowable,
     Indenter,
     KeepTogether,
@@ -857,8 +859,6 @@ class KeepLastLines(Flowable):
         return self.last.getSpaceAfter()
 
     def split(self, available_width: float, available_height: float) -> list[Flowable]:
-        from reportlab.platypus.doctemplate import FrameBreak
-
         frame = getattr(self, "_frame", None)
         if frame is not None and getattr(frame, "_atTop", False):  # a new page would not help
             return [self.before, self.last]
@@ -1596,8 +1596,6 @@ class Picture:
 def _picture(data: bytes, most: int) -> Picture | None:
     """PNG or JPEG bytes as a JPEG at most `most` pixels wide and tall, transparency laid on
     white; None for anything else or anything Pillow cannot read."""
-    from PIL import Image as PILImage
-
     try:
         with PILImage.open(io.BytesIO(data)) as image:
             if image.format not in {"PNG", "JPEG"}:
