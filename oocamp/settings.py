@@ -273,6 +273,12 @@ OOCAMP_REPORT_BUILD_WAITING_SECONDS = 30  # queued this long: organisers are tol
 # Seconds of sleep per progress step, so that the restart test can kill a worker mid-build.
 OOCAMP_REPORT_BUILD_TEST_PAUSE = float(os.environ.get("OOCAMP_REPORT_BUILD_TEST_PAUSE") or 0)
 
+# What open pages poll (sessions_app/live.py): how long the grid's and the pitch round's state
+# is reused from the cache, and how often an open grid asks whether it changed.
+OOCAMP_GRID_STATE_SECONDS = 2
+OOCAMP_PITCH_STATE_SECONDS = 0.5
+OOCAMP_LIVE_POLL_SECONDS = 5
+
 # Files brought in with an event file or uploaded as slides.
 OOCAMP_MAX_ATTACHMENT_BYTES = int(os.environ.get("OOCAMP_MAX_ATTACHMENT_BYTES", 50 * 1024 * 1024))
 

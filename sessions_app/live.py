@@ -34,13 +34,13 @@ CSRF_HOLE = "\x00csrf-token\x00"
 
 
 def state_seconds() -> float:
-    return getattr(settings, "OOCAMP_GRID_STATE_SECONDS", 2)
+    return settings.OOCAMP_GRID_STATE_SECONDS
 
 
 def poll_seconds() -> float:
     """How often an open grid asks whether it changed, give or take a fifth (a change shows
     within 1.2 × this plus `state_seconds()`: 8 s, under the 10 s promised)."""
-    return getattr(settings, "OOCAMP_LIVE_POLL_SECONDS", 5)
+    return settings.OOCAMP_LIVE_POLL_SECONDS
 
 
 def state_token(event: Event) -> str:
@@ -82,7 +82,7 @@ def grid_state(slug: str) -> str | None:
 def pitch_seconds() -> float:
     """How long a pitch round's state is reused: the beamer and the phones ask every second and
     must show the next pitch within 2 s."""
-    return getattr(settings, "OOCAMP_PITCH_STATE_SECONDS", 0.5)
+    return settings.OOCAMP_PITCH_STATE_SECONDS
 
 
 def pitch_state(slug: str) -> str | None:

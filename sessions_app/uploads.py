@@ -54,7 +54,7 @@ THUMBNAIL_WIDTH = 480
 
 
 def max_upload_bytes() -> int:
-    return int(getattr(settings, "OOCAMP_MAX_ATTACHMENT_BYTES", 50 * 1024 * 1024))
+    return int(settings.OOCAMP_MAX_ATTACHMENT_BYTES)
 
 
 # ---- the size limit, while the body streams in ---------------------------------------------
