@@ -6,7 +6,6 @@ personal calendar link. The way from the grid to the feeds is repeated in Englis
 import re
 
 import pytest
-from django.core.cache import cache
 from django.urls import reverse
 from playwright.sync_api import Browser, Page, expect
 
@@ -20,11 +19,6 @@ from tests.views.public.test_grid import build_grid, published
 pytestmark = pytest.mark.django_db(transaction=True)
 
 PHONE = {"viewport": {"width": 390, "height": 844}, "is_mobile": True, "has_touch": True}
-
-
-@pytest.fixture(autouse=True)
-def empty_cache() -> None:
-    cache.clear()
 
 
 def dutch(slug: str) -> Event:

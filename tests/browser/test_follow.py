@@ -7,7 +7,6 @@ made by an organiser in the grid editor, who reads how many followers it tells f
 import re
 
 import pytest
-from django.core.cache import cache
 from django.urls import reverse
 from playwright.sync_api import Browser, expect
 
@@ -27,11 +26,6 @@ pytestmark = pytest.mark.django_db(transaction=True)
 
 PHONE = {"viewport": {"width": 390, "height": 844}, "is_mobile": True, "has_touch": True}
 CODE = "KMP234"
-
-
-@pytest.fixture(autouse=True)
-def empty_cache() -> None:
-    cache.clear()
 
 
 def day() -> dict:

@@ -10,7 +10,6 @@ from pathlib import Path
 
 import pypdfium2
 import pytest
-from django.core.cache import cache
 from django.urls import reverse
 from django.utils import timezone
 from playwright.sync_api import Browser, Page, Response, expect
@@ -40,12 +39,6 @@ DEMO_ROOMS = [
     "Vergaderzaal Zenne",
     "Leeshoek",
 ]
-
-
-@pytest.fixture(autouse=True)
-def empty_cache() -> None:
-    """Rendered grids and version tokens live in the (in-process) cache the live server uses."""
-    cache.clear()
 
 
 def grid_path(event: Event) -> str:
