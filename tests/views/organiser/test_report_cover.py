@@ -44,7 +44,7 @@ def picture_url(event: Event) -> str:
     return reverse("public:event-report-cover", args=[event.slug])
 
 
-def report_url(event: Event) -> str:
+def event_report_url(event: Event) -> str:
     return reverse("public:event-report", args=[event.slug])
 
 
@@ -69,14 +69,14 @@ def test_an_organiser_uploads_a_picture_and_comes_back_to_the_report(organiser_c
     response = send(organiser_client, event, picture(size=(3200, 1000)))
 
     assert response.status_code == 302
-    assert response["Location"] == report_url(event) + "#report-cover"
+    assert response["Location"] == event_report_url(event) + "#report-cover"
     assert messages_of(response) == ["The cover picture is saved."]
     event.refresh_from_db()
     assert event.cover.name.startswith(f"covers/{event.pk}/")
     assert event.cover.name.endswith(".png")
     image = stored(event)
     assert (image.format, image.size) == ("PNG", (1600, 500))  # the long side brought down
-    page = organiser_client.get(report_url(event))
+    page = organiser_client.get(event_report_url(event))
     assert "Replace the picture" in page_text(page)
     assert f'src="{picture_url(event)}?v=' in page.content.decode()
 
@@ -133,7 +133,7 @@ def test_replacing_and_removing_delete_the_old_file(
     assert messages_of(response) == ["The cover picture is removed."]
     assert not Event.objects.get(pk=event.pk).cover
     assert media(settings) == []
-    assert "No picture yet" in page_text(organiser_client.get(report_url(event)))
+    assert "No picture yet" in page_text(organiser_client.get(event_report_url(event)))
 
 
 TRUNCATED_PNG = picture(size=(300, 300), colour="#123456")[:120]
@@ -242,8 +242,8 @@ def test_participants_see_no_cover_form_on_the_published_report(
     event.report_published = True
     event.save()
 
-    assert "Cover picture" in page_text(organiser_client.get(report_url(event)))
-    assert "Cover picture" not in page_text(participant_client.get(report_url(event)))
+    assert "Cover picture" in page_text(organiser_client.get(event_report_url(event)))
+    assert "Cover picture" not in page_text(participant_client.get(event_report_url(event)))
 
 
 @pytest.mark.django_db
@@ -278,7 +278,7 @@ def test_the_dutch_report_page_speaks_dutch_about_the_cover(client, archived_eve
     client.force_login(organiser.user)
 
     response = send(client, archived_event, EXE)
-    page = page_text(client.get(report_url(archived_event)))
+    page = page_text(client.get(event_report_url(archived_event)))
 
     assert messages_of(response) == [
         "Dit is geen afbeelding die we kunnen gebruiken: upload een PNG- of JPEG-bestand."
