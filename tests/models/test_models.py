@@ -11,7 +11,6 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import RestrictedError
-from django.utils import translation
 
 from sessions_app.models import (
     Attachment,
@@ -40,13 +39,6 @@ from tests.factories import (
 )
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture(autouse=True)
-def english():
-    """Validation messages are lazy: they stay in English up to the asserts."""
-    with translation.override("en"):
-        yield
 
 
 # Event
