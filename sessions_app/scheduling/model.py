@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass
+from functools import cached_property
 
 
 @dataclass(frozen=True, slots=True)
@@ -47,17 +48,26 @@ class Problem:
     votes: Mapping[int, frozenset[int]]  # session id -> participant ids
     pinned: tuple[Placement, ...] = ()
     closed: frozenset[Cell] = frozenset()
-    _index: dict = field(default_factory=dict, compare=False, repr=False)
+
+    # looked up often by the planner: built once per problem (a frozen dataclass without slots
+    # keeps them in its __dict__; they are not fields, so equality ignores them)
+    @cached_property
+    def _sessions_by_id(self) -> dict[int, Session]:
+        return {s.id: s for s in self.sessions}
+
+    @cached_property
+    def _rooms_by_id(self) -> dict[int, Room]:
+        return {r.id: r for r in self.rooms}
+
+    @cached_property
+    def session_ids(self) -> frozenset[int]:
+        return frozenset(self._sessions_by_id)
 
     def session(self, session_id: int) -> Session:
-        if "sessions" not in self._index:
-            self._index["sessions"] = {s.id: s for s in self.sessions}
-        return self._index["sessions"][session_id]
+        return self._sessions_by_id[session_id]
 
     def room(self, room_id: int) -> Room:
-        if "rooms" not in self._index:
-            self._index["rooms"] = {r.id: r for r in self.rooms}
-        return self._index["rooms"][room_id]
+        return self._rooms_by_id[room_id]
 
     def voters(self, session_id: int) -> frozenset[int]:
         return self.votes.get(session_id, frozenset())

@@ -217,7 +217,7 @@ def _remaining(event: Problem, current: list[Placement], frozen: Collection[int]
     kept = tuple(
         p
         for p in pins.values()
-        if not _forced(event, p) and p.session not in held and p.session in _ids(event)
+        if not _forced(event, p) and p.session not in held and p.session in event.session_ids
     )
     return Problem(
         rooms=event.rooms,
@@ -229,15 +229,9 @@ def _remaining(event: Problem, current: list[Placement], frozen: Collection[int]
     )
 
 
-def _ids(problem: Problem) -> set[int]:
-    if "ids" not in problem._index:
-        problem._index["ids"] = {s.id for s in problem.sessions}
-    return problem._index["ids"]
-
-
 def _forced(event: Problem, p: Placement) -> bool:
     """Whether a disruption (or withdrawal) makes the placement impossible where it is."""
-    if p.session not in _ids(event):
+    if p.session not in event.session_ids:
         return True
     session = event.session(p.session)
     return session.withdrawn or p.slot in session.unavailable or p.cell in event.closed
