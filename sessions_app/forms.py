@@ -9,12 +9,13 @@ from typing import Any, cast
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.http import QueryDict
 from django.template.defaultfilters import filesizeformat
 from django.utils.text import slugify
+from django.utils.translation import gettext, ngettext_lazy
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import ngettext_lazy
 
-from sessions_app import uploads, wallclock
+from sessions_app import replanning, uploads, wallclock
 from sessions_app.actions import SIGN_IN_LINK_MINUTES, Proposal
 from sessions_app.client_input import (
     ID_MAX,
@@ -22,6 +23,7 @@ from sessions_app.client_input import (
     IdChoiceField,
     IdsChoiceField,
     StrictIntegerField,
+    parse_id,
     parse_int,
 )
 from sessions_app.models import (
@@ -39,6 +41,7 @@ from sessions_app.models import (
     Theme,
     event_date_problem,
 )
+from sessions_app.scheduling import Setting
 
 TITLE_MAX = 200
 DESCRIPTION_MAX = 10_000
@@ -572,6 +575,120 @@ class AcceptGridForm(GridChangeForm):
             if any(value not in ids for value, ids in zip(row[:3], known, strict=True)):
                 raise ValidationError(_("This grid is not of this event."), code="invalid_choice")
         return [[s, r, t, bool(p)] for s, r, t, p in rows]
+
+
+MAX_DISRUPTIONS = 50  # of each kind; more is not a day, it is a form being fuzzed
+
+
+class ReplanQueryForm(forms.Form):
+    """The re-plan page's query string (GET shows it, POST accepts the same query): the
+    disruptions noted so far (`closed` and `absent` as id@moment, `cancel` as a session id, each
+    repeated), one being added (`close_room` with `close_from`, `absent_host` with
+    `absent_from`, `cancel_session`) and the stability (`setting`). A wrong disruption is left
+    out with a message and the rest still count, so the page shows what it can: `disruptions`
+    and `setting` hold what was read, `non_field_errors()` what was wrong, in order."""
+
+    def __init__(self, data: QueryDict, *, names: replanning.Names) -> None:
+        super().__init__(data)
+        self.query = data  # typed as what it is: its keys repeat
+        self.names = names
+        self.disruptions: list[replanning.Disruption] = []
+        self.setting: Setting | None = None
+
+    def clean(self) -> dict:
+        self.disruptions, self.setting = [], None
+        query = self.query
+        seen: set[tuple[str, int]] = set()  # a disruption given twice counts once
+        for kind, new_target, new_moment in (
+            ("closed", "close_room", "close_from"),
+            ("absent", "absent_host", "absent_from"),
+        ):
+            for value in query.getlist(kind)[:MAX_DISRUPTIONS]:
+                target, _at, moment = value.partition("@")
+                self._timed(kind, target, moment, seen)
+            # both read whatever comes, so every key the page knows is read on any request
+            new, at = query.get(new_target), query.get(new_moment)
+            if new is not None:
+                self._timed(kind, new, at or "", seen)
+        cancels = query.getlist("cancel")[:MAX_DISRUPTIONS]
+        if (new_cancel := query.get("cancel_session")) is not None:
+            cancels.append(new_cancel)
+        for value in cancels:
+            session = parse_id(value)
+            if session is None or session not in self.names.sessions:
+                self.add_error(None, gettext("That session is not on this event's board."))
+                continue
+            if ("cancel", session) in seen:
+                continue
+            seen.add(("cancel", session))
+            self.disruptions.append(
+                replanning.Disruption(
+                    kind="cancel",
+                    target=session,
+                    value=str(session),
+                    text=gettext("“%(title)s” cancelled") % {"title": self.names.sessions[session]},
+                )
+            )
+        raw_setting = query.get("setting", "")
+        if raw_setting in Setting._value2member_map_:
+            self.setting = Setting(raw_setting)
+        elif raw_setting:
+            self.add_error(None, gettext("Choose one of the three ways to re-plan."))
+        return {}
+
+    def _timed(
+        self, kind: str, raw_target: str, raw_moment: str, seen: set[tuple[str, int]]
+    ) -> None:
+        """A room closed or a person absent from a moment on."""
+        names = self.names
+        target = parse_id(raw_target)
+        known = names.rooms if kind == "closed" else names.people
+        if target is None or target not in known:
+            self.add_error(
+                None,
+                gettext("That room is not in this event.")
+                if kind == "closed"
+                else gettext("That person is not in this event."),
+            )
+            return
+        moment = _replan_moment(raw_moment, names.event)
+        if moment is None:
+            self.add_error(
+                None,
+                gettext("“%(value)s” is not a date and time like 2026-06-13T13:00.")
+                % {"value": raw_moment[:40]},
+            )
+            return
+        if (kind, target) in seen:
+            return
+        seen.add((kind, target))
+        template = (
+            gettext("%(name)s closed from %(time)s")
+            if kind == "closed"
+            else gettext("%(name)s absent from %(time)s")
+        )
+        self.disruptions.append(
+            replanning.Disruption(
+                kind=kind,
+                target=target,
+                value=f"{target}@{names.event.local(moment):{replanning.MOMENT_FORMAT}}",
+                text=template % {"name": known[target], "time": names.time(moment)},
+                first_slot=names.first_slot_after(moment),
+            )
+        )
+
+
+def _replan_moment(value: str, event: Event) -> datetime | None:
+    for pattern in (replanning.MOMENT_FORMAT, replanning.MOMENT_FORMAT + ":%S"):
+        try:
+            naive = datetime.strptime(value, pattern)
+        except ValueError:
+            continue
+        try:
+            return wallclock.moved(naive, event.tz)
+        except wallclock.ClockProblem:
+            return None
+    return None
 
 
 # ---- organisers: an event's settings, its phase and its frame (rooms × slots) ----------------
