@@ -75,6 +75,9 @@ def test_a_newcomer_follows_two_sessions_at_once_and_keeps_one(
 
     page.goto(reverse("participant:my-page", args=[event.slug]))
     expect(page.get_by_text("Kies er één")).to_be_visible()
+    # each slot starts with its time; a list number before it ("1. 10:00") only puzzles
+    marker = page.locator(".my-day > li").first.evaluate("li => getComputedStyle(li).listStyleType")
+    assert marker == "none"
     steps(page, "my day asks to choose one")
     assert_accessible(page, axe_source)
     chosen = page.locator(".my-day .my-day-session").filter(has_text="Open data voor iedereen")
