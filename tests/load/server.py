@@ -20,7 +20,8 @@ from tests.processes import free_port, manage
 
 ROOT = Path(__file__).resolve().parents[2]
 POSTGRES = os.environ.get("OOCAMP_LOAD_POSTGRES", "postgres://postgres@127.0.0.1:5432")
-DATABASE = "oocamp_load"
+# its own name when two people run the suite at once on one server
+DATABASE = os.environ.get("OOCAMP_LOAD_DATABASE", "oocamp_load")
 REDIS = os.environ.get("OOCAMP_LOAD_REDIS", "redis://127.0.0.1:6379/3")
 WORKERS = 4
 POOL = 4
