@@ -480,7 +480,9 @@ class Plan:
     sessions: list[dict[str, Any]]
     votes: list[tuple[str, str]]
     placements: list[dict[str, Any]]
-    follows: list[tuple[str, str]] = field(default_factory=list)
+    # None: the file has no "follows" key (written before follows existed), so its votes
+    # still stand for them; [] is a file in which nobody follows anything
+    follows: list[tuple[str, str]] | None = None
     cover: CoverPicture | None = None
 
 
@@ -837,7 +839,8 @@ def _check(c: _Checker, event_file: EventFile) -> Plan | None:
                     f"{count} votes, but each participant has {budget} (votes_per_participant)",
                 )
 
-    # follows: who said "I'll go" (added in a minor revision; none in older files)
+    # follows: who said "I'll go" (added in a minor revision; older files have no key at all,
+    # which is not the same as an empty list: see Plan.follows)
     follows: list[tuple[str, str]] = []
     seen_follows: dict[tuple[str, str], str] = {}
     for path, item in c.objects(document, "follows"):
@@ -909,7 +912,16 @@ def _check(c: _Checker, event_file: EventFile) -> Plan | None:
             )
 
     return Plan(
-        event, rooms, slots, participants, themes, sessions, votes, placements, follows, cover
+        event,
+        rooms,
+        slots,
+        participants,
+        themes,
+        sessions,
+        votes,
+        placements,
+        follows if "follows" in document else None,
+        cover,
     )
 
 

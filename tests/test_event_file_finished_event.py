@@ -9,11 +9,14 @@ import io
 import zipfile
 
 import pytest
+from django.test import Client
+from django.urls import reverse
 from PIL import Image
 
 from sessions_app import uploads
 from sessions_app.event_file import EventFileError, write_zip
 from sessions_app.models import Event, Follow, Participant
+from tests.exports.test_ical import parse, personal_url, vevents
 from tests.sample_files import pdf_bytes
 from tests.test_event_file import (
     as_zip,
@@ -164,6 +167,53 @@ def test_a_file_written_before_the_additions_still_imports_with_their_defaults(t
     assert not sessions[0].note_takers.exists()
     assert set(event.participants.values_list("language", flat=True)) == {""}
     assert not Follow.objects.exists()
+
+
+# ---- follows in an event imported as published ------------------------------------------------
+
+
+def day_and_calendar(event: Event, name: str) -> tuple[list[str], list[str]]:
+    """The titles on a participant's My day, and the events of their calendar feed."""
+    participant = event.participants.get(name=name)
+    client = Client(headers={"accept-language": "en"})
+    client.force_login(participant.user)
+    day = client.get(reverse("participant:my-page", args=[event.slug])).context["day"]
+    calendar = client.get(personal_url(participant))
+    return [s.title for s in day], sorted(vevents(parse(calendar.content)))
+
+
+@pytest.mark.django_db
+def test_an_older_file_imported_as_published_gives_my_day_and_the_calendar_its_votes(tmp_path):
+    """A file from before follows: its votes still stood for follows, so they become follows as
+    at publication, and My day and the calendar show the same sessions."""
+    doc = document()
+    doc["event"]["phase"] = "published"
+    del doc["follows"]
+
+    event = import_bytes(as_zip(doc, {"attachments/x1-1.pdf": SLIDES}), tmp_path)
+
+    # Ann voted for x1 (placed) and x2 (hidden); Youssef for x1, which he hosts
+    assert day_and_calendar(event, "Ann Peeters") == (
+        ["Vaders bereiken"],
+        ["Opening", "Vaders bereiken"],
+    )
+    assert sorted(Follow.objects.values_list("participant__name", "session__title")) == [
+        ("Ann Peeters", "Demo: de opvoedingslijn"),
+        ("Ann Peeters", "Vaders bereiken"),
+        ("Youssef El Amrani", "Vaders bereiken"),
+    ]
+
+
+@pytest.mark.django_db
+def test_a_file_whose_follows_are_empty_keeps_everybody_following_nothing(tmp_path):
+    doc = document()
+    doc["event"]["phase"] = "published"
+    doc["follows"] = []
+
+    event = import_bytes(as_zip(doc, {"attachments/x1-1.pdf": SLIDES}), tmp_path)
+
+    assert not Follow.objects.exists()
+    assert day_and_calendar(event, "Ann Peeters") == ([], ["Opening"])
 
 
 # ---- bad values of the new keys: refused with their path, nothing changed --------------------

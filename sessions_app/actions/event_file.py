@@ -19,6 +19,7 @@ from django.db import DatabaseError, IntegrityError, transaction
 
 from sessions_app import uploads
 from sessions_app.actions.attachments import _thumbnail_now_or_later
+from sessions_app.actions.follows import follow_votes
 from sessions_app.event_file import EventFile, EventFileError, Plan, check_document
 from sessions_app.models import (
     Attachment,
@@ -184,10 +185,15 @@ def _write(plan: Plan, event_file: EventFile, stored: list[str]) -> Event:
     )
     event.phase = plan.event["phase"]
     event.save(update_fields=["phase", "cover"])
-    Follow.objects.bulk_create(
-        Follow(participant=participant_by_key[who], session=session_by_key[what])
-        for who, what in plan.follows
-    )
+    if plan.follows is not None:
+        Follow.objects.bulk_create(
+            Follow(participant=participant_by_key[who], session=session_by_key[what])
+            for who, what in plan.follows
+        )
+    elif event.grid_published:
+        # a file from before follows: its event was published when votes still stood for
+        # follows, so they become follows now, as they would have at publication
+        follow_votes(event)
     return event
 
 

@@ -32,7 +32,7 @@ from datetime import datetime
 from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
 from django.core.cache import cache
-from django.db.models import Count, Exists, Max, Min, OuterRef
+from django.db.models import Count, Max, Min
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -52,7 +52,7 @@ from sessions_app.access import (
 from sessions_app.cors import readable_anywhere
 from sessions_app.exports import csv as csv_export
 from sessions_app.exports import frab, ical
-from sessions_app.models import Event, Follow, Host, Participant, Vote
+from sessions_app.models import Event, Follow, Host, Participant
 from sessions_app.requests import HtmxHttpRequest, etag_of, feed_response
 
 FEED_CACHE_SECONDS = live.GRID_CACHE_SECONDS
@@ -215,16 +215,14 @@ def session_ics(request: HtmxHttpRequest, slug: str, pk: int) -> HttpResponse:
 
 
 def calendar_session_ids(participant: Participant) -> set[int]:
-    """The sessions of a participant's calendar: those they follow or host; and, while they
-    follow nothing, those they voted for (votes count as follows until the participant
-    changes them; at publication they become follows, actions.follow_votes). One query."""
+    """The sessions of a participant's calendar: those they follow or host, the same sessions
+    as My day (sessions_app/follows.py). Votes are not read: they became follows when the grid
+    was published (actions.follow_votes; migration 0008 and the import of an older event file
+    for events published before follows existed), and a participant who follows nothing after
+    that has chosen so: their votes would bring back sessions they took off. One query."""
     hosted = Host.objects.filter(participant=participant).values_list("session_id")
     followed = Follow.objects.filter(participant=participant).values_list("session_id")
-    voted = Vote.objects.filter(
-        ~Exists(Follow.objects.filter(participant=OuterRef("participant"))),
-        participant=participant,
-    ).values_list("session_id")
-    rows = hosted.order_by().union(followed.order_by(), voted.order_by())
+    rows = hosted.order_by().union(followed.order_by())
     return {pk for (pk,) in rows}
 
 

@@ -288,7 +288,8 @@ def test_one_session_feed(client, published):
 
 @pytest.fixture
 def two_days(published):
-    """Ann hosts "Ann hosts" and voted "Ann votes"; Bob voted "Bob votes"; nobody "Nobody's"."""
+    """Ann hosts "Ann hosts" and voted "Ann votes"; Bob voted "Bob votes"; nobody "Nobody's".
+    Their votes became follows when the grid was published (actions.follow_votes)."""
     room = make_room(published)
     slots = [make_slot(published, f"{h:02}:00", f"{h:02}:45") for h in (10, 11, 12, 13)]
     ann, bob = make_participant(published, name="Ann"), make_participant(published, name="Bob")
@@ -300,6 +301,7 @@ def two_days(published):
         make_placement(session, room, slot)
     make_vote(ann, voted)
     make_vote(bob, bobs)
+    actions.follow_votes(published)
     make_slot(published, "09:00", "09:30", kind=Slot.Kind.PLENARY, label="Opening")
     return ann, bob
 
@@ -315,6 +317,27 @@ def test_personal_feed_has_only_own_sessions_and_the_plenaries(client, two_days)
     assert b"Ann" not in bob_feed.content
     assert ann_feed["Cache-Control"] == "private, no-cache"
     assert "Access-Control-Allow-Origin" not in ann_feed
+
+
+def test_personal_feed_leaves_out_votes_once_everything_is_unfollowed(client):
+    """Votes count as follows until the participant changes them: whoever takes back every
+    follow after publication gets a calendar without those sessions, as My day shows."""
+    event = make_event(slug="buurtcamp", phase=Event.Phase.VOTING, language="en")
+    room = make_room(event)
+    slot = make_slot(event, "10:00", "10:45")
+    make_slot(event, "09:00", "09:30", kind=Slot.Kind.PLENARY, label="Opening")
+    fien = make_participant(event, name="Fien")
+    voted = make_session(event, title="Buurtwerk", hosts=[make_participant(event)])
+    make_placement(voted, room, slot)
+    actions.cast_vote(participant=fien, session=voted)
+    actions.set_phase(event=event, phase=Event.Phase.PUBLISHED)
+    followed = vevents(parse(client.get(personal_url(fien)).content))
+
+    actions.unfollow_session(participant=fien, session=voted)
+    unfollowed = vevents(parse(client.get(personal_url(fien)).content))
+
+    assert sorted(followed) == ["Buurtwerk", "Opening"]
+    assert sorted(unfollowed) == ["Opening"]
 
 
 def test_personal_feed_needs_no_sign_in_and_answers_304(client, two_days):
@@ -434,7 +457,7 @@ def test_personal_feed_needs_a_fixed_number_of_queries(
     for room, slot in cells:
         session = make_session(published, hosts=[make_participant(published)])
         make_placement(session, room, slot)
-        make_vote(ann, session)
+        actions.follow_session(participant=ann, session=session)
     url = personal_url(ann)
 
     with django_assert_max_num_queries(10):
