@@ -65,10 +65,14 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
-    "csp.middleware.CSPMiddleware",
+    "sessions_app.edge.CSPMiddleware",  # django-csp's, the policy built once per process
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # text answers in Brotli or gzip: above every middleware that reads or changes the body
+    "oocamp.compression.CompressionMiddleware",
     # NUL and lone surrogates refused with a 400, bad cookies dropped, before anything reads them
     "sessions_app.middleware.ClientInputMiddleware",
+    # the live checks, asked every few seconds by every open grid, answered here (no session)
+    "sessions_app.edge.LiveCheckMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
