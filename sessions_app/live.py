@@ -10,7 +10,8 @@
   version goes up: nothing needs to be deleted, and old entries expire by themselves.
 - `cached_page(event, request, render)` does the same for the whole page of a visitor who is
   not signed in (the page around the grid costs as much as the grid itself): it is rendered
-  once with a hole where the CSRF token goes, and each visitor gets their own token put in.
+  once with a hole where the CSRF token goes, and each visitor gets their own token put in
+  (only if a form on it needs one: a visitor who is not signed in gets none, and no cookie).
 
 Votes change without a new version while voting is open, so the grid is cached only once it
 is published (voting is closed by then); before that only organisers see it, rendered fresh.
@@ -154,4 +155,6 @@ def cached_page(event: Event, request: HttpRequest, render: Callable[[str], str]
     if html is None:
         html = str(render(CSRF_HOLE))
         cache.set(key, html, GRID_CACHE_SECONDS)
+    if CSRF_HOLE not in html:  # no form needs a token (not signed in): no csrftoken cookie
+        return html
     return html.replace(CSRF_HOLE, get_token(request))

@@ -132,8 +132,8 @@ def test_pages_load_assets_from_live_server_only(page: Page, external_requests: 
     assert any(path.startswith("/static/django_htmx/htmx") for path in assets), assets
 
 
-def test_htmx_sends_csrf_token_from_body(page: Page, context: BrowserContext) -> None:
-    make_event()
+def test_htmx_sends_csrf_token_from_body(page: Page, context: BrowserContext, sign_in) -> None:
+    sign_in(context, make_participant(make_event()).user)  # signed out, a page has no token
     page.goto("/oocamp-2012/")
     headers = json.loads(page.locator("body").get_attribute("hx-headers") or "{}")
     hidden_token = page.locator("input[name=csrfmiddlewaretoken]").first.get_attribute("value")
@@ -154,6 +154,25 @@ def test_htmx_sends_csrf_token_from_body(page: Page, context: BrowserContext) ->
     assert response_info.value.status == 302  # a rejected token would be 403
     cookies = {cookie["name"]: cookie["value"] for cookie in context.cookies()}
     assert cookies["django_language"] == "en"
+
+
+@pytest.mark.parametrize("javascript", [True, False], ids=["js", "no-js"])
+def test_a_visitor_switches_language_without_a_cookie_first(
+    browser, live_server, javascript: bool
+) -> None:
+    make_event()
+    context = browser.new_context(base_url=live_server.url, java_script_enabled=javascript)
+    page = context.new_page()
+    page.goto("/oocamp-2012/")
+    expect(page.locator("html")).to_have_attribute("lang", "nl")
+    assert context.cookies() == []  # a page without a form sets none: proxies may keep it
+
+    page.get_by_role("button", name="English").click()
+
+    expect(page).to_have_url(re.compile(r"/oocamp-2012/$"))
+    expect(page.locator("html")).to_have_attribute("lang", "en")
+    assert [cookie["name"] for cookie in context.cookies()] == ["django_language"]
+    context.close()
 
 
 def test_skip_link_is_first_tab_stop_and_moves_focus_to_main(page: Page) -> None:
