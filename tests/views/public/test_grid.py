@@ -478,33 +478,20 @@ def csrf_tokens(html: str) -> set[str]:
     return set(form) | set(htmx)
 
 
-def test_grid_page_is_shared_by_visitors_but_each_gets_their_own_csrf_token(
-    django_assert_num_queries,
-):
+def test_grid_page_is_shared_by_visitors_and_carries_no_csrf_token(django_assert_num_queries):
+    """No form on it needs one (the language switch is a GET for them): no token, no cookie,
+    the same bytes for every visitor, so a proxy may keep it too."""
     event = published()
     build_grid(event, rooms=2, slots=4)
-    first, second = (
-        Client(enforce_csrf_checks=True, headers={"accept-language": "en"}) for _ in "12"
-    )
-    first_page = first.get(grid_url(event)).text
+    first, second = (Client(headers={"accept-language": "en"}) for _ in "12")
+    first_page = first.get(grid_url(event))
 
     with django_assert_num_queries(0):
-        second_page = second.get(grid_url(event)).text
-    switched = [
-        visitor.post(
-            reverse("set_language"),
-            {"language": "nl", "next": "/", "csrfmiddlewaretoken": csrf_tokens(page).pop()},
-        )
-        for visitor, page in [(first, first_page), (second, second_page)]
-    ]
+        second_page = second.get(grid_url(event))
 
-    assert len(csrf_tokens(first_page)) == len(csrf_tokens(second_page)) == 1
-    assert csrf_tokens(first_page) != csrf_tokens(second_page)
-    assert "\x00" not in first_page + second_page
-    assert [response.status_code for response in switched] == [302, 302]
-    assert first_page.replace(csrf_tokens(first_page).pop(), "") == second_page.replace(
-        csrf_tokens(second_page).pop(), ""
-    )
+    assert first_page.content == second_page.content
+    assert csrf_tokens(first_page.text) == set() and "\x00" not in first_page.text
+    assert "Set-Cookie" not in first_page.headers and "Set-Cookie" not in second_page.headers
 
 
 def test_grid_page_shows_a_renamed_event(client, settings):
