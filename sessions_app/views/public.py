@@ -29,6 +29,7 @@ from sessions_app.access import (
 )
 from sessions_app.forms import JoinCodeForm, JoinForm, SignInRequestForm
 from sessions_app.grid import grid_view, my_session_ids
+from sessions_app.grid_html import table, table_html
 from sessions_app.models import Event, Participant, SessionQuerySet, SignInLink, Vote
 from sessions_app.requests import HtmxHttpRequest, client_ip, safe_next
 
@@ -289,9 +290,9 @@ def grid_html(event: Event, *, mine: set[int] | None = None) -> SafeString:
     own day."""
 
     def render_grid() -> str:
-        context = {"event": event, "grid": grid_view(event), "token": live.state_token(event)}
-        holes = {"hole_start": "\x00follow-", "hole_end": "\x00"}  # see follows.hole()
-        return render_to_string("public/grid.html#grid", context | {"mine": mine} | holes)
+        html = table_html(event, table(event), mine)  # with follows.hole()s
+        context = {"event": event, "grid": html, "token": live.state_token(event)}
+        return render_to_string("public/grid.html#grid", context)
 
     if mine is not None:
         return mark_safe(render_grid())  # template output: escaped by the template
