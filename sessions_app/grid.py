@@ -35,8 +35,9 @@ def snapshot(event: Event) -> list[Row]:
     return sorted([list(row) for row in rows])
 
 
-def problem_for(event: Event) -> scheduling.Problem:
-    """The event as the scheduler sees it (5 queries)."""
+def problem_for(event: Event, *, rows: list[Row] | None = None) -> scheduling.Problem:
+    """The event as the scheduler sees it (7 queries; 6 with `rows`, the grid to take the pins
+    from, when the caller has it: a change checks the grid it is about to write)."""
     rooms = tuple(
         scheduling.Room(pk, capacity)
         for pk, capacity in event.rooms.order_by("order", "id").values_list("id", "capacity")
@@ -67,7 +68,9 @@ def problem_for(event: Event) -> scheduling.Problem:
             "id", "status", "hidden"
         )
     )
-    pinned = tuple(scheduling.Placement(s, r, t, True) for s, r, t, pin in snapshot(event) if pin)
+    if rows is None:
+        rows = snapshot(event)
+    pinned = tuple(scheduling.Placement(s, r, t, True) for s, r, t, pin in rows if pin)
     return scheduling.Problem(
         rooms=rooms,
         slots=slots,
@@ -141,24 +144,36 @@ class GridView:
 SHARED_VOTERS_WARNING = 0.4  # two parallel sessions sharing this much of their audience
 
 
-def grid_view(event: Event, *, with_tray: bool = False, warnings: bool = False) -> GridView:
-    """Rooms, rows of cells and (for the editor) the tray, with vote counts and hosts."""
+def grid_view(
+    event: Event,
+    *,
+    with_tray: bool = False,
+    warnings: bool = False,
+    problem: scheduling.Problem | None = None,
+    only_slots: set[int] | None = None,
+) -> GridView:
+    """Rooms, rows of cells and (for the editor) the tray, with vote counts and hosts.
+    `problem`: with `warnings`, the event as the scheduler sees it when the caller read it
+    already (a move does, to check itself), so it is not read twice. `only_slots`: the rows of
+    these slots only (what a move changed), measured against the whole grid."""
     rooms = list(event.rooms.order_by("order", "id"))
-    slots = list(event.slots.order_by("start").select_related("event"))
+    slots_qs = event.slots.order_by("start").select_related("event")
     sessions_qs = (
         event.sessions.visible()
         .by_votes()
         .prefetch_related(Prefetch("hostings", queryset=Host.objects.select_related("participant")))
     )
+    if only_slots is not None:
+        slots_qs = slots_qs.filter(pk__in=only_slots)
+        sessions_qs = sessions_qs.filter(placement__slot__in=only_slots)
+    slots = list(slots_qs)
     sessions = {s.pk: s for s in sessions_qs}
-    placements = {
-        (p.room_id, p.slot_id): p
-        for p in Placement.objects.filter(session__event=event).only(
-            "session_id", "room_id", "slot_id", "pinned"
-        )
-    }
-    problem = problem_for(event) if warnings else None
-    measured = scheduling.Grid(problem, placements_of(snapshot(event))) if problem else None
+    placements = {p.cell: p for p in placements_of(snapshot(event))}  # plain data, read fast
+    if warnings and problem is None:
+        problem = problem_for(event)
+    measured = None
+    if warnings and problem is not None:
+        measured = scheduling.Grid(problem, placements.values())
     rows = []
     for slot in slots:
         cells = []
@@ -166,15 +181,15 @@ def grid_view(event: Event, *, with_tray: bool = False, warnings: bool = False) 
             for room in rooms:
                 cell = Cell(room=room, slot=slot)
                 placement = placements.get((room.pk, slot.pk))
-                if placement and placement.session_id in sessions:
-                    cell.session = sessions[placement.session_id]
+                if placement and placement.session in sessions:
+                    cell.session = sessions[placement.session]
                     cell.pinned = placement.pinned
                     cell.overflow = max(0, cell.session.vote_count - room.capacity)
                 cells.append(cell)
             if measured:
                 _add_shared_voters(cells, measured)
         rows.append(GridRow(slot=slot, cells=cells))
-    placed = {p.session_id for p in placements.values()}
+    placed = {p.session for p in placements.values()}
     tray = [s for s in sessions.values() if s.pk not in placed] if with_tray else []
     return GridView(event, rooms, rows, tray, event.grid_version, sessions, measured)
 

@@ -80,6 +80,7 @@ from sessions_app.actions.frame import (
     update_event,
 )
 from sessions_app.actions.grid import (
+    Moved,
     NothingToDo,
     StaleGrid,
     _locked_event,
@@ -194,6 +195,7 @@ __all__ = [
     "EditConflict",
     "FrameChanges",
     "MAX_ATTACHMENTS_PER_SESSION",
+    "Moved",
     "NothingToDo",
     "PHASES",
     "PitchesWaiting",

@@ -4,6 +4,8 @@ organiser saw, refuses hard conflicts, and records the grid before and after as 
 
 from __future__ import annotations
 
+import dataclasses
+
 from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
@@ -79,10 +81,11 @@ def describe_conflict(conflict: scheduling.Conflict) -> str:
     return _("That move breaks a rule of the grid (%(rule)s).") % {"rule": conflict.rule}
 
 
-def _check_rows(event: Event, rows: list[list], moved: set[int]) -> None:
+def _check_rows(event: Event, rows: list[list], moved: set[int]) -> scheduling.Problem:
     """Refuse a grid whose moved sessions break a hard rule (conflicts that were already there
-    elsewhere, e.g. from an imported file, do not block other moves)."""
-    problem = grid.problem_for(event)
+    elsewhere, e.g. from an imported file, do not block other moves). Returns the event as the
+    scheduler sees it, read under the event's lock, with the pins of `rows`."""
+    problem = grid.problem_for(event, rows=rows)
     known = {s.id for s in problem.sessions}
     for row in rows:
         if row[0] not in known:
@@ -92,6 +95,7 @@ def _check_rows(event: Event, rows: list[list], moved: set[int]) -> None:
             continue  # organisers may move a pinned session by hand; the pin moves along
         if moved & set(conflict.sessions):
             raise ActionRefused(describe_conflict(conflict))
+    return problem
 
 
 def _write_grid(
@@ -102,11 +106,14 @@ def _write_grid(
     summary: str,
     by: Participant | None,
     cancelled: frozenset[int] = frozenset(),
+    before: list[list] | None = None,
 ) -> GridChange:
     """Make the event's placements equal to `rows`, bump the version, record the change (and,
     once the grid is published, each session's new place for the people it concerns;
-    `cancelled`: sessions that leave the grid because they were withdrawn)."""
-    before = grid.snapshot(event)
+    `cancelled`: sessions that leave the grid because they were withdrawn; `before`: the grid
+    as the caller read it under the lock, if it did)."""
+    if before is None:
+        before = grid.snapshot(event)
     old = {row[0]: row for row in before}
     new = {row[0]: row for row in rows}
     changed = [s for s in old if old[s] != new.get(s)]
@@ -183,6 +190,20 @@ def _record_session_changes(
     SessionChange.objects.bulk_create(changes)
 
 
+@dataclasses.dataclass(frozen=True)
+class Moved:
+    """A move made: the change recorded, and the event as the scheduler sees it after the move
+    (read once, under the lock, to check the move; the editor measures the new grid with it
+    instead of reading it again)."""
+
+    change: GridChange
+    problem: scheduling.Problem
+
+    @property
+    def summary(self) -> str:
+        return self.change.summary
+
+
 @transaction.atomic
 def move_session(
     *,
@@ -191,11 +212,12 @@ def move_session(
     cell: tuple[Room, Slot] | None,
     version: int,
     by: Participant | None,
-) -> GridChange:
+) -> Moved:
     """Put a session in a cell (None: back to the tray). A session already in that cell
     swaps to the moved one's old cell, or to the tray."""
     _locked_event(event, version)
-    rows = {row[0]: row for row in grid.snapshot(event)}
+    before = grid.snapshot(event)
+    rows = {row[0]: row for row in before}
     source = rows.pop(session.pk, None)
     target = None if cell is None else [cell[0].pk, cell[1].pk]
     if (source[1:3] if source else None) == target:
@@ -226,8 +248,9 @@ def move_session(
             other = _session_names([occupant[0]]).get(occupant[0], "?")
             summary += " " + _("(swapped with “%(other)s”)") % {"other": other}
     new_rows = list(rows.values())
-    _check_rows(event, new_rows, moved)
-    return _write_grid(event, new_rows, kind=kind, summary=summary, by=by)
+    problem = _check_rows(event, new_rows, moved)
+    change = _write_grid(event, new_rows, kind=kind, summary=summary, by=by, before=before)
+    return Moved(change, problem)
 
 
 @transaction.atomic

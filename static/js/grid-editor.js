@@ -1,6 +1,7 @@
 // The grid editor's drag and drop, on top of forms that work without it.
 // Dropping a session posts #drop-form, the same form the "Place here" and "Back to tray"
-// buttons post; htmx swaps in the #grid that comes back. No inline script, no hx-on (CSP).
+// buttons post; htmx swaps in the #grid that comes back, or for a drop from a cell to a cell
+// only the parts it changed. No inline script, no hx-on (CSP).
 "use strict";
 
 (() => {
@@ -16,6 +17,17 @@
       { code: "...", swap: false },
     ];
   }
+
+  // A drop from a cell to a cell is answered with the parts of the grid it changed (htmx swaps
+  // them out of band), the bar with the new version among them: from then on every form of the
+  // grid posts that version, as after a fresh grid.
+  document.addEventListener("htmx:afterSettle", () => {
+    const bar = document.querySelector("#grid-bar[data-version]");
+    if (!bar) return;
+    document.querySelectorAll('#grid input[name="version"]').forEach((input) => {
+      input.value = bar.dataset.version;
+    });
+  });
 
   let dragged = null; // the session id being dragged
 

@@ -79,7 +79,7 @@ def move(w: World, session: Session, room: Room | None, slot: Slot | None) -> Gr
         cell=(room, slot) if room else None,
         version=version(w.event),
         by=w.organiser,
-    )
+    ).change
 
 
 # ---- moves ---------------------------------------------------------------------------------

@@ -246,6 +246,51 @@ def test_choosing_shows_effects_and_warnings(open_editor, camp, shoot):
     expect(item(page, camp.access).get_by_role("link", name=CHOOSE)).to_be_focused()
 
 
+SEEN = """() => ({
+    cells: Object.fromEntries([...document.querySelectorAll("#grid td.cell")]
+        .map((td) => [td.id, [td.className, td.innerText.replace(/\\s+/g, " ").trim()]])),
+    lost: [...document.querySelectorAll("#grid .lost dd")].map((dd) => dd.textContent),
+    undo: document.querySelector("#grid .undo-what").textContent,
+    versions: [...new Set([...document.querySelectorAll('#grid input[name="version"]')]
+        .map((input) => input.value))],
+})"""
+
+
+def test_a_drop_changes_only_its_cells_and_the_page_then_matches_a_reload(open_editor, camp, shoot):
+    make_placement(camp.data, camp.aula, camp.ten)
+    make_placement(camp.budget, camp.zaal, camp.eleven)
+    page = open_editor()
+    page.evaluate("document.getElementById('grid').dataset.kept = 'yes'")
+
+    # Open data to the small cellar at 11:00: Aula empties at 10:00, the cellar overflows and
+    # Participatieve begrotingen now shares its voters with it
+    drag(page, camp.data, cell(page, camp.kelder, camp.eleven))
+    expect(cell(page, camp.kelder, camp.eleven)).to_contain_text(camp.data.title)
+    expect(page.locator(".grid-feedback")).to_contain_text("Open data in de gemeenteraad")
+    expect(page.locator("#grid")).to_have_attribute("data-kept", "yes")  # not swapped whole
+    expect(cell(page, camp.zaal, camp.eleven).locator(".warning-mark")).to_have_text("⇄ 100 %")
+    after = page.evaluate(SEEN)
+    shoot(page, "dropped")
+
+    page.reload()
+    expect(cell(page, camp.kelder, camp.eleven)).to_contain_text(camp.data.title)
+    assert page.evaluate(SEEN) == after
+    assert after["versions"] == ["1"]
+    assert after["lost"] == ["17", "6", "6", "5"]  # lost: 6 unplaced, 6 clashes, 5 overflow
+
+    # every form of the page carries the new version: a pin and a second drop are not stale
+    page.goto(f"/{SLUG}/organise/grid/")
+    drag(page, camp.budget, cell(page, camp.aula, camp.ten))
+    expect(cell(page, camp.aula, camp.ten)).to_contain_text(camp.budget.title)
+    cell(page, camp.kelder, camp.eleven).locator("button.pin").click()
+    expect(cell(page, camp.kelder, camp.eleven).locator(".pin-mark")).to_have_count(1)
+    assert where(camp.event) == {
+        camp.data.title: ("Kelder", "11:00"),
+        camp.budget.title: ("Aula", "10:00"),
+    }
+    assert Placement.objects.get(session=camp.data).pinned
+
+
 # ---- the keyboard alone --------------------------------------------------------------------
 
 

@@ -66,7 +66,10 @@ class Organiser(FastHttpUser):
         self.headers = {
             "Cookie": f"{DATA['session_cookie']}={next(_organisers)}; {DATA['csrf_cookie']}={csrf}",
             "X-CSRFToken": csrf,
+            # a drag and drop, as static/js/grid-editor.js posts it (#drop-form)
             "HX-Request": "true",
+            "HX-Trigger": "drop-form",
+            "HX-Current-URL": f"http://127.0.0.1/{LIVE['slug']}/organise/grid/",
         }
         self.db = psycopg.connect(os.environ["LOAD_DSN"], autocommit=True)
 

@@ -4,13 +4,17 @@ changes, and a proposed grid to accept or throw away.
 Every page works without JavaScript (forms post, the answer redirects with a message); with
 htmx a change answers with the `#grid` partial: 200 when done, 422 when a rule refuses it, 409
 when it was made on a grid that changed meanwhile (static/js/grid-editor.js lets htmx swap
-those two). Every change carries the grid version it was made on; the actions check it."""
+those two). A drag and drop from one cell to another answers with only what it changed: the
+cells, the lost figures and the version (`_moved`). Every change carries the grid version it
+was made on; the actions check it."""
 
 from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Protocol, TypeVar
+from urllib.parse import parse_qs, urlsplit
 
 from django.contrib import messages
 from django.http import Http404, HttpResponse, HttpResponseBadRequest
@@ -117,9 +121,15 @@ def _choices(
 
 
 def editor_context(
-    event: Event, *, selected_id: int | None = None, feedback: Feedback | None = None
+    event: Event,
+    *,
+    selected_id: int | None = None,
+    feedback: Feedback | None = None,
+    problem: scheduling.Problem | None = None,
 ) -> dict:
-    view = grid.grid_view(event, with_tray=True, warnings=True)
+    """What the editor shows; `problem`: the event as the scheduler sees it, when a change
+    read it already."""
+    view = grid.grid_view(event, with_tray=True, warnings=True, problem=problem)
     assert view.measured is not None  # made with warnings
     # Followers are told of every change once the grid is out, so from then on the editor
     # shows the live interest and who a move reaches.
@@ -127,17 +137,7 @@ def editor_context(
     room_swaps = []
     if follows is not None:
         grid.add_follows(view, follows)
-        room_swaps = [
-            (
-                swap,
-                len(
-                    follows[swap.crowded.session.pk]
-                    | follows.get(swap.roomy.session.pk, frozenset())
-                ),
-            )
-            for swap in grid.room_swaps(view)
-            if swap.crowded.session and swap.roomy.session
-        ]
+        room_swaps = _room_swaps(view, follows)
     selected = view.sessions.get(selected_id) if selected_id else None
     tray_effect = ""
     if selected is not None:
@@ -164,11 +164,29 @@ def editor_context(
         "undoable": undoable,
         "feedback": feedback,
         "start_form": SubmissionKeyForm(),
-        "urls": {
-            name: reverse(f"organiser:{name}", args=[event.slug])
-            for name in ["grid", "move", "pin", "undo"]
-        },
+        "urls": _urls(event),
     }
+
+
+def _urls(event: Event) -> dict[str, str]:
+    return {
+        name: reverse(f"organiser:{name}", args=[event.slug])
+        for name in ["grid", "move", "pin", "undo"]
+    }
+
+
+def _room_swaps(
+    view: grid.GridView, follows: dict[int, frozenset[int]]
+) -> list[tuple[grid.RoomSwap, int]]:
+    """The room swaps worth suggesting, each with the people it tells (both sessions')."""
+    return [
+        (
+            swap,
+            len(follows[swap.crowded.session.pk] | follows.get(swap.roomy.session.pk, frozenset())),
+        )
+        for swap in grid.room_swaps(view)
+        if swap.crowded.session and swap.roomy.session
+    ]
 
 
 def _selected_id(request: HtmxHttpRequest) -> int | None:
@@ -186,25 +204,41 @@ def editor(request: HtmxHttpRequest, event: Event) -> HttpResponse:
 
 
 def _answer(
-    request: HtmxHttpRequest, event: Event, *, text: str, error: bool = False, status: int = 200
+    request: HtmxHttpRequest,
+    event: Event,
+    *,
+    text: str,
+    error: bool = False,
+    status: int = 200,
+    problem: scheduling.Problem | None = None,
 ) -> HttpResponse:
     """htmx: the fresh `#grid` with the outcome in it; otherwise a message and a redirect."""
     if request.htmx:
-        context = editor_context(event, feedback=Feedback(text, error))
+        context = editor_context(event, feedback=Feedback(text, error), problem=problem)
         response = render(request, "organiser/grid.html#grid", context, status=status)
         return replace_url(response, reverse("organiser:grid", args=[event.slug]))
     (messages.error if error else messages.success)(request, text)
     return redirect("organiser:grid", slug=event.slug)
 
 
+class _Done(Protocol):
+    @property
+    def summary(self) -> str: ...
+
+
+Done = TypeVar("Done", bound=_Done)
+
+
 def _change(
     request: HtmxHttpRequest,
     event: Event,
     form: GridChangeForm,
-    change: Callable[[Participant | None], GridChange],
+    change: Callable[[Participant | None], Done],
+    answer: Callable[[Done], HttpResponse] | None = None,
 ) -> HttpResponse:
     """Validate the form, make the change, answer: 404 for another event's ids, 400 for a
-    broken form, 409 for a stale grid, 422 for a move the rules refuse."""
+    broken form, 409 for a stale grid, 422 for a move the rules refuse; `answer`: the answer
+    to a change done, when it has one of its own."""
     if not form.is_valid():
         if form.has_foreign_ids():
             raise Http404
@@ -218,7 +252,72 @@ def _change(
         return _answer(request, event, text=_("Nothing changed."))
     except actions.ActionRefused as refusal:
         return _answer(request, event, text=str(refusal), error=True, status=422)
+    if answer is not None:
+        return answer(done)
     return _answer(request, event, text=done.summary)
+
+
+def _dropped(request: HtmxHttpRequest) -> bool:
+    """A drag and drop (htmx posts #drop-form) on the editor while no session is chosen: the
+    page shows the plain grid, so the cells that changed are all it needs."""
+    if not request.htmx or request.htmx.trigger != "drop-form":
+        return False
+    return "select" not in parse_qs(urlsplit(request.htmx.current_url or "").query)
+
+
+def _moved(request: HtmxHttpRequest, event: Event, done: actions.Moved) -> HttpResponse:
+    """The answer to a move, measured with the problem the move was checked against (read
+    once). To a drag and drop from a cell to a cell: the cells it changed (where the sessions
+    left and arrived, and those at the same times whose shared voters changed), the lost
+    figures, the undo button, the version and the outcome, each swapped into the page by htmx
+    (out of band). The whole editor otherwise, and when the tray changed too, or when a
+    session at those times has more followers than a room there seats (the suggested room
+    swaps may change)."""
+
+    def whole() -> HttpResponse:
+        return _answer(request, event, text=done.summary, problem=done.problem)
+
+    if not _dropped(request):
+        return whole()
+    before = {row[0]: tuple(row[1:3]) for row in done.change.before}
+    after = {row[0]: tuple(row[1:3]) for row in done.change.after}
+    moved = {s for s in before.keys() | after.keys() if before.get(s) != after.get(s)}
+    if any(s not in before or s not in after for s in moved):
+        return whole()  # in or out of the tray: the tray changes too
+    keys = {cell for s in moved for cell in (before[s], after[s])}
+    slots = {slot for _room, slot in keys}
+    view = grid.grid_view(event, warnings=True, problem=done.problem, only_slots=slots)
+    measured = view.measured
+    assert measured is not None  # made with warnings
+    cells = [cell for row in view.rows for cell in row.cells]
+    if event.grid_published:
+        follows = grid.followers(event)
+        seats = min(room.capacity for room in view.rooms)
+        there = [s for (_room, slot), s in measured.by_cell.items() if slot in slots]
+        if any(len(follows.get(s, ())) > seats for s in there):
+            return whole()
+        grid.add_follows(view, follows)
+
+    def changed(cell: grid.Cell) -> bool:
+        if (cell.room.pk, cell.slot.pk) in keys:
+            return True
+        return cell.session is not None and any(
+            measured.shared_voters(cell.session.pk, s) >= grid.SHARED_VOTERS_WARNING for s in moved
+        )
+
+    context = {
+        "event": event,
+        "view": view,
+        "cells": [cell for cell in cells if changed(cell)],
+        "lost": measured.lost(),
+        "undoable": done.change,
+        "feedback": Feedback(done.summary),
+        "urls": _urls(event),
+    }
+    response = render(request, "organiser/grid_moved.html", context)
+    response["HX-Retarget"] = "#grid-feedback"
+    response["HX-Reswap"] = "outerHTML"
+    return response
 
 
 @require_POST
@@ -236,6 +335,7 @@ def move(request: HtmxHttpRequest, event: Event) -> HttpResponse:
             version=form.cleaned_data["version"],
             by=by,
         ),
+        lambda done: _moved(request, event, done),
     )
 
 

@@ -358,6 +358,146 @@ def test_withdrawn_session_cannot_be_moved(organiser_client, camp):
     assert response.status_code == 404
 
 
+# ---- a drag and drop answers with what it changed -----------------------------------------
+
+
+def drop(client: Client, camp: Camp, session: Session, room: Room | None, slot: Slot | None, *,
+         page: str = ""):  # fmt: skip
+    """The post of #drop-form, as htmx sends it from the editor at `page` (its query)."""
+    headers = {
+        "hx-request": "true",
+        "hx-trigger": "drop-form",
+        "hx-current-url": f"http://testserver{url('grid', camp.event)}{page}",
+    }
+    return client.post(
+        url("move", camp.event), move_data(camp, session, room, slot), headers=headers
+    )
+
+
+def cell_html(text: str, key: str) -> str:
+    """The cell as the page shows it: out-of-band marks, CSRF tokens and spacing left out."""
+    import re
+
+    found = re.search(rf'<td id="cell-{key}".*?</td>', text, re.S)
+    assert found, key
+    html = found.group(0).replace(' hx-swap-oob="true"', "")
+    html = re.sub(r'name="csrfmiddlewaretoken" value="[^"]*"', "", html)
+    return " ".join(html.split())
+
+
+def oob_cells(text: str) -> set[str]:
+    import re
+
+    return set(re.findall(r'<td id="cell-([\d-]+)" hx-swap-oob="true"', text))
+
+
+def test_a_drop_answers_with_the_two_cells_the_lost_figures_and_the_version(organiser_client, camp):
+    make_placement(camp.data, camp.big, camp.morning)
+    make_placement(camp.budget, camp.big, camp.noon)
+
+    response = drop(organiser_client, camp, camp.data, camp.big, camp.noon)  # a swap
+
+    assert response.status_code == 200
+    assert not is_fragment(response) and 'id="grid"' not in response.text
+    assert response.headers["HX-Retarget"] == "#grid-feedback"
+    assert response.headers["HX-Reswap"] == "outerHTML"
+    changed = {f"{camp.morning.pk}-{camp.big.pk}", f"{camp.noon.pk}-{camp.big.pk}"}
+    assert oob_cells(response.text) == changed
+    assert '<div id="grid-bar" class="grid-bar" data-version="1" hx-swap-oob="true">' in (
+        response.text
+    )
+    assert "“Open data” to Big, 11:00–11:45 (swapped with “Budgets”)" in response.text
+    assert where(camp.event) == {"Open data": ("Big", "11:00"), "Budgets": ("Big", "10:00")}
+    # what the organiser sees now is what a reload shows
+    reload = organiser_client.get(url("grid", camp.event)).text
+    for key in changed:
+        assert cell_html(response.text, key) == cell_html(reload, key)
+    assert lost_figures(response.text) == lost_figures(reload)
+    assert 'name="version" value="1"' in reload
+
+
+def test_a_drop_also_sends_the_cells_whose_shared_voters_changed(organiser_client, camp):
+    make_placement(camp.budget, camp.big, camp.morning)  # its voters all voted for Open data
+    make_placement(camp.data, camp.small, camp.noon)
+
+    response = drop(organiser_client, camp, camp.data, camp.small, camp.morning)
+
+    changed = {
+        f"{camp.noon.pk}-{camp.small.pk}",
+        f"{camp.morning.pk}-{camp.small.pk}",
+        f"{camp.morning.pk}-{camp.big.pk}",  # Budgets now shares its voters with Open data
+    }
+    assert oob_cells(response.text) == changed
+    assert "Shares 100 % of its voters with “Open data”, at the same time" in response.text
+    reload = organiser_client.get(url("grid", camp.event)).text
+    for key in changed:
+        assert cell_html(response.text, key) == cell_html(reload, key)
+    assert lost_figures(response.text) == lost_figures(reload)
+    assert lost_figures(reload)["Clashes"] == 3
+
+
+def test_a_drop_from_or_to_the_tray_or_while_choosing_answers_with_the_whole_editor(
+    organiser_client, camp
+):
+    placed = drop(organiser_client, camp, camp.data, camp.big, camp.morning)  # from the tray
+    moved = drop(
+        organiser_client, camp, camp.data, camp.big, camp.noon, page=f"?select={camp.data.pk}"
+    )
+    unplaced = drop(organiser_client, camp, camp.data, None, None)
+
+    for response in (placed, moved, unplaced):
+        assert response.status_code == 200
+        assert is_fragment(response)
+        assert "HX-Retarget" not in response.headers
+    assert where(camp.event) == {}
+
+
+def test_a_stale_drop_answers_409_with_the_whole_fresh_grid(organiser_client, camp):
+    make_placement(camp.data, camp.big, camp.morning)
+    camp.event.refresh_from_db()
+    Event.objects.filter(pk=camp.event.pk).update(grid_version=5)  # someone else changed it
+    stale = {"session": camp.data.pk, "version": 0, "room": camp.big.pk, "slot": camp.noon.pk}
+
+    response = organiser_client.post(
+        url("move", camp.event),
+        stale,
+        headers={"hx-request": "true", "hx-trigger": "drop-form"},
+    )
+
+    assert response.status_code == 409
+    assert is_fragment(response)
+    assert 'name="version" value="5"' in response.text
+
+
+@pytest.mark.parametrize("how", ["drop", "place here"])
+def test_a_move_reads_the_problem_once_in_a_fixed_number_of_queries(
+    organiser_client, camp, monkeypatch, how
+):
+    from sessions_app import grid
+
+    make_placement(camp.data, camp.big, camp.morning)
+    make_placement(camp.budget, camp.big, camp.noon)
+    builds = []
+    read = grid.problem_for
+    monkeypatch.setattr(grid, "problem_for", lambda *a, **k: builds.append(a) or read(*a, **k))
+
+    data = move_data(camp, camp.data, camp.big, camp.noon)
+    headers = {"hx-request": "true"}
+    if how == "drop":
+        headers |= {"hx-trigger": "drop-form"}
+    with CaptureQueriesContext(connection) as queries:
+        response = organiser_client.post(url("move", camp.event), data, headers=headers)
+
+    assert response.status_code == 200
+    assert len(builds) == 1
+    # signed in 2, the event and who asks 2, the form 3, the move 16 (savepoint, lock, grid,
+    # names, problem 6, sequences, delete, insert, version, its read, the change, release), the
+    # cells 5 (rooms, slots, sessions, hosts, placements); the whole editor also the last change
+    assert len(queries) == {"drop": 29, "place here": 30}[how], "\n".join(
+        q["sql"][:90] for q in queries.captured_queries
+    )
+
+
 # ---- what the editor shows -----------------------------------------------------------------
 
 
