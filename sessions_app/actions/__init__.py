@@ -174,8 +174,11 @@ from sessions_app.actions.themes import (
     set_session_theme,
 )
 from sessions_app.actions.votes import (
+    Tally,
     cast_vote,
     retract_vote,
+    tap_vote,
+    vote_tally,
     votes_left,
 )
 
@@ -209,6 +212,7 @@ __all__ = [
     "StaleGrid",
     "StaleRound",
     "TEXT_PLACES",
+    "Tally",
     "THUMBNAIL_INLINE_BYTES",
     "_bump_schedule_sequence",
     "_locked_event",
@@ -294,12 +298,14 @@ __all__ = [
     "sign_in",
     "start_pitch_round",
     "submit_once",
+    "tap_vote",
     "text_history",
     "touch_grid",
     "undo_grid_change",
     "update_event",
     "update_session",
     "use_sign_in_link",
+    "vote_tally",
     "votes_left",
     "withdraw_session",
 ]

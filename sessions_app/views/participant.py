@@ -5,7 +5,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
 from django.core.paginator import Paginator
 from django.db.models import Prefetch, Q
-from django.http import HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
@@ -42,7 +42,6 @@ from sessions_app.models import (
     Session,
     SessionQuerySet,
     TextRevision,
-    Vote,
 )
 from sessions_app.requests import HtmxHttpRequest, client_ip, safe_next
 
@@ -314,29 +313,30 @@ def withdraw_session(
 @require_POST
 @participant_required
 def vote(request: HtmxHttpRequest, event: Event, participant: Participant, pk: int) -> HttpResponse:
-    session = get_session(event, pk)
+    """A tap on a vote button: with htmx the button comes back in its new state with the
+    session's votes and the votes left (on PostgreSQL one statement changes and counts them);
+    without JavaScript, back to the page the button was on."""
     form = VoteForm(request.POST)
-    error = None
-    if not form.is_valid():
-        error = _("Something went wrong with this button; please try again.")
+    if form.is_valid():
+        tally = actions.tap_vote(
+            participant=participant, session_id=pk, vote=form.cleaned_data["vote"]
+        )
+        error = tally and tally.error
     else:
-        try:
-            if form.cleaned_data["vote"]:
-                actions.cast_vote(participant=participant, session=session)
-            else:
-                actions.retract_vote(participant=participant, session=session)
-        except actions.ActionRefused as refusal:
-            error = str(refusal)
+        tally = actions.vote_tally(participant=participant, session_id=pk)
+        error = _("Something went wrong with this button; please try again.")
+    if tally is None:
+        raise Http404
+    session = Session(pk=pk, event=event, title=tally.title, status=tally.status)
     if request.htmx:
-        tally = Vote.objects.tally(participant, session)
-        session.vote_count = tally["count"]
+        session.vote_count = tally.count
         prefix = "pitch-" if request.POST.get("prefix") == "pitch-" else ""
         context = {
             "event": event,
             "session": session,
             "participant": participant,
-            "voted": bool(tally["mine"]),
-            "votes_left": actions.votes_left(participant, used=tally["used"]),
+            "voted": tally.mine,
+            "votes_left": actions.votes_left(participant, used=tally.used),
             "error": error,
             "oob": True,
             "vote_prefix": prefix,

@@ -183,6 +183,99 @@ def test_retract_vote_frees_one_dot():
     assert sorted(voter.votes.values_list("session_id", flat=True)) == [second.pk, third.pk]
 
 
+# ---- tap_vote: the change and the button's state -------------------------------------------
+
+
+def tap(voter, session, vote: bool = True):
+    with translation.override("en"):
+        return actions.tap_vote(participant=voter, session_id=session.pk, vote=vote)
+
+
+@pytest.mark.django_db
+def test_a_tap_adds_the_vote_and_counts_it_with_the_others(voting_event):
+    voter, session = make_participant(voting_event), make_session(voting_event, title="Maps")
+    make_vote(make_participant(voting_event), session)
+    make_vote(voter, make_session(voting_event))
+
+    tally = tap(voter, session)
+
+    assert tally == actions.Tally("Maps", Session.Status.PROPOSED, 2, True, 2, None)
+    assert voter.votes.filter(session=session).count() == 1
+
+
+@pytest.mark.django_db
+def test_a_second_tap_counts_the_vote_once(voting_event):
+    voter, session = make_participant(voting_event), make_session(voting_event)
+    tap(voter, session)
+
+    tally = tap(voter, session)
+
+    assert (tally.count, tally.mine, tally.used, tally.error) == (1, True, 1, None)
+    assert Vote.objects.count() == 1
+
+
+@pytest.mark.django_db
+def test_a_tap_takes_the_vote_back_and_counts_without_it(voting_event):
+    voter, session = make_participant(voting_event), make_session(voting_event)
+    make_vote(voter, session)
+    make_vote(make_participant(voting_event), session)
+
+    tally = tap(voter, session, vote=False)
+
+    assert (tally.count, tally.mine, tally.used, tally.error) == (1, False, 0, None)
+    assert not voter.votes.exists()
+
+
+@pytest.mark.django_db
+def test_a_tap_on_a_withdrawn_session_is_refused_even_when_voted_before(voting_event):
+    voter, session = make_participant(voting_event), make_session(voting_event)
+    make_vote(voter, session)
+    Session.objects.filter(pk=session.pk).update(status=Session.Status.WITHDRAWN)
+
+    tally = tap(voter, session)
+
+    assert (tally.error, tally.count) == ("This session was withdrawn.", 1)
+
+
+@pytest.mark.django_db
+def test_a_tap_when_voting_closed_after_the_event_was_read_is_refused(voting_event):
+    voter, session = make_participant(voting_event), make_session(voting_event)
+    voter = type(voter).objects.select_related("event").get(pk=voter.pk)  # voting open here
+    Event.objects.filter(pk=voting_event.pk).update(phase=Event.Phase.PROPOSALS)
+
+    tally = tap(voter, session)
+
+    assert (tally.error, tally.mine, Vote.objects.count()) == ("Voting is not open.", False, 0)
+
+
+@pytest.mark.django_db
+def test_a_tap_beyond_the_dot_budget_is_refused_and_a_repeated_one_is_not():
+    event = make_event(phase=Event.Phase.VOTING, votes_per_participant=2)
+    voter = make_participant(event)
+    first, second, third = (make_session(event) for _ in range(3))
+    tap(voter, first)
+    tap(voter, second)
+
+    refused, repeated = tap(voter, third), tap(voter, second)
+
+    assert (refused.error, refused.mine, refused.used) == (
+        "You have used all 2 votes. Take one back from another session first.",
+        False,
+        2,
+    )
+    assert (repeated.error, repeated.mine, repeated.used) == (None, True, 2)
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("hidden", [True, False], ids=["hidden", "other event"])
+def test_a_tap_on_a_session_the_voter_cannot_see_finds_none(voting_event, hidden):
+    voter = make_participant(voting_event)
+    elsewhere = make_session(voting_event if hidden else make_event(phase=Event.Phase.VOTING))
+    Session.objects.filter(pk=elsewhere.pk).update(hidden=hidden)
+
+    assert (tap(voter, elsewhere), Vote.objects.count()) == (None, 0)
+
+
 # ---- votes_left -------------------------------------------------------------------------------
 
 

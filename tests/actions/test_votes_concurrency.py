@@ -127,3 +127,38 @@ def test_twenty_organisers_restarting_a_failed_report_build_start_it_once():
     builds = ReportBuild.objects.filter(event=event)
     assert sorted(builds.values_list("status", "attempt")) == [("queued", 2), ("queued", 2)]
     assert DBTaskResult.objects.count() - tasks_before == 2  # one new attempt each, not twenty
+
+
+def test_twin_taps_at_the_same_instant_both_show_the_vote_and_keep_the_budget():
+    """The view's path (tap_vote): each person taps all 5 sessions from two threads at once,
+    under a budget of 3: 3 votes each, and every answer shows what the database holds (the
+    twin's vote, added after this tap's statement began, shown as voted too)."""
+    event = make_event(phase=Event.Phase.VOTING, votes_per_participant=3)
+    sessions = [make_session(event) for _ in range(5)]
+    voters = [make_participant(event) for _ in range(THREADS // 2)]
+
+    def tap_all(participant_id: int) -> list[tuple[int, int, bool, str | None]]:
+        participant = Participant.objects.select_related("event").get(pk=participant_id)
+        answers = []
+        for session in sessions:
+            tally = actions.tap_vote(participant=participant, session_id=session.pk, vote=True)
+            assert tally is not None
+            answers.append((participant_id, session.pk, tally.mine, tally.error))
+        return answers
+
+    jobs = [lambda pk=voter.pk: tap_all(pk) for voter in voters for _twin in range(2)]
+    results, errors = run_together(jobs)
+
+    assert errors == []
+    per_voter = dict(
+        Participant.objects.filter(event=event).annotate(n=Count("votes")).values_list("pk", "n")
+    )
+    assert per_voter == {voter.pk: 3 for voter in voters}
+    assert duplicate_votes() == []
+    held = set(Vote.objects.values_list("participant", "session"))
+    answers = [answer for result in results for answer in result]
+    assert len(answers) == len(jobs) * 5
+    # voted exactly where a vote is held; refused (with the reason) exactly where none is
+    assert [(voted, error is None) for p, s, voted, error in answers] == [
+        ((p, s) in held, (p, s) in held) for p, s, _voted, _error in answers
+    ]
