@@ -21,7 +21,7 @@ from csp.middleware import CSPMiddleware as BaseCSPMiddleware
 from csp.utils import build_policy
 from django.conf import settings
 from django.dispatch import receiver
-from django.http import Http404, HttpRequest, HttpResponseBase
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBase
 from django.test.signals import setting_changed
 from django.urls import Resolver404, resolve
 
@@ -59,6 +59,9 @@ class LiveCheckMiddleware:
         except Http404:
             return None  # the stack answers: the 404 page, in the visitor's language
         response.headers.setdefault("X-Frame-Options", settings.X_FRAME_OPTIONS)
+        if isinstance(response, HttpResponse) and not response.has_header("Content-Length"):
+            # as CommonMiddleware would: a poller reads "11 bytes, then 0" without a chunked body
+            response.headers["Content-Length"] = str(len(response.content))
         return response
 
 

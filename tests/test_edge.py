@@ -59,6 +59,8 @@ def test_live_checks_are_answered_before_the_rest_of_the_stack(tripwire, signed_
             first.status_code == 200 and first.text and first.headers["ETag"] == f'"{first.text}"'
         )
         assert (again.status_code, again.content) == (304, b"")
+        # its length is said, as the stack's CommonMiddleware said it: no chunked answer
+        assert first.headers["Content-Length"] == str(len(first.content))
         for response in (first, again):
             assert "Set-Cookie" not in response.headers and "Vary" not in response.headers
             assert response.headers["Cache-Control"] == "no-cache"

@@ -448,7 +448,10 @@ def page_language(page: Page) -> str:
 # ---- the counter-check: the checks fail when the page does not wrap ---------------------------
 
 APP_CSS = "**/static/css/app*.css"
-ISSUE_15 = re.compile(r"/\* ---- issue 15:.*?/\* ---- end of issue 15 -* \*/", re.DOTALL)
+WRAPPING = re.compile(
+    r"/\* ---- what people type never widens the page.*?/\* ---- end of what people type -* \*/",
+    re.DOTALL,
+)
 NO_WRAP = (
     "*, *::before, *::after { overflow-wrap: normal !important; word-break: normal !important; }"
 )
@@ -467,9 +470,9 @@ def restyle(page: Page, change: Callable[[str], str]) -> None:
     page.route(APP_CSS, fulfil)
 
 
-def without_issue_15(css: str) -> str:
-    stripped, found = ISSUE_15.subn("", css)
-    assert found == 1, "the stylesheet's issue 15 section is not where the counter-check looks"
+def without_wrapping(css: str) -> str:
+    stripped, found = WRAPPING.subn("", css)
+    assert found == 1, "the stylesheet's wrapping section is not where the counter-check looks"
     return stripped
 
 
@@ -499,7 +502,7 @@ def test_the_checks_fail_on_a_page_that_does_not_wrap(browsers, steps: Steps, me
     # block) widens its page; in the grid editor the page still fits, but a room's name is a
     # line wider than the screen inside the grid's own scrolling box, and the last change's
     # summary widens the page.
-    restyle(organiser, without_issue_15)
+    restyle(organiser, without_wrapping)
     organiser.goto(reverse("public:session", args=[slug, session]))
     steps(organiser, "session-without-issue-15")
     problems = check(organiser, tokens)
