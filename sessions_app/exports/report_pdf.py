@@ -859,13 +859,13 @@ class KeepLastLines(Flowable):
         return self.last.getSpaceAfter()
 
     def split(self, available_width: float, available_height: float) -> list[Flowable]:
-        frame = getattr(self, "_frame", None)
-        if frame is not None and getattr(frame, "_atTop", False):  # a new page would not help
-            return [self.before, self.last]
         height = self.before.wrap(available_width, available_height)[1]
         if height > available_height:  # the one before runs over anyway: the last follows it
             parts = self.before.split(available_width, available_height)
             return [*parts, self.last] if parts else []
+        frame = getattr(self, "_frame", None)
+        if frame is not None and getattr(frame, "_atTop", False):  # a new page would not help
+            return [self.before, self.last]
         leading = self.before.style.leading
         if height >= 4 * leading - 0.1:
             parts = self.before.split(available_width, height - 2 * leading + 0.1)

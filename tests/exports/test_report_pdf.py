@@ -716,3 +716,22 @@ def test_demo_report_pages_as_pictures_for_ci(db, demo, pytestconfig, tmp_path):
     assert len(sorted(folder.glob("page-*.png"))) == len(pages)
     assert pages[0].startswith("EVENEMENTVERSLAG") or "EVENEMENTVERSLAG" in pages[0]
     assert single_line_pages(demo, path) == []
+
+
+def test_the_lines_before_a_last_paragraph_split_when_they_fill_more_than_a_page():
+    """At the top of a page, a paragraph longer than the page before a chapter's last one is
+    split like any long paragraph: handed over whole, it did not fit, and the report fell back
+    to plain text for that session (found by the property test above with a long Georgian
+    text)."""
+    report_pdf.register_fonts()
+    style = report_pdf._styles()["body"]
+    before = Paragraph(" ".join(["ვრცელი ტექსტი"] * 400), style)
+    last = Paragraph("Het laatste woord.", style)
+    kept = report_pdf.KeepLastLines(before, last)
+    kept._frame = type("Frame", (), {"_atTop": True})()  # what the frame sets before a split
+    width, height = 400, 500
+
+    parts = kept.split(width, height)
+
+    assert len(parts) >= 3 and parts[-1] is last
+    assert parts[0].wrap(width, height)[1] <= height  # the first part fits where it is put
