@@ -3,7 +3,7 @@ most, plain, gzip and Brotli, beside the trivial 2 KB page.
 
     .venv/bin/python bench/compress/run.py [--requests 300] [--workers 2]
 
-The set-up is bench/grid's (imported, not copied): its own PostgreSQL database
+The set-up is bench/serving.py's and bench/grid's (imported): its own PostgreSQL database
 (BENCH_DATABASE_URL, default postgres://postgres@127.0.0.1:5432/oocamp_compress), the two
 published bench events (6 rooms × 9 slots and 20 × 16), gunicorn with `bench.grid.settings`
 (the project's settings and URLs plus the trivial page), once without the compression
@@ -20,26 +20,20 @@ from __future__ import annotations
 
 import argparse
 import gzip
-import os
 import re
 import sys
-import tempfile
 from pathlib import Path
-from urllib.parse import urlsplit
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
 
-from bench.grid.run import (  # importable thanks to the path above
+from bench.grid.run import seed  # importable thanks to the path above
+from bench.serving import (
     HOST,
     ROOT,
     cpu_seconds,
-    ensure_database,
-    environment,
-    free_port,
     get,
-    manage,
-    seed,
-    start_server,
+    prepared,
+    serving,
     worker_pids,
 )
 
@@ -137,32 +131,18 @@ def main() -> None:
     parser.add_argument("--workers", type=int, default=2)
     args = parser.parse_args()
     rounds = max(40, min(args.requests, 5000))
-    database_url = os.environ.get(
-        "BENCH_DATABASE_URL", "postgres://postgres@127.0.0.1:5432/oocamp_compress"
-    )
-    if urlsplit(database_url).hostname not in {"127.0.0.1", "localhost"}:
-        raise SystemExit("The benchmark only talks to a database on this machine.")
-    with tempfile.TemporaryDirectory(prefix="oocamp-bench-static-") as static_root:
-        env = environment(database_url, static_root)
-        os.environ.update(env)
-        ensure_database(database_url)
-        manage(env, "migrate", "--verbosity", "0")
-        manage(env, "collectstatic", "--noinput", "--verbosity", "0")
+    with prepared("oocamp_compress") as env:
         slugs = seed()
         found = paths(slugs)
         for label, settings in SERVERS.items():
-            port = free_port()
-            server = start_server(env | {"DJANGO_SETTINGS_MODULE": settings}, port, args.workers)
-            try:
+            served = env | {"DJANGO_SETTINGS_MODULE": settings}
+            with serving(served, args.workers) as (port, server):
                 print(
                     f"\n== {label}: gunicorn on {HOST}:{port}, {args.workers} sync workers, "
                     f"{rounds} requests per target and encoding ({ROOT})"
                 )
                 sizes = measure_bytes(port, found)
                 cpu = measure_cpu(port, server.pid, found, rounds)
-            finally:
-                server.terminate()
-                server.wait(timeout=30)
             report(found, sizes, cpu)
 
 

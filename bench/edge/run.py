@@ -2,10 +2,11 @@
 
     .venv/bin/python bench/edge/run.py [--requests 2000] [--workers 2]
 
-It reuses bench/grid/run.py's set-up (its own PostgreSQL database, BENCH_DATABASE_URL, default
-postgres://postgres@127.0.0.1:5432/oocamp_edge; the same seeded events; gunicorn with
-`bench.grid.settings`, whose URLs add the trivial 2 KB page, and `bench.grid.wsgi`, which
-reports the time Django took in `Server-Timing`). In one run, on loopback:
+It reuses the set-up of bench/serving.py and bench/grid/run.py (its own PostgreSQL database,
+BENCH_DATABASE_URL, default postgres://postgres@127.0.0.1:5432/oocamp_edge; the same seeded
+events; gunicorn with `bench.grid.settings`, whose URLs add the trivial 2 KB page, and
+`bench.grid.wsgi`, which reports the time Django took in `Server-Timing`). In one run, on
+loopback:
 
 1. Latency: the trivial page, the live check of the 20 × 16 grid answered 304 (what an open
    grid asks every 5 s), the same check without an ETag (200) and the pitch round's check
@@ -29,27 +30,25 @@ import http.client
 import os
 import statistics
 import sys
-import tempfile
 from pathlib import Path
-from urllib.parse import urlsplit
 
 ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT))
 
 from bench.grid.run import (  # noqa: E402 - the repository root first, as a script
     BROWSER,
-    HOST,
     Target,
-    ensure_database,
-    environment,
-    free_port,
-    get,
-    manage,
     measure_cpu,
     measure_latency,
     seed,
     seed_pitch,
-    start_server,
+)
+from bench.serving import (  # noqa: E402
+    HOST,
+    get,
+    percentile,
+    prepared,
+    serving,
 )
 
 
@@ -77,11 +76,6 @@ def anonymous_pages(slug: str) -> dict[str, str]:
         "now & next": f"/{slug}/now/",
         "feeds": f"/{slug}/feeds/",
     }
-
-
-def percentile(values: list[float], share: float) -> float:
-    ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, int(share * len(ordered)))]
 
 
 def targets(port: int, slug: str, pitch: str) -> list[Target]:
@@ -191,23 +185,11 @@ def main() -> None:
     parser.add_argument("--workers", type=int, default=2)
     args = parser.parse_args()
     rounds = max(40, min(args.requests, 10000))
-    database_url = os.environ.get(
-        "BENCH_DATABASE_URL", "postgres://postgres@127.0.0.1:5432/oocamp_edge"
-    )
-    if urlsplit(database_url).hostname not in {"127.0.0.1", "localhost"}:
-        raise SystemExit("The benchmark only talks to a database on this machine.")
-    with tempfile.TemporaryDirectory(prefix="oocamp-bench-static-") as static_root:
-        env = environment(database_url, static_root)
-        os.environ.update(env)
-        ensure_database(database_url)
-        manage(env, "migrate", "--verbosity", "0")
-        manage(env, "collectstatic", "--noinput", "--verbosity", "0")
+    with prepared("oocamp_edge") as env:
         slugs = seed()
         pitch = seed_pitch()
         pages = anonymous_pages(slugs["6x9"])
-        port = free_port()
-        server = start_server(env, port, args.workers)
-        try:
+        with serving(env, args.workers) as (port, server):
             print(
                 f"gunicorn on {HOST}:{port}, {args.workers} sync workers, "
                 f"{rounds} requests per target; load average {os.getloadavg()[0]:.2f}"
@@ -221,9 +203,6 @@ def main() -> None:
                 "grid page 6x9": raw_headers(port, pages["grid"], BROWSER),
             }
             cookies = {name: raw_headers(port, path, BROWSER) for name, path in pages.items()}
-        finally:
-            server.terminate()
-            server.wait(timeout=30)
         print(f"load average after: {os.getloadavg()[0]:.2f}")
         report(found, headers, cookies)
         report_in_process(in_process(found, rounds))

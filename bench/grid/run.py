@@ -35,59 +35,31 @@ from __future__ import annotations
 
 import argparse
 import gzip
-import http.client
-import os
 import random
 import re
 import socket
 import statistics
-import subprocess
 import sys
-import tempfile
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
-from urllib.parse import urlsplit
 
 ROOT = Path(__file__).resolve().parents[2]
-PYTHON = sys.executable
-GUNICORN = str(Path(PYTHON).with_name("gunicorn"))
-HOST = "127.0.0.1"
+if str(ROOT) not in sys.path:
+    sys.path.insert(0, str(ROOT))
+
+from bench.serving import (  # noqa: E402 - the repository root first, as a script
+    HOST,
+    Answer,
+    cpu_seconds,
+    get,
+    prepared,
+    serving,
+    worker_pids,
+)
+
 SIZES = [(6, 9), (20, 16)]
 CLIENTS = 8  # connections at once in the "many open grids" phase
-
-
-def environment(database_url: str, static_root: str) -> dict[str, str]:
-    return os.environ | {
-        "DJANGO_SETTINGS_MODULE": "bench.grid.settings",
-        "DATABASE_URL": database_url,
-        "STATIC_ROOT": static_root,
-        "DEBUG": "0",
-        "SECRET_KEY": "bench-only-" + "k" * 50,
-        "ALLOWED_HOSTS": HOST,
-        "SECURE_SSL_REDIRECT": "0",
-        "SESSION_COOKIE_SECURE": "0",
-        "CSRF_COOKIE_SECURE": "0",
-        "SECURE_HSTS_SECONDS": "0",
-        "LOG_LEVEL": "WARNING",
-        "PYTHONPATH": str(ROOT),
-    }
-
-
-def ensure_database(database_url: str) -> None:
-    import psycopg
-
-    parts = urlsplit(database_url)
-    name = parts.path.lstrip("/")
-    admin = parts._replace(path="/postgres").geturl()
-    with psycopg.connect(admin, autocommit=True) as connection:
-        exists = connection.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name])
-        if not exists.fetchone():
-            connection.execute(f'CREATE DATABASE "{name}"')
-
-
-def manage(env: dict[str, str], *args: str) -> None:
-    subprocess.run([PYTHON, "manage.py", *args], cwd=ROOT, env=env, check=True)
 
 
 # ---- data -------------------------------------------------------------------------------------
@@ -329,84 +301,7 @@ def bump(slug: str) -> None:
     Event.objects.filter(slug=slug).update(grid_version=F("grid_version") + 1)
 
 
-# ---- server -----------------------------------------------------------------------------------
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind((HOST, 0))
-        return s.getsockname()[1]
-
-
-def start_server(env: dict[str, str], port: int, workers: int) -> subprocess.Popen:
-    command = [
-        GUNICORN,
-        "bench.grid.wsgi:application",
-        "--bind",
-        f"{HOST}:{port}",
-        "--workers",
-        str(workers),
-        "--access-logfile",
-        "/dev/null",
-        "--log-level",
-        "warning",
-        "--chdir",
-        str(ROOT),
-    ]
-    server = subprocess.Popen(command, cwd=ROOT, env=env, start_new_session=True)
-    for _ in range(100):
-        try:
-            get(port, "/bench/trivial/")
-            return server
-        except OSError:
-            time.sleep(0.1)
-    server.terminate()
-    raise SystemExit("gunicorn did not start")
-
-
-def worker_pids(master: int) -> list[int]:
-    children = Path(f"/proc/{master}/task/{master}/children").read_text().split()
-    return [int(pid) for pid in children]
-
-
-def cpu_seconds(pids: list[int]) -> float:
-    """CPU time of the processes: nanoseconds from schedstat, or clock ticks from stat."""
-    total = 0.0
-    for pid in pids:
-        try:
-            total += int(Path(f"/proc/{pid}/schedstat").read_text().split()[0]) / 1e9
-        except (OSError, ValueError):
-            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-            total += (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
-    return total
-
-
 # ---- client -----------------------------------------------------------------------------------
-
-
-@dataclass
-class Answer:
-    status: int
-    body: bytes
-    headers: dict[str, str]
-    seconds: float
-
-    @property
-    def server_ms(self) -> float:
-        match = re.search(r"dur=([\d.]+)", self.headers.get("server-timing", ""))
-        return float(match.group(1)) if match else float("nan")
-
-
-def get(port: int, path: str, headers: dict[str, str] | None = None) -> Answer:
-    connection = http.client.HTTPConnection(HOST, port, timeout=10)
-    started = time.perf_counter()
-    connection.request("GET", path, headers=headers or {})
-    response = connection.getresponse()
-    body = response.read()
-    seconds = time.perf_counter() - started
-    connection.close()
-    answer = {k.lower(): v for k, v in response.getheaders()}
-    return Answer(response.status, body, answer, seconds)
 
 
 @dataclass
@@ -670,24 +565,11 @@ def main() -> None:
     parser.add_argument("--workers", type=int, default=2)
     args = parser.parse_args()
     rounds = max(40, min(args.requests, 5000))
-    database_url = os.environ.get(
-        "BENCH_DATABASE_URL", "postgres://postgres@127.0.0.1:5432/oocamp_h9"
-    )
-    if urlsplit(database_url).hostname not in {"127.0.0.1", "localhost"}:
-        raise SystemExit("The benchmark only talks to a database on this machine.")
-    with tempfile.TemporaryDirectory(prefix="oocamp-bench-static-") as static_root:
-        env = environment(database_url, static_root)
-        os.environ.update(env)
-        sys.path.insert(0, str(ROOT))
-        ensure_database(database_url)
-        manage(env, "migrate", "--verbosity", "0")
-        manage(env, "collectstatic", "--noinput", "--verbosity", "0")
+    with prepared("oocamp_h9") as env:
         slugs = seed()
         pitch = seed_pitch()
         cookies = {size: organiser_cookie(slug) for size, slug in slugs.items()}
-        port = free_port()
-        server = start_server(env, port, args.workers)
-        try:
+        with serving(env, args.workers) as (port, server):
             print(
                 f"gunicorn on {HOST}:{port}, {args.workers} sync workers, "
                 f"{rounds} requests per target"
@@ -706,9 +588,6 @@ def main() -> None:
                 cold_cpu[f"editor {size}"] = measure_editor(port, server.pid, slug, cookies[size])
             cold = {size: cold_cpu[f"grid page {size}"].server_ms for size in slugs}
             weights = {size: page_weight(port, f"/{slug}/grid/") for size, slug in slugs.items()}
-        finally:
-            server.terminate()
-            server.wait(timeout=30)
         report(found, cold, weights, rates, check_bytes, cold_cpu)
 
 

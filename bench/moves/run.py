@@ -28,34 +28,36 @@ What it does, all on loopback and with a bounded number of requests:
 from __future__ import annotations
 
 import argparse
-import http.client
 import os
 import random
-import secrets
-import statistics
 import sys
-import time
 from collections import defaultdict
 from dataclasses import dataclass, field
 from pathlib import Path
-from urllib.parse import urlencode, urlsplit
+from urllib.parse import urlencode
 
 ROOT = Path(__file__).resolve().parents[2]
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
-from bench.grid.run import (  # noqa: E402
+from bench.grid.run import seed as seed_grids  # noqa: E402
+from bench.serving import (  # noqa: E402
     HOST,
-    cpu_seconds,
-    ensure_database,
-    environment,
-    free_port,
+    TRIVIAL_PATH,
+    Answer,
+    Result,
+    database_url,
     get,
-    manage,
-    start_server,
+    measure_block,
+    pooled_environment,
+    post,
+    prepare,
+    print_results,
+    serving,
+    signed_in_client,
+    signed_in_headers,
     worker_pids,
 )
-from bench.grid.run import seed as seed_grids  # noqa: E402
 
 # ---- data -------------------------------------------------------------------------------------
 
@@ -145,61 +147,23 @@ def seed() -> dict[str, Editor]:
 # ---- client -----------------------------------------------------------------------------------
 
 
-def post(port: int, path: str, body: str, headers: dict[str, str]) -> tuple[int, float, float]:
-    """(status, client seconds, server ms)."""
-    connection = http.client.HTTPConnection(HOST, port, timeout=30)
-    started = time.perf_counter()
-    connection.request(
-        "POST",
-        path,
-        body=body,
-        headers=headers | {"Content-Type": "application/x-www-form-urlencoded"},
-    )
-    response = connection.getresponse()
-    response.read()
-    seconds = time.perf_counter() - started
-    timing = response.getheader("Server-Timing") or ""
-    connection.close()
-    server_ms = float(timing.split("dur=")[1]) if "dur=" in timing else float("nan")
-    return response.status, seconds, server_ms
-
-
 def move_headers(cookie: str, *, drop: bool) -> dict[str, str]:
-    from django.conf import settings
-
-    csrf = secrets.token_hex(16)
-    headers = {
-        "Cookie": f"{settings.SESSION_COOKIE_NAME}={cookie}; {settings.CSRF_COOKIE_NAME}={csrf}",
-        "X-CSRFToken": csrf,
-        "Accept-Language": "en",
-        "HX-Request": "true",
-        "HX-Target": "grid",
-    }
+    headers = signed_in_headers(cookie) | {"HX-Request": "true", "HX-Target": "grid"}
     if drop:
         headers["HX-Trigger"] = "drop-form"
     return headers
 
 
-def move(port: int, editor: Editor, *, drop: bool) -> tuple[float, float]:
-    """One allowed move, as the page posts it: (client seconds, server ms)."""
+def move(port: int, editor: Editor, *, drop: bool) -> Answer:
+    """One allowed move, as the page posts it."""
     session, room, slot = editor.next_move()
     body = urlencode({"version": editor.version, "session": session, "room": room, "slot": slot})
-    status, seconds, server_ms = post(
-        port, f"/{editor.slug}/organise/grid/move/", body, move_headers(editor.cookie, drop=drop)
-    )
-    if status != 200:
-        raise SystemExit(f"{editor.size}: a move answered {status}, expected 200")
+    headers = move_headers(editor.cookie, drop=drop)
+    answer = post(port, f"/{editor.slug}/organise/grid/move/", body, headers, timeout=30)
+    if answer.status != 200:
+        raise SystemExit(f"{editor.size}: a move answered {answer.status}, expected 200")
     editor.moved(session, room, slot)
-    return seconds, server_ms
-
-
-@dataclass
-class Result:
-    name: str
-    client_ms: list[float] = field(default_factory=list)
-    server_ms: list[float] = field(default_factory=list)
-    cpu_ms: float = 0.0
-    queries: int | None = None
+    return answer
 
 
 TRIVIAL = "trivial 2 KB page"
@@ -222,26 +186,18 @@ def measure(port: int, master: int, editors: dict[str, Editor], moves: int) -> l
             move(port, editor, drop=True)
             move(port, editor, drop=False)
     for _ in range(40):
-        get(port, "/bench/trivial/")
+        get(port, TRIVIAL_PATH)
 
     targets = names(editors)
     results = {TRIVIAL: Result(TRIVIAL)} | {name: Result(name) for name, _s, _d in targets}
     blocks = 4
     per_block = max(10, moves // blocks)
     for _ in range(blocks):
-        before = cpu_seconds(pids)
-        for _ in range(per_block):
-            answer = get(port, "/bench/trivial/")
-            results[TRIVIAL].client_ms.append(answer.seconds * 1000)
-            results[TRIVIAL].server_ms.append(answer.server_ms)
-        results[TRIVIAL].cpu_ms += cpu_seconds(pids) - before
+        trivial = (get(port, TRIVIAL_PATH) for _ in range(per_block))
+        measure_block(pids, results[TRIVIAL], trivial)
         for name, size, drop in targets:
-            before = cpu_seconds(pids)
-            for _ in range(per_block):
-                seconds, server_ms = move(port, editors[size], drop=drop)
-                results[name].client_ms.append(seconds * 1000)
-                results[name].server_ms.append(server_ms)
-            results[name].cpu_ms += cpu_seconds(pids) - before
+            moves_ = (move(port, editors[size], drop=drop) for _ in range(per_block))
+            measure_block(pids, results[name], moves_)
     for result in results.values():
         result.cpu_ms = result.cpu_ms / (blocks * per_block) * 1000
     return list(results.values())
@@ -249,20 +205,13 @@ def measure(port: int, master: int, editors: dict[str, Editor], moves: int) -> l
 
 def count_queries(editors: dict[str, Editor], found: list[Result]) -> None:
     """Queries per move, in this process (the server's settings, the test client)."""
-    from importlib import import_module
-
-    from django.conf import settings
     from django.db import connection
-    from django.test import Client
     from django.test.utils import CaptureQueriesContext
 
-    SessionStore = import_module(settings.SESSION_ENGINE).SessionStore
     counts = {}
     for name, size, drop in names(editors):
         editor = editors[size]
-        SessionStore(session_key=editor.cookie).load()  # in the cache, as after a first request
-        client = Client(SERVER_NAME=HOST, headers=move_headers(editor.cookie, drop=drop))
-        client.cookies[settings.SESSION_COOKIE_NAME] = editor.cookie
+        client = signed_in_client(editor.cookie, move_headers(editor.cookie, drop=drop))
         session, room, slot = editor.next_move()
         data = {"version": editor.version, "session": session, "room": room, "slot": slot}
         client.post(f"/{editor.slug}/organise/grid/move/", data)  # the first: caches filled
@@ -278,30 +227,6 @@ def count_queries(editors: dict[str, Editor], found: list[Result]) -> None:
         result.queries = counts.get(result.name)
 
 
-def percentile(values: list[float], share: float) -> float:
-    ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, int(share * len(ordered)))]
-
-
-def report(found: list[Result], label: str) -> None:
-    trivial = found[0]
-    base_client = statistics.median(trivial.client_ms)
-    base_server = statistics.median(trivial.server_ms)
-    print(f"\n[{label}]")
-    print(
-        f"{'target':36} {'client ms':>10} {'×':>6} {'p95 ms':>8} {'server ms':>10} {'×':>6} "
-        f"{'CPU ms/req':>11} {'×':>6} {'queries':>8}"
-    )
-    for r in found:
-        client, server = statistics.median(r.client_ms), statistics.median(r.server_ms)
-        print(
-            f"{r.name:36} {client:10.3f} {client / base_client:6.2f} "
-            f"{percentile(r.client_ms, 0.95):8.2f} {server:10.3f} {server / base_server:6.2f} "
-            f"{r.cpu_ms:11.3f} {r.cpu_ms / trivial.cpu_ms:6.2f} "
-            f"{'' if r.queries is None else r.queries:>8}"
-        )
-
-
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--moves", type=int, default=400, help="per target (max 4000)")
@@ -309,35 +234,17 @@ def main() -> None:
     parser.add_argument("--label", default="this checkout")
     args = parser.parse_args()
     moves = max(40, min(args.moves, 4000))
-    database_url = os.environ.get(
-        "BENCH_DATABASE_URL", "postgres://postgres@127.0.0.1:5432/oocamp_moves"
-    )
-    if urlsplit(database_url).hostname not in {"127.0.0.1", "localhost"}:
-        raise SystemExit("The benchmark only talks to a database on this machine.")
-    redis_url = os.environ.get("BENCH_REDIS_URL", "redis://127.0.0.1:6379/5")
-    env = environment(database_url, "/nonexistent-static") | {
-        "DB_POOL": "1",
-        "DB_POOL_MAX": "4",
-        "REDIS_URL": redis_url,
-        "CACHE_KEY_PREFIX": "bench-moves-" + secrets.token_hex(4),
-    }
-    os.environ.update(env)
-    ensure_database(database_url)
-    manage(env, "migrate", "--verbosity", "0")
+    env = pooled_environment(database_url("oocamp_moves"), "moves")
+    prepare(env, static=False)
     editors = seed()
-    port = free_port()
-    server = start_server(env, port, args.workers)
-    try:
+    with serving(env, args.workers) as (port, server):
         print(
             f"gunicorn on {HOST}:{port}, {args.workers} sync workers, {moves} requests per "
             f"target; load average {os.getloadavg()[0]:.2f}"
         )
         found = measure(port, server.pid, editors, moves)
-    finally:
-        server.terminate()
-        server.wait(timeout=30)
     count_queries(editors, found)
-    report(found, args.label)
+    print_results(found, args.label, 36, p95=True)
     print(f"load average at the end {os.getloadavg()[0]:.2f}")
 
 

@@ -25,19 +25,13 @@ What it does, all on loopback and with a bounded number of requests:
 from __future__ import annotations
 
 import argparse
-import http.client
 import json
 import os
-import secrets
-import statistics
 import subprocess
 import sys
 import tempfile
-import time
-from dataclasses import dataclass, field
-from importlib import import_module
+from dataclasses import dataclass
 from pathlib import Path
-from urllib.parse import urlsplit
 
 ROOT = Path(__file__).resolve().parents[2]
 # The code measured: this checkout, or (for the "before" side, in a subprocess) an export of
@@ -46,15 +40,20 @@ CODE = Path(os.environ.get("BENCH_CODE_ROOT", ROOT))
 if str(CODE) not in sys.path:
     sys.path.insert(0, str(CODE))
 
-from bench.grid.run import (  # noqa: E402
-    GUNICORN,
-    HOST,
-    cpu_seconds,
-    ensure_database,
-    environment,
-    free_port,
+from bench.serving import (  # noqa: E402
+    TRIVIAL_PATH,
+    Answer,
+    Result,
+    database_url,
     get,
-    manage,
+    measure_block,
+    pooled_environment,
+    post,
+    prepare,
+    print_results,
+    serving,
+    signed_in_client,
+    signed_in_headers,
     worker_pids,
 )
 
@@ -115,57 +114,18 @@ def seed(voters_needed: int) -> dict[str, Voters]:
 # ---- client -----------------------------------------------------------------------------------
 
 
-def post(port: int, path: str, body: str, headers: dict[str, str]) -> tuple[int, float, float]:
-    """(status, client seconds, server ms)."""
-    connection = http.client.HTTPConnection(HOST, port, timeout=10)
-    started = time.perf_counter()
-    connection.request(
-        "POST",
-        path,
-        body=body,
-        headers=headers | {"Content-Type": "application/x-www-form-urlencoded"},
-    )
-    response = connection.getresponse()
-    response.read()
-    seconds = time.perf_counter() - started
-    timing = response.getheader("Server-Timing") or ""
-    connection.close()
-    server_ms = float(timing.split("dur=")[1]) if "dur=" in timing else float("nan")
-    return response.status, seconds, server_ms
-
-
 def tap_headers(cookie: str, *, htmx: bool = True) -> dict[str, str]:
-    from django.conf import settings
-
-    csrf = secrets.token_hex(16)
-    headers = {
-        "Cookie": f"{settings.SESSION_COOKIE_NAME}={cookie}; {settings.CSRF_COOKIE_NAME}={csrf}",
-        "X-CSRFToken": csrf,
-        "Accept-Language": "en",
-    }
+    headers = signed_in_headers(cookie)
     if htmx:
         headers["HX-Request"] = "true"
     return headers
 
 
-@dataclass
-class Result:
-    name: str
-    client_ms: list[float] = field(default_factory=list)
-    server_ms: list[float] = field(default_factory=list)
-    cpu_ms: float = 0.0
-    queries: int | None = None
-
-
-def run_block(port: int, requests: list[tuple[str, str, dict[str, str], int]]) -> Result:
-    result = Result("")
-    for path, body, headers, status in requests:
-        got, seconds, server_ms = post(port, path, body, headers)
-        if got != status:
-            raise SystemExit(f"{path}: {got}, expected {status}")
-        result.client_ms.append(seconds * 1000)
-        result.server_ms.append(server_ms)
-    return result
+def tap(port: int, path: str, body: str, headers: dict[str, str], status: int) -> Answer:
+    answer = post(port, path, body, headers)
+    if answer.status != status:
+        raise SystemExit(f"{path}: {answer.status}, expected {status}")
+    return answer
 
 
 def vote_path(slug: str, session: int) -> str:
@@ -181,7 +141,7 @@ def measure(port: int, master: int, voters: dict[str, Voters], taps: int) -> lis
         for value in ("1", "1", "0"):
             post(port, vote_path(plain.slug, session), f"vote={value}", tap_headers(cookie))
     for _ in range(40):
-        get(port, "/bench/trivial/")
+        get(port, TRIVIAL_PATH)
 
     results: dict[str, Result] = {}
     names = ["trivial 2 KB page", "vote: first tap (htmx)", "vote: double tap (htmx)",
@@ -192,15 +152,8 @@ def measure(port: int, master: int, voters: dict[str, Voters], taps: int) -> lis
     blocks = 4
     per_block = max(10, taps // blocks)
     for _ in range(blocks):
-        # trivial page
-        before = cpu_seconds(pids)
-        started = []
-        for _ in range(per_block):
-            answer = get(port, "/bench/trivial/")
-            started.append(answer)
-        results[names[0]].cpu_ms += cpu_seconds(pids) - before
-        results[names[0]].client_ms += [a.seconds * 1000 for a in started]
-        results[names[0]].server_ms += [a.server_ms for a in started]
+        trivial = (get(port, TRIVIAL_PATH) for _ in range(per_block))
+        measure_block(pids, results[names[0]], trivial)
 
         pairs = plain.pairs(per_block)
         firsts = [(vote_path(plain.slug, s), "vote=1", tap_headers(c), 200) for c, s in pairs]
@@ -213,11 +166,7 @@ def measure(port: int, master: int, voters: dict[str, Voters], taps: int) -> lis
             (names[5], [(vote_path(plain.slug, s), "vote=1", tap_headers(c, htmx=False), 302)
                         for c, s in plain.pairs(per_block)]),
         ):  # fmt: skip
-            before = cpu_seconds(pids)
-            block = run_block(port, requests)
-            results[name].cpu_ms += cpu_seconds(pids) - before
-            results[name].client_ms += block.client_ms
-            results[name].server_ms += block.server_ms
+            measure_block(pids, results[name], (tap(port, *r) for r in requests))
     for result in results.values():
         result.cpu_ms = result.cpu_ms / (blocks * per_block) * 1000
     return list(results.values())
@@ -228,18 +177,12 @@ def count_queries(pairs: dict[str, list]) -> dict[str, int]:
     import django
 
     django.setup()
-    from django.conf import settings
     from django.db import connection
     from django.test import Client
     from django.test.utils import CaptureQueriesContext
 
-    SessionStore = import_module(settings.SESSION_ENGINE).SessionStore
-
     def client(cookie: str, htmx: bool = True) -> Client:
-        SessionStore(session_key=cookie).load()  # in the cache as after the first request
-        c = Client(SERVER_NAME=HOST, headers={"HX-Request": "true"} if htmx else {})
-        c.cookies[settings.SESSION_COOKIE_NAME] = cookie
-        return c
+        return signed_in_client(cookie, {"HX-Request": "true"} if htmx else {})
 
     def queries(c: Client, path: str, value: str, status: int) -> int:
         with CaptureQueriesContext(connection) as captured:
@@ -281,40 +224,9 @@ def queries_of(code: Path, env: dict[str, str], voters: dict[str, Voters]) -> di
     return json.loads(result.stdout.strip().splitlines()[-1])
 
 
-def start_server(code: Path, env: dict[str, str], port: int, workers: int) -> subprocess.Popen:
-    """gunicorn as bench/grid starts it, on the code of `code`."""
-    command = [GUNICORN, "bench.grid.wsgi:application", "--bind", f"{HOST}:{port}",
-               "--workers", str(workers), "--access-logfile", "/dev/null",
-               "--log-level", "warning", "--chdir", str(code)]  # fmt: skip
-    server = subprocess.Popen(
-        command, cwd=code, env=env | {"PYTHONPATH": str(code)}, start_new_session=True
-    )
-    for _ in range(200):
-        try:
-            get(port, "/bench/trivial/")
-            return server
-        except OSError:
-            time.sleep(0.1)
-    server.terminate()
-    raise SystemExit("gunicorn did not start")
-
-
 def report(found: list[Result], label: str) -> None:
+    print_results(found, label, 32, p95=False)
     trivial = found[0]
-    base_client = statistics.median(trivial.client_ms)
-    base_server = statistics.median(trivial.server_ms)
-    print(f"\n[{label}]")
-    print(
-        f"{'target':32} {'client ms':>10} {'×':>6} {'server ms':>10} {'×':>6} "
-        f"{'CPU ms/req':>11} {'×':>6} {'queries':>8}"
-    )
-    for r in found:
-        client, server = statistics.median(r.client_ms), statistics.median(r.server_ms)
-        print(
-            f"{r.name:32} {client:10.3f} {client / base_client:6.2f} {server:10.3f} "
-            f"{server / base_server:6.2f} {r.cpu_ms:11.3f} {r.cpu_ms / trivial.cpu_ms:6.2f} "
-            f"{'' if r.queries is None else r.queries:>8}"
-        )
     print(f"{'one tap (first + double) / 2, CPU ms above the trivial page':60} "
           f"{(found[1].cpu_ms + found[2].cpu_ms) / 2 - trivial.cpu_ms:8.3f}")  # fmt: skip
 
@@ -365,27 +277,15 @@ def main() -> None:
         print(json.dumps(count_queries(json.loads(args.count_queries))))
         return
     taps = max(40, min(args.taps, 4000))
-    database_url = os.environ.get(
-        "BENCH_DATABASE_URL", "postgres://postgres@127.0.0.1:5432/oocamp_votes"
-    )
-    if urlsplit(database_url).hostname not in {"127.0.0.1", "localhost"}:
-        raise SystemExit("The benchmark only talks to a database on this machine.")
-    redis_url = os.environ.get("BENCH_REDIS_URL", "redis://127.0.0.1:6379/5")
-    env = environment(database_url, "/nonexistent-static") | {
-        "DB_POOL": "1",
-        "DB_POOL_MAX": "4",
-        "REDIS_URL": redis_url,
-        "CACHE_KEY_PREFIX": "bench-votes-" + secrets.token_hex(4),
+    env = pooled_environment(database_url("oocamp_votes"), "votes") | {
         "PYTHONWARNINGS": "ignore::UserWarning",  # WhiteNoise: no static files here
     }
-    os.environ.update(env)
     with tempfile.TemporaryDirectory(prefix="oocamp-bench-votes-") as tmp:
         sides = [("after (this checkout)", ROOT)]
         if args.before:
             before = export(args.before, Path(tmp))
             sides.insert(0, (f"before ({', '.join(CHANGED)} as in {args.before})", before))
-        ensure_database(database_url)
-        manage(env, "migrate", "--verbosity", "0")
+        prepare(env, static=False)
         per_side = (taps // 4) * 4 * 3 + 40 + 10  # pairs per event and measurement
         voters = seed(per_side * len(sides) * args.rounds // SESSIONS + 2)
         print(
@@ -395,13 +295,8 @@ def main() -> None:
         )
         for round_ in range(args.rounds):
             for label, code in sides:
-                port = free_port()
-                server = start_server(code, env, port, args.workers)
-                try:
+                with serving(env, args.workers, code) as (port, server):
                     found = measure(port, server.pid, voters, taps)
-                finally:
-                    server.terminate()
-                    server.wait(timeout=30)
                 counts = queries_of(code, env, voters)
                 for result in found:
                     result.queries = counts.get(result.name)

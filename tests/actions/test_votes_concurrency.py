@@ -25,6 +25,16 @@ def duplicate_votes() -> list[dict]:
     )
 
 
+def assert_budget_filled(event: Event, voters: list[Participant], errors: list) -> None:
+    """No thread failed, each voter holds exactly their budget of votes, and none twice."""
+    assert errors == []
+    per_voter = dict(
+        Participant.objects.filter(event=event).annotate(n=Count("votes")).values_list("pk", "n")
+    )
+    assert per_voter == {voter.pk: event.votes_per_participant for voter in voters}
+    assert duplicate_votes() == []
+
+
 def test_fifty_people_voting_and_unvoting_at_once_leave_exact_counts():
     event = make_event(phase=Event.Phase.VOTING)
     sessions = [make_session(event) for _ in range(5)]
@@ -68,12 +78,7 @@ def test_double_clicks_never_exceed_the_dot_budget():
     ]
     results, errors = run_together(jobs)
 
-    assert errors == []
-    per_voter = dict(
-        Participant.objects.filter(event=event).annotate(n=Count("votes")).values_list("pk", "n")
-    )
-    assert per_voter == {voter.pk: 3 for voter in voters}
-    assert duplicate_votes() == []
+    assert_budget_filled(event, voters, errors)
     outcomes = [outcome for result in results for outcome in result]
     # each person: 3 votes added once, the 2 other sessions refused to both threads
     assert (outcomes.count(True), outcomes.count(None)) == (3 * len(voters), 4 * len(voters))
@@ -149,12 +154,7 @@ def test_twin_taps_at_the_same_instant_both_show_the_vote_and_keep_the_budget():
     jobs = [lambda pk=voter.pk: tap_all(pk) for voter in voters for _twin in range(2)]
     results, errors = run_together(jobs)
 
-    assert errors == []
-    per_voter = dict(
-        Participant.objects.filter(event=event).annotate(n=Count("votes")).values_list("pk", "n")
-    )
-    assert per_voter == {voter.pk: 3 for voter in voters}
-    assert duplicate_votes() == []
+    assert_budget_filled(event, voters, errors)
     held = set(Vote.objects.values_list("participant", "session"))
     answers = [answer for result in results for answer in result]
     assert len(answers) == len(jobs) * 5
