@@ -26,6 +26,7 @@ from django.contrib.auth.base_user import AbstractBaseUser
 from django.test import Client
 from PIL import Image
 from playwright.sync_api import BrowserContext, Locator, Page, Request, expect
+from playwright.sync_api import Error as PlaywrightError
 from pytest_django.live_server_helper import LiveServer
 
 CHROMIUM_PATH = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
@@ -144,10 +145,23 @@ def read_qr(target: Page | Locator) -> str:
     (a page or one element of it) decoded by zxing-cpp. Fails when the screen shows none."""
     import zxingcpp
 
-    image = Image.open(io.BytesIO(target.screenshot())).convert("L")
+    image = Image.open(io.BytesIO(_screenshot(target))).convert("L")
     found = zxingcpp.read_barcodes(image, formats=zxingcpp.BarcodeFormat.QRCode)
     assert found, "no QR code can be read from what the screen shows"
     return found[0].text
+
+
+def _screenshot(target: Page | Locator) -> bytes:
+    """A screenshot of `target`, taken again when a live page swapped the element for its fresh
+    copy meanwhile (the beamer's region is replaced when the round's state changes): a camera
+    sees the new one."""
+    for attempt in range(3):
+        try:
+            return target.screenshot()
+        except PlaywrightError as error:
+            if "not attached to the DOM" not in str(error) or attempt == 2:
+                raise
+    raise AssertionError("unreachable")
 
 
 def overflow(page: Page) -> int:
