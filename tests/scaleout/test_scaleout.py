@@ -738,7 +738,11 @@ def test_the_nginx_example_in_deploy_is_valid(tmp_path):
     temp = " ".join(
         f"{kind}_temp_path {tmp_path}/{kind};" for kind in ("proxy", "fastcgi", "uwsgi", "scgi")
     )
+    (tmp_path / "modules").symlink_to("/usr/lib/nginx/modules")
     (tmp_path / "nginx.conf").write_text(
+        # the modules Debian's packages enable, as the real nginx.conf loads them (Brotli);
+        # their paths are relative to the prefix, which -p moves here
+        f"include /etc/nginx/modules-enabled/*.conf;\n"
         f"pid {tmp_path}/nginx.pid; error_log {tmp_path}/error.log; events {{}}\n"
         f"http {{ access_log off; client_body_temp_path {tmp_path}/body; {temp}\n"
         f"include {tmp_path}/site.conf; }}\n"
