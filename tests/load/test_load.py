@@ -34,6 +34,7 @@ import redis
 
 from tests.load import cpu
 from tests.load.server import DATABASE, POOL, POSTGRES, REDIS, WORKERS, Server
+from tests.machine import slowness
 
 pytestmark = pytest.mark.load
 
@@ -44,8 +45,11 @@ VOTES = 25
 VISITORS = int(os.environ.get("OOCAMP_LOAD_VISITORS", "300"))
 RESTART_VOTERS = int(os.environ.get("OOCAMP_LOAD_RESTART_VOTERS", "50"))
 LIVE_SECONDS = int(os.environ.get("OOCAMP_LOAD_LIVE_SECONDS", "60"))  # row 23: "for 60 s"
-# The plan's latency limits. On a machine shared with other work they are not reachable (the
-# figures then say how far off); correctness (counts, errors, cells) is asserted regardless.
+# The plan's latency limits, on the plan's machine: on a slower one they grow in proportion to
+# the yardstick of tests/machine.py, measured just before the load (the same code served votes
+# at 2.8 ms of app CPU each on one machine and 10.1 ms on another). Correctness (counts, errors,
+# cells) is asserted regardless. The variables only try the suite on a machine busy with other
+# work.
 P99_MAX = float(os.environ.get("OOCAMP_LOAD_P99_MAX", "1.0"))  # row 1, seconds
 P95_MAX = float(os.environ.get("OOCAMP_LOAD_P95_MAX", "0.3"))  # row 23, seconds
 
@@ -90,6 +94,7 @@ def test_row_1_and_24_votes_counted_exactly_without_exhausting_connections(serve
                 )
                 time.sleep(0.2)
 
+    machine = slowness()
     sampler = threading.Thread(target=sample)
     sampler.start()
     before = cpu.used()
@@ -112,7 +117,8 @@ def test_row_1_and_24_votes_counted_exactly_without_exhausting_connections(serve
         f"row 1: {counted}; requests {total['Request Count']}, failures "
         f"{total['Failure Count']}, {float(total['Requests/s']):.0f} req/s, median "
         f"{seconds(total, '50%'):.2f} s, p95 {seconds(total, '95%'):.2f} s, p99 "
-        f"{seconds(total, '99%'):.2f} s, wall {wall:.1f} s; CPU per request: {spent}"
+        f"{seconds(total, '99%'):.2f} s (limit {P99_MAX * machine:.2f} s: machine "
+        f"{machine:.2f}x the reference), wall {wall:.1f} s; CPU per request: {spent}"
     )
     print(
         f"row 24: app connections peak {app_peak} (workers x pool = {WORKERS * POOL}), all "
@@ -125,7 +131,7 @@ def test_row_1_and_24_votes_counted_exactly_without_exhausting_connections(serve
     # every tap answered 200 (locust's CSV may miss the last second of requests: count ours)
     assert json.loads(counted.split(" ", 3)[3])["acknowledged"] == VOTERS * VOTES * 2
     assert int(total["Failure Count"]) == 0
-    assert seconds(total, "99%") < P99_MAX
+    assert seconds(total, "99%") < P99_MAX * machine
     assert app_peak <= WORKERS * POOL
     assert too_many == 0
     assert budget <= max_connections
@@ -165,6 +171,7 @@ def test_row_16_restarts_during_voting_lose_no_vote(server):
 
 
 def test_row_23_live_day_grid_holds_under_polling_and_edits(server):
+    machine = slowness()
     before = cpu.used()
     result, stats, wall = server.locust("live.py", VISITORS + 10, LIVE_SECONDS, "live")
     spent = cpu.per_request(before, cpu.used(), int(stats["Aggregated"]["Request Count"]))
@@ -177,9 +184,10 @@ def test_row_23_live_day_grid_holds_under_polling_and_edits(server):
         f"{float(total['Requests/s']):.0f} req/s; p95 all {seconds(total, '95%'):.3f} s, "
         f"p95 version {seconds(version, '95%'):.3f} s, p95 grid "
         f"{seconds(stats['grid'], '95%') if 'grid' in stats else 0:.3f} s, p95 move "
-        f"{seconds(stats['move'], '95%'):.3f} s; CPU per request: {spent}"
+        f"{seconds(stats['move'], '95%'):.3f} s (limit for all {P95_MAX * machine:.3f} s: "
+        f"machine {machine:.2f}x the reference); CPU per request: {spent}"
     )
     assert result.returncode == 0, result.stdout[-2000:] + result.stderr[-3000:]
     assert "doubled_cells=0" in grid
     assert int(total["Failure Count"]) == 0
-    assert seconds(total, "95%") < P95_MAX
+    assert seconds(total, "95%") < P95_MAX * machine

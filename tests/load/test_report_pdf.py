@@ -14,9 +14,7 @@ faster of the two renders, as benchmarks take the best of their runs: on this sh
 machine the same render varies by +-20 % (2.6-4.6 s measured at rest), and a neighbour's burst
 in one render should not fail the row. Both are printed.
 
-Run with `pytest -m load tests/load/test_report_pdf.py -s` (deselected otherwise). On a machine
-busy with other work, OOCAMP_REPORT_PDF_MAX_SECONDS raises the time limit; the figures are
-printed either way."""
+Run with `pytest -m load tests/load/test_report_pdf.py -s` (deselected otherwise)."""
 
 from __future__ import annotations
 
@@ -30,6 +28,7 @@ from pathlib import Path
 import pypdfium2
 import pytest
 
+from tests.machine import slowness, yardstick_seconds
 from tests.processes import figures_of_a_fresh_process
 
 pytestmark = pytest.mark.load
@@ -37,7 +36,7 @@ pytestmark = pytest.mark.load
 ROOT = Path(__file__).resolve().parents[2]
 SESSIONS = 300
 DECK_MB = 0.05  # the slide decks only show as a size in the PDF; the ZIP test has big ones
-MAX_SECONDS = float(os.environ.get("OOCAMP_REPORT_PDF_MAX_SECONDS", "5"))
+MAX_SECONDS = 5.0  # on the reference machine of tests/machine.py
 MAX_MIB = 200
 
 
@@ -57,8 +56,9 @@ def test_row_13_report_pdf_of_300_sessions_fast_small_dutch_and_stable(tmp_path)
     first, second = figures["runs"]
     print(
         f"\nrow 13: {SESSIONS} sessions, {pages} pages, {first['size'] / 2**20:.1f} MiB PDF; "
-        f"render 1 {first['seconds']:.2f} s wall ({first['cpu']:.2f} s CPU), render 2 "
-        f"{second['seconds']:.2f} s ({second['cpu']:.2f} s CPU); peak RSS of the process "
+        f"render 1 {first['seconds']:.2f} s wall ({first['cpu']:.2f} s CPU, machine "
+        f"{slowness(first['yardstick']):.2f}x the reference), render 2 {second['seconds']:.2f} s "
+        f"({second['cpu']:.2f} s CPU, {slowness(second['yardstick']):.2f}x); peak RSS of the process "
         f"{figures['peak_mib']:.0f} MiB ({figures['before_mib']:.0f} MiB before the first "
         f"render); load average {figures['load']:.1f} on {os.cpu_count()} CPUs"
     )
@@ -70,7 +70,8 @@ def test_row_13_report_pdf_of_300_sessions_fast_small_dutch_and_stable(tmp_path)
                  "Uit de beschrijving van de sessie", "Sessies in dit thema"):  # fmt: skip
         assert word in text, word
     assert {"ë", "ï", "€"} <= set(text)
-    assert min(first["seconds"], second["seconds"]) < MAX_SECONDS  # see the docstring
+    # the faster render, against the plan's limit on the machine it ran on (see the docstring)
+    assert min(run["seconds"] / slowness(run["yardstick"]) for run in (first, second)) < MAX_SECONDS
     assert figures["peak_mib"] < MAX_MIB
 
 
@@ -87,12 +88,14 @@ def child(workdir: Path) -> None:
     runs = []
     for n in (1, 2):
         target = workdir / f"report-{n}.pdf"
+        yardstick = yardstick_seconds()
         started, cpu = time.perf_counter(), time.process_time()
         report.write_pdf(event, target)
         runs.append(
             {
                 "seconds": time.perf_counter() - started,
                 "cpu": time.process_time() - cpu,
+                "yardstick": yardstick,
                 "file": str(target),
                 "size": target.stat().st_size,
             }
