@@ -8,15 +8,19 @@
   grid is rendered once per change instead of once per visitor. The key holds the version read
   from the database with the event, so every process serves the new grid as soon as the
   version goes up: nothing needs to be deleted, and old entries expire by themselves.
-- `cached_page(event, request, render)` does the same for the whole page of a visitor who is
-  not signed in (the page around the grid costs as much as the grid itself): it is rendered
+- `cached_page(event, request, render, grid)` does the same for the whole page of a visitor who
+  is not signed in (the page around the grid costs as much as the grid itself): it is rendered
   once with a hole where the CSRF token goes, and each visitor gets their own token put in
   (only if a form on it needs one: a visitor who is not signed in gets none, and no cookie).
+  The page around the grid (its shell) is kept apart with a hole where the grid goes: it
+  changes only when the event is saved, so after a change of the grid only the grid is
+  rendered again.
 
 Votes change without a new version while voting is open, so the grid is cached only once it
 is published (voting is closed by then); before that only organisers see it, rendered fresh.
 """
 
+import hashlib
 from collections.abc import Callable
 
 from django.conf import settings
@@ -32,6 +36,7 @@ from sessions_app.models import Event, PitchRound, Session
 GRID_CACHE_SECONDS = 24 * 60 * 60  # a version that is still current after a day is rendered again
 # Only ever filled with the token of the visitor who gets the page, wherever it appears.
 CSRF_HOLE = "\x00csrf-token\x00"
+GRID_HOLE = "\x00grid\x00"  # where the grid goes in the page's shell
 
 
 def state_seconds() -> float:
@@ -145,15 +150,44 @@ def cached_grid(event: Event, render: Callable[[], str]) -> SafeString:
     return mark_safe(html)  # template output: escaped when it was rendered
 
 
-def cached_page(event: Event, request: HttpRequest, render: Callable[[str], str]) -> str:
+# What a grid change writes on the event; every other field may be on the page around the grid.
+GRID_CHANGE_FIELDS = frozenset({"grid_version", "updated_at"})
+
+
+def shell_fingerprint(event: Event) -> str:
+    """The event's fields the page around the grid may show (all but what a grid change
+    writes), and the language, as a short hash: the shell is kept while they stay the same."""
+    values = [
+        (field.attname, getattr(event, field.attname))
+        for field in event._meta.concrete_fields
+        if field.attname not in GRID_CHANGE_FIELDS
+    ]
+    text = repr((values, translation.get_language()))
+    return hashlib.blake2b(text.encode(), digest_size=12).hexdigest()
+
+
+def cached_page(
+    event: Event,
+    request: HttpRequest,
+    render: Callable[[str, str], str],
+    grid: Callable[[], str],
+) -> str:
     """The page of a published grid as every anonymous visitor sees it, with this visitor's
-    CSRF token. `render(token)` renders the page with `token` as the CSRF token. The key also
-    holds when the event was last saved: its name is on the page."""
+    CSRF token. `render(token, grid_html)` renders the page with `token` as the CSRF token and
+    `grid_html` as the grid; `grid()` is the grid. The keys also hold when the event was last
+    saved: its name is on the page. On a new version the shell (the page with a hole for the
+    grid, the same from one version to the next) comes from the cache too, kept by the event's
+    other fields (`shell_fingerprint`)."""
     updated = int(event.updated_at.timestamp() * 1_000_000)
     key = f"{grid_key(event)}:page:{updated}"
     html = cache.get(key)
     if html is None:
-        html = str(render(CSRF_HOLE))
+        shell_key = f"oocamp:grid-shell:{event.pk}:{shell_fingerprint(event)}"
+        shell = cache.get(shell_key)
+        if shell is None:
+            shell = str(render(CSRF_HOLE, GRID_HOLE))
+            cache.set(shell_key, shell, GRID_CACHE_SECONDS)
+        html = shell.replace(GRID_HOLE, str(grid()), 1)
         cache.set(key, html, GRID_CACHE_SECONDS)
     if CSRF_HOLE not in html:  # no form needs a token (not signed in): no csrftoken cookie
         return html

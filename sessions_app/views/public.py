@@ -364,12 +364,14 @@ def shared_grid_page(request: HtmxHttpRequest, event: Event, context: dict) -> H
     """The grid page from the cache, as all anonymous visitors get it; the CSRF token (of the
     language switch) is the visitor's own."""
 
-    def render_page(csrf_token: str) -> str:
-        page = context | {"grid_html": personal_grid(event, None, grid_html(event))}
-        page["csrf_token"] = csrf_token
+    def render_page(csrf_token: str, grid: str) -> str:
+        page = context | {"grid_html": grid, "csrf_token": csrf_token}  # holes: no escaping
         return render_to_string("public/grid.html", page, request=request)
 
-    return HttpResponse(live.cached_page(event, request, render_page))
+    def grid() -> str:
+        return personal_grid(event, None, grid_html(event))
+
+    return HttpResponse(live.cached_page(event, request, render_page, grid))
 
 
 @require_GET

@@ -537,6 +537,28 @@ def test_grid_cache_follows_a_move(client, settings):
     assert 'data-version="2-published"' in response.text
 
 
+def test_grid_page_after_a_move_renders_the_grid_alone(client, settings):
+    """The page around the grid (title, navigation, feeds) does not change with the grid: after
+    a move only the grid is rendered again, into the shell kept from the first visit."""
+    settings.OOCAMP_GRID_STATE_SECONDS = 0
+    event = published(name="Camp")
+    built = build_grid(event, rooms=2, slots=4)
+    assert "base.html" in [t.name for t in client.get(grid_url(event)).templates]
+
+    actions.move_session(
+        event=event,
+        session=built.sessions[0],
+        cell=(built.rooms[1], built.slots[0]),
+        version=event.grid_version,
+        by=None,
+    )
+    response = client.get(grid_url(event))
+
+    assert "base.html" not in [t.name for t in response.templates]
+    assert cell_titles(response.text) == ["Session 1", "Session 0", "Session 2", "Session 3"]
+    assert "<title>Grid · Camp</title>" in response.text and "\x00" not in response.text
+
+
 def test_grid_cache_follows_a_title_change(client, settings):
     settings.OOCAMP_GRID_STATE_SECONDS = 0  # the event is read again at once
     event = published()
