@@ -6,6 +6,7 @@ second time, and a feed's answer to a client that may have it already (ETag, Las
 from __future__ import annotations
 
 import hashlib
+import uuid
 from datetime import datetime
 from typing import TYPE_CHECKING, cast
 
@@ -66,6 +67,20 @@ def already_submitted(
     if request.htmx:
         return HttpResponseClientRedirect(earlier.url)
     return redirect(earlier.url)
+
+
+def idempotency_key(request: HttpRequest) -> uuid.UUID | None:
+    """The `Idempotency-Key` header a phone's outbox (static/js/outbox.js) sends with an action
+    written offline: a UUID the phone made when it was written, the same at every send, so the
+    action is done once however often it arrives (`actions.act_once`). Anything but a UUID (a
+    fuzzer, another client) is no key: the request is an ordinary one."""
+    value = request.headers.get("Idempotency-Key", "")
+    if len(value) > 64 or not value.isascii():  # int() would read "٣" as 3
+        return None
+    try:
+        return uuid.UUID(value.strip())
+    except ValueError:
+        return None
 
 
 def etag_of(body: bytes) -> str:

@@ -39,6 +39,7 @@ from sessions_app.actions.base import (
     AlreadySubmitted,
     EditConflict,
     RateLimited,
+    act_once,
     check_first_submit,
     keep_text,
     render_mail,
@@ -66,6 +67,7 @@ from sessions_app.actions.follows import (
     follow_votes,
     keep_only,
     mark_changes_seen,
+    set_follow,
     unfollow_session,
 )
 from sessions_app.actions.frame import (
@@ -178,6 +180,7 @@ from sessions_app.actions.votes import (
     cast_vote,
     retract_vote,
     tap_vote,
+    tap_vote_once,
     vote_tally,
     votes_left,
 )
@@ -220,6 +223,7 @@ __all__ = [
     "accept_and_publish_grid",
     "accept_grid",
     "accept_replan",
+    "act_once",
     "add_attachment_file",
     "add_attachment_link",
     "cast_vote",
@@ -259,6 +263,7 @@ __all__ = [
     "build_report_now",
     "propose_grid",
     "follow_session",
+    "set_follow",
     "follow_votes",
     "keep_only",
     "mark_changes_seen",
@@ -299,6 +304,7 @@ __all__ = [
     "start_pitch_round",
     "submit_once",
     "tap_vote",
+    "tap_vote_once",
     "text_history",
     "touch_grid",
     "undo_grid_change",

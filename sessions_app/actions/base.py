@@ -107,6 +107,45 @@ def submit_once(
         return made
 
 
+class _NotDone(Exception):
+    def __init__(self, result: Any) -> None:
+        super().__init__()
+        self.result = result
+
+
+def act_once(
+    *,
+    key: uuid.UUID | None,
+    user,
+    act: Callable[[], T],
+    done: Callable[[T], bool],
+    replay: Callable[[], T],
+    url: str,
+) -> T:
+    """Run `act` once per key: an action sent again from a phone's outbox (static/js/outbox.js)
+    with the key the phone gave it when it was written offline, because the answer to the first
+    send was lost. The key's row (`submit_once`) goes in with what `act` did, in one
+    transaction; a second send with the same key gets `replay()` (what things are now) and
+    writes nothing, even when the person changed their mind in between. When `done(result)` is
+    false (`act` was refused: voting closed meanwhile) the key's row goes back with it, so a
+    second send is refused again with the same message. Without a key, `act()` as always."""
+    if key is None:
+        return act()
+
+    def once() -> T:
+        result = act()
+        if not done(result):
+            raise _NotDone(result)
+        return result
+
+    try:
+        return submit_once(key=key, user=user, create=once, url=lambda _result: url)
+    except AlreadySubmitted:
+        return replay()
+    except _NotDone as not_done:
+        return cast(T, not_done.result)
+
+
 def _absolute(path: str) -> str:
     return f"{settings.OOCAMP_BASE_URL.rstrip('/')}{path}"
 

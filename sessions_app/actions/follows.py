@@ -5,10 +5,12 @@ When the grid is published, votes become follows for everyone who follows nothin
 
 from __future__ import annotations
 
+import uuid
+
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from sessions_app.actions.base import ActionRefused
+from sessions_app.actions.base import ActionRefused, act_once
 from sessions_app.models import Event, Follow, Participant, Session, Vote
 
 
@@ -31,6 +33,32 @@ def unfollow_session(*, participant: Participant, session: Session) -> bool:
     """Take it back. Returns whether a follow was removed."""
     deleted, _rows = Follow.objects.filter(participant=participant, session=session).delete()
     return bool(deleted)
+
+
+def set_follow(
+    *, participant: Participant, session: Session, going: bool, key: uuid.UUID | None = None
+) -> bool:
+    """ "I'll go" (`going`) or not any more; returns whether the participant goes now. With the
+    key of a phone's outbox (`act_once`), sent twice it is done once: the second send writes
+    nothing and answers what is so now. Refusals raise `ActionRefused` and keep no key."""
+
+    def act() -> bool:
+        if going:
+            follow_session(participant=participant, session=session)
+        else:
+            unfollow_session(participant=participant, session=session)
+        return going
+
+    if key is None:  # a tap online: not one query more
+        return act()
+    return act_once(
+        key=key,
+        user=participant.user,
+        act=act,
+        done=lambda _going: True,
+        replay=lambda: Follow.objects.filter(participant=participant, session=session).exists(),
+        url=session.get_absolute_url(),
+    )
 
 
 @transaction.atomic

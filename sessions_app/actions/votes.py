@@ -3,17 +3,20 @@ and session, same event, voting open, the budget); the checks here give clear me
 
 from __future__ import annotations
 
+import uuid
 from contextlib import nullcontext
 from dataclasses import dataclass
 from typing import Any
 
 from django.db import IntegrityError, connection, transaction
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from sessions_app.actions.base import (
     ActionRefused,
+    act_once,
 )
 from sessions_app.models import (
     Participant,
@@ -225,6 +228,25 @@ def tap_vote(*, participant: Participant, session_id: int, vote: bool) -> Tally 
     except ActionRefused as refusal:
         return _refused(vote_tally(participant=participant, session_id=session_id), str(refusal))
     return vote_tally(participant=participant, session_id=session_id)
+
+
+def tap_vote_once(
+    *, participant: Participant, session_id: int, vote: bool, key: uuid.UUID | None
+) -> Tally | None:
+    """A tap written offline and sent from the phone's outbox with its key (`act_once`): sent
+    twice, it is done once; the second send answers the button as it is now. A refused tap
+    (voting closed, the budget used up on another device) keeps no key: sent again, it says
+    why again."""
+    if key is None:  # a tap online: not one query more
+        return tap_vote(participant=participant, session_id=session_id, vote=vote)
+    return act_once(
+        key=key,
+        user=participant.user,
+        act=lambda: tap_vote(participant=participant, session_id=session_id, vote=vote),
+        done=lambda tally: tally is not None and tally.error is None,
+        replay=lambda: vote_tally(participant=participant, session_id=session_id),
+        url=reverse("public:session", args=[participant.event.slug, session_id]),
+    )
 
 
 def _refused(tally: Tally | None, error: str) -> Tally | None:

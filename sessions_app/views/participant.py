@@ -43,7 +43,7 @@ from sessions_app.models import (
     SessionQuerySet,
     TextRevision,
 )
-from sessions_app.requests import HtmxHttpRequest, client_ip, safe_next
+from sessions_app.requests import HtmxHttpRequest, client_ip, idempotency_key, safe_next
 
 PER_PAGE = 50
 
@@ -317,9 +317,10 @@ def vote(request: HtmxHttpRequest, event: Event, participant: Participant, pk: i
     session's votes and the votes left (on PostgreSQL one statement changes and counts them);
     without JavaScript, back to the page the button was on."""
     form = VoteForm(request.POST)
+    key = idempotency_key(request)  # a vote written offline, sent from the phone's outbox
     if form.is_valid():
-        tally = actions.tap_vote(
-            participant=participant, session_id=pk, vote=form.cleaned_data["vote"]
+        tally = actions.tap_vote_once(
+            participant=participant, session_id=pk, vote=form.cleaned_data["vote"], key=key
         )
         error = tally and tally.error
     else:
@@ -348,7 +349,8 @@ def vote(request: HtmxHttpRequest, event: Event, participant: Participant, pk: i
             html += render_to_string(
                 "includes/vote_button.html", context | twin | {"error": None}, request
             )
-        return HttpResponse(html)
+        # the outbox tells a refusal (voting closed while the phone was offline) by its status
+        return HttpResponse(html, status=409 if error and key else 200)
     if error:
         messages.error(request, error)
     return redirect(safe_next(request, session.get_absolute_url()))
@@ -374,17 +376,19 @@ def follow(
     JavaScript, back to the page the button was on."""
     session = get_session(event, pk)
     form = FollowForm(request.POST)
+    key = idempotency_key(request)  # a follow written offline, sent from the phone's outbox
     error = None
     going = False
     if not form.is_valid():
         error = _("Something went wrong with this button; please try again.")
     else:
-        going = form.cleaned_data["follow"]
         try:
-            if going:
-                actions.follow_session(participant=participant, session=session)
-            else:
-                actions.unfollow_session(participant=participant, session=session)
+            going = actions.set_follow(
+                participant=participant,
+                session=session,
+                going=form.cleaned_data["follow"],
+                key=key,
+            )
         except actions.ActionRefused as refusal:
             error = str(refusal)
             going = False  # refused: following is all that can be refused
@@ -399,7 +403,8 @@ def follow(
             "next": safe_next(request, session.get_absolute_url()),
         }
         shape = "grid" if request.POST.get("shape") == "grid" else "form"
-        return render(request, f"includes/follow_button.html#{shape}", context)
+        status = 409 if error and key else 200  # a refusal, told to the outbox by its status
+        return render(request, f"includes/follow_button.html#{shape}", context, status=status)
     if error:
         messages.error(request, error)
     return redirect(safe_next(request, session.get_absolute_url()))

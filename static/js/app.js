@@ -39,6 +39,12 @@ document.addEventListener("htmx:afterRequest", (event) => {
     }, 0);
     return;
   }
+  // lost twice without any answer (a wifi without internet): the phone's outbox keeps the vote
+  // and sends it when the connection is back (static/js/outbox.js)
+  if (status === 0 && button && window.OOcampOutbox && form.dataset.outbox) {
+    window.OOcampOutbox.keep(form, button);
+    return;
+  }
   const box = form.closest(".vote");
   if (box && !box.querySelector(".vote-error")) {
     const error = document.createElement("p");

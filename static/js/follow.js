@@ -16,12 +16,14 @@ document.addEventListener("submit", async (event) => {
   event.preventDefault();
   const body = new FormData(form, button); // before the button is disabled: it says what to do
   button.disabled = true;
+  let answered = false;
   try {
     const response = await fetch(button.formAction || form.action, {
       method: "POST",
       body,
       headers: { "HX-Request": "true", "HX-Target": box.id },
     });
+    answered = true;
     if (!response.ok) throw new Error(String(response.status));
     const holder = document.createElement("template");
     holder.innerHTML = (await response.text()).trim();
@@ -32,6 +34,10 @@ document.addEventListener("submit", async (event) => {
     if (again) again.focus(); // keep the place of whoever uses a keyboard
   } catch {
     button.disabled = false;
+    if (!answered && window.OOcampOutbox && form.dataset.outbox) {
+      window.OOcampOutbox.keep(form, button); // no connection: sent when it is back (outbox.js)
+      return;
+    }
     form.dataset.plain = "1";
     form.requestSubmit(button); // the page's own way, as without this script
   }

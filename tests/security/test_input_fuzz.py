@@ -714,6 +714,40 @@ def test_every_id_number_and_json_field_of_the_forms_reads_strictly() -> None:
     assert [client_input.parse_id(t) for t in ["1", "42", str(2**63 - 1)]] == [1, 42, 2**63 - 1]
 
 
+# The headers a view reads (the query parameters and form fields are found by `discover`).
+# `Idempotency-Key`: the key of an action sent from a phone's outbox (requests.idempotency_key).
+HEADER_URLS = {"Idempotency-Key": ["participant:vote", "participant:follow"]}
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("phase", [Event.Phase.VOTING, Event.Phase.PUBLISHED])
+@pytest.mark.parametrize("header", sorted(HEADER_URLS))
+def test_no_value_of_a_header_a_view_reads_gives_a_server_error(header, phase) -> None:
+    """Every value of every kind, and keys that are nearly UUIDs, in the header; each send with
+    both words of the button (a key seen before, sent again, is a replay)."""
+    event = make_event(phase=phase)
+    session = make_session(event, [make_participant(event, "Host")])
+    client = _signed_in(make_participant(event, "Fuzz"))
+    client.raise_request_exception = False
+    uuid_text = "0f8fad5b-d9cb-469f-a165-70867728950e"
+    nearly = [uuid_text, uuid_text.upper(), "{" + uuid_text + "}", "urn:uuid:" + uuid_text,
+              uuid_text.replace("-", ""), uuid_text[:-1], uuid_text + "0", "٣" * 32, " " * 64]  # fmt: skip
+    values = [v for kind, vs in KINDS.items() for v in vs if kind != "surrogate"] + nearly
+    statuses: Counter = Counter()
+    with quiet():
+        for name in HEADER_URLS[header]:
+            url = reverse(name, args=[event.slug, session.pk])
+            for value in values:
+                for word in ("1", "0", "x"):
+                    for htmx in (True, False):
+                        headers = {header: value} | ({"HX-Request": "true"} if htmx else {})
+                        field = "vote" if name.endswith("vote") else "follow"
+                        response = client.post(url, {field: word}, headers=headers)
+                        statuses[response.status_code] += 1
+                        assert not is_server_error(response), (name, value[:40], word)
+    assert set(statuses) <= {200, 302, 409}, statuses
+
+
 @pytest.mark.postgres
 @pytest.mark.django_db
 def test_without_the_middleware_a_nul_in_the_query_is_a_server_error_on_postgresql(
