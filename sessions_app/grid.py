@@ -134,6 +134,7 @@ class GridView:
     version: int
     sessions: dict[int, Session]
     measured: scheduling.Grid | None = None  # with `warnings`: lost and move effects
+    host_names: dict[int, list[str]] | None = None  # with `host_names`: per session id
 
     def now_and_next(self, moment: datetime) -> tuple[GridRow | None, GridRow | None]:
         now = next((r for r in self.rows if r.slot.start <= moment < r.slot.end), None)
@@ -151,23 +152,35 @@ def grid_view(
     warnings: bool = False,
     problem: scheduling.Problem | None = None,
     only_slots: set[int] | None = None,
+    host_names: bool = False,
 ) -> GridView:
     """Rooms, rows of cells and (for the editor) the tray, with vote counts and hosts.
     `problem`: with `warnings`, the event as the scheduler sees it when the caller read it
     already (a move does, to check itself), so it is not read twice. `only_slots`: the rows of
-    these slots only (what a move changed), measured against the whole grid."""
+    these slots only (what a move changed), measured against the whole grid. `host_names`:
+    each session's hosts as their names only (`view.host_names`, read as values), not as
+    prefetched hostings with their participants: the editor needs no more, and at 20 × 16 the
+    prefetch cost more than the editor's whole HTML."""
     rooms = list(event.rooms.order_by("order", "id"))
     slots_qs = event.slots.order_by("start").select_related("event")
-    sessions_qs = (
-        event.sessions.visible()
-        .by_votes()
-        .prefetch_related(Prefetch("hostings", queryset=Host.objects.select_related("participant")))
-    )
+    sessions_qs = event.sessions.visible().by_votes()
+    if not host_names:
+        sessions_qs = sessions_qs.prefetch_related(
+            Prefetch("hostings", queryset=Host.objects.select_related("participant"))
+        )
     if only_slots is not None:
         slots_qs = slots_qs.filter(pk__in=only_slots)
         sessions_qs = sessions_qs.filter(placement__slot__in=only_slots)
     slots = list(slots_qs)
     sessions = {s.pk: s for s in sessions_qs}
+    names: dict[int, list[str]] | None = None
+    if host_names:
+        names = defaultdict(list)
+        hosts = Host.objects.filter(session__event=event)
+        if only_slots is not None:
+            hosts = hosts.filter(session__in=list(sessions))
+        for session_id, name in hosts.values_list("session_id", "participant__name"):
+            names[session_id].append(name)  # in the hosts' own order (Host.Meta.ordering)
     placements = {p.cell: p for p in placements_of(snapshot(event))}  # plain data, read fast
     if warnings and problem is None:
         problem = problem_for(event)
@@ -191,7 +204,7 @@ def grid_view(
         rows.append(GridRow(slot=slot, cells=cells))
     placed = {p.session for p in placements.values()}
     tray = [s for s in sessions.values() if s.pk not in placed] if with_tray else []
-    return GridView(event, rooms, rows, tray, event.grid_version, sessions, measured)
+    return GridView(event, rooms, rows, tray, event.grid_version, sessions, measured, names)
 
 
 def _add_shared_voters(cells: list[Cell], measured: scheduling.Grid) -> None:

@@ -36,6 +36,11 @@ MARK_SAFE_WHITELIST = {
     # through html.escape (rooms, titles, hosts, kinds, labels), the markup and the vote counts'
     # translated words are ours (tests/views/public/test_grid_html.py checks the escaping)
     "sessions_app/grid_html.py": 2,
+    # the grid editor's table, tray and moved cells written in Python, the same way: every value
+    # from the database (rooms, titles, hosts, labels) and every word goes through html.escape;
+    # the markup and the counts' translated messages are ours, their values escaped
+    # (tests/views/organiser/test_editor_html.py checks the escaping)
+    "sessions_app/editor_html.py": 4,
     # the cached grid with a participant's "I'll go" buttons, each built by format_html
     "sessions_app/follows.py": 1,
     "sessions_app/live.py": 2,

@@ -18,6 +18,7 @@ from urllib.parse import parse_qs, urlsplit
 
 from django.contrib import messages
 from django.http import Http404, HttpResponse, HttpResponseBadRequest
+from django.middleware.csrf import get_token
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -29,6 +30,7 @@ from django_htmx.http import replace_url
 from sessions_app import actions, grid, scheduling
 from sessions_app.access import organiser_required, participant_for
 from sessions_app.client_input import parse_id
+from sessions_app.editor_html import cells_html, editor_html
 from sessions_app.forms import (
     AcceptGridForm,
     GridChangeForm,
@@ -129,7 +131,7 @@ def editor_context(
 ) -> dict:
     """What the editor shows; `problem`: the event as the scheduler sees it, when a change
     read it already."""
-    view = grid.grid_view(event, with_tray=True, warnings=True, problem=problem)
+    view = grid.grid_view(event, with_tray=True, warnings=True, problem=problem, host_names=True)
     assert view.measured is not None  # made with warnings
     # Followers are told of every change once the grid is out, so from then on the editor
     # shows the live interest and who a move reaches.
@@ -193,14 +195,22 @@ def _selected_id(request: HtmxHttpRequest) -> int | None:
     return parse_id(request.GET.get("select"))  # "²" or 10**30: nothing selected
 
 
+def _render(
+    request: HtmxHttpRequest, template: str, context: dict, status: int = 200
+) -> HttpResponse:
+    """The editor (`template`: the page or its `#grid`), its table and tray written in Python."""
+    context["editor_html"] = editor_html(context, get_token(request))
+    return render(request, template, context, status=status)
+
+
 @require_GET
 @vary_on_headers("HX-Request")
 @organiser_required
 def editor(request: HtmxHttpRequest, event: Event) -> HttpResponse:
     context = editor_context(event, selected_id=_selected_id(request))
     if request.htmx and not request.htmx.history_restore_request:
-        return render(request, "organiser/grid.html#grid", context)
-    return render(request, "organiser/grid.html", context)
+        return _render(request, "organiser/grid.html#grid", context)
+    return _render(request, "organiser/grid.html", context)
 
 
 def _answer(
@@ -215,7 +225,7 @@ def _answer(
     """htmx: the fresh `#grid` with the outcome in it; otherwise a message and a redirect."""
     if request.htmx:
         context = editor_context(event, feedback=Feedback(text, error), problem=problem)
-        response = render(request, "organiser/grid.html#grid", context, status=status)
+        response = _render(request, "organiser/grid.html#grid", context, status=status)
         return replace_url(response, reverse("organiser:grid", args=[event.slug]))
     (messages.error if error else messages.success)(request, text)
     return redirect("organiser:grid", slug=event.slug)
@@ -286,7 +296,9 @@ def _moved(request: HtmxHttpRequest, event: Event, done: actions.Moved) -> HttpR
         return whole()  # in or out of the tray: the tray changes too
     keys = {cell for s in moved for cell in (before[s], after[s])}
     slots = {slot for _room, slot in keys}
-    view = grid.grid_view(event, warnings=True, problem=done.problem, only_slots=slots)
+    view = grid.grid_view(
+        event, warnings=True, problem=done.problem, only_slots=slots, host_names=True
+    )
     measured = view.measured
     assert measured is not None  # made with warnings
     cells = [cell for row in view.rows for cell in row.cells]
@@ -308,12 +320,12 @@ def _moved(request: HtmxHttpRequest, event: Event, done: actions.Moved) -> HttpR
     context = {
         "event": event,
         "view": view,
-        "cells": [cell for cell in cells if changed(cell)],
         "lost": measured.lost(),
         "undoable": done.change,
         "feedback": Feedback(done.summary),
         "urls": _urls(event),
     }
+    context["cells"] = cells_html(context, get_token(request), filter(changed, cells))
     response = render(request, "organiser/grid_moved.html", context)
     response["HX-Retarget"] = "#grid-feedback"
     response["HX-Reswap"] = "outerHTML"
