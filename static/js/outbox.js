@@ -79,7 +79,13 @@
 
   function keep(form, submitter) {
     const kind = form.dataset.outbox;
-    const data = new FormData(form, submitter || undefined);
+    let data;
+    try {
+      data = new FormData(form, submitter || undefined);
+    } catch {
+      data = new FormData(form); // a submitter that is not this form's: its word by hand
+      if (submitter && submitter.name) data.set(submitter.name, submitter.value);
+    }
     data.delete("csrfmiddlewaretoken"); // the token of the moment it is sent goes instead
     const url = new URL(
       (submitter && submitter.getAttribute("formaction")) || form.getAttribute("action") || "",
@@ -98,10 +104,13 @@
       state: "waiting",
     };
     // A second tap on the same button before anything was sent: the last word counts (a vote's
-    // form says "vote" or "take it back", never "flip it", so only the last one matters).
-    const items = load().filter(
-      (other) => !(other.state === "waiting" && other.url === url && (box || other.id === key)),
-    );
+    // form says "vote" or "take it back", never "flip it", so only the last one matters); a
+    // report saved twice offline is sent as its last text.
+    const replaces = (other) =>
+      other.state === "waiting" &&
+      other.url === url &&
+      (box || kind === "report" || other.id === key);
+    const items = load().filter((other) => !replaces(other));
     items.push(item);
     save(items);
     show();

@@ -14,9 +14,16 @@ from playwright.sync_api import BrowserContext, Locator, Page, Route, expect
 from pytest_playwright.pytest_playwright import CreateContextCallback
 
 from sessions_app import actions
-from sessions_app.models import Event, FormSubmission, Participant, Session, Vote
+from sessions_app.models import Event, Follow, FormSubmission, Participant, Session, Vote
 from tests.browser.conftest import PHONE, Steps
-from tests.factories import make_event, make_participant, make_session
+from tests.factories import (
+    make_event,
+    make_participant,
+    make_placement,
+    make_room,
+    make_session,
+    make_slot,
+)
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -325,3 +332,67 @@ def test_a_report_written_offline_is_saved_or_merged_without_loss(
     expect(page.locator("#id_text")).to_have_value(REPORT_TEXT)
     steps(page, "back online, someone saved meanwhile")
     assert Session.objects.get(pk=session.pk).report == "Otto's notes."
+
+
+def test_an_ill_go_tapped_offline_on_the_grid_is_sent_when_back_online(
+    new_context: CreateContextCallback,
+    sign_in: Callable[[BrowserContext, AbstractBaseUser], None],
+    steps: Steps,
+) -> None:
+    """The grid's buttons are one form outside the cached grid, sent by follow.js (no htmx)."""
+    event = make_event(slug=SLUG, language="nl", phase=Event.Phase.PUBLISHED)
+    room, slot = make_room(event, name="Zaal Zenne"), make_slot(event, "10:00", "10:45")
+    session = make_session(event, [make_participant(event, "Hanne")], title=TITLE)
+    make_placement(session, room, slot)
+    fien = make_participant(event, "Fien")
+    context = new_context(viewport=PHONE, is_mobile=True, has_touch=True)
+    sign_in(context, fien.user)
+    page = context.new_page()
+    page.goto(f"/{SLUG}/grid/")
+    cell = page.locator("#grid td").filter(has_text=TITLE)
+
+    context.set_offline(True)
+    cell.get_by_role("button", name="Ik ga").tap()
+    expect(cell.get_by_text(WAITING)).to_be_visible()
+    expect(outbox(page).get_by_role("status")).to_have_text(ONE_WAITING)
+    steps(page, "offline, I'll go waits")
+    assert not Follow.objects.exists()
+    context.set_offline(False)
+
+    expect(cell.get_by_role("button", name="Ik ga")).to_have_attribute("aria-pressed", "true")
+    expect(cell.get_by_text("1 gaat")).to_be_visible()
+    expect(outbox(page)).to_be_hidden()
+    steps(page, "back online, I'll go is sent")
+    assert list(Follow.objects.values_list("participant", "session")) == [(fien.pk, session.pk)]
+
+
+def test_a_vote_on_a_wifi_without_internet_waits_instead_of_failing(
+    phone: tuple[BrowserContext, Page, Participant, Session], steps: Steps
+) -> None:
+    """The phone says it is online, but no request gets an answer: app.js sends the vote once
+    more, then hands it to the outbox instead of "Er ging iets mis"; it is sent once the
+    connection is back."""
+    context, page, voter, session = phone
+    page.goto(f"/{SLUG}/proposals/")
+    box = card(page)
+    lost: list[str] = []
+
+    def no_internet(route: Route) -> None:
+        lost.append(route.request.method)
+        route.abort("internetdisconnected")
+
+    page.route(f"**/{SLUG}/sessions/*/vote/", no_internet)
+    box.locator("button.vote-button").tap()
+
+    expect(box.get_by_text(WAITING)).to_be_visible()
+    expect(box.get_by_role("alert")).to_have_count(0)
+    expect(outbox(page).get_by_role("status")).to_have_text(ONE_WAITING)
+    steps(page, "no answer twice, the vote waits")
+    assert lost == ["POST", "POST"]
+    page.unroute(f"**/{SLUG}/sessions/*/vote/")
+    context.set_offline(True)  # the phone notices, then the connection comes back
+    context.set_offline(False)
+
+    expect(box.locator("button.vote-button")).to_have_class(VOTED)
+    expect(outbox(page)).to_be_hidden()
+    assert Vote.objects.filter(participant=voter, session=session).count() == 1
