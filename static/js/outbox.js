@@ -248,6 +248,8 @@
     if ([0, 502, 503, 504].includes(response.status)) return null;
     const html = await response.text().catch(() => "");
     if (button) {
+      // sent to the join page: not signed in any more; it waits for the person to be back
+      if (response.redirected) return null;
       if (response.ok || response.status === 409) swapIn(item, html);
       if (response.ok) return { state: "sent" };
       if (response.status === 404) return { state: "failed", message: say.gone };
@@ -255,8 +257,14 @@
       return { state: "failed", message: why || fill(say.refused, { status: response.status }) };
     }
     const doc = parse(html);
-    const refused = response.status === 409 || doc.querySelector(".form-errors, .message-error");
-    if (response.ok && !refused && doc.querySelector(".message-success, .message-info")) {
+    const mine = doc.getElementById("outbox");
+    if (!mine || mine.dataset.owner !== bar.dataset.owner) return null; // signed out meanwhile
+    // Done, it leads where the form leads once done: a proposal to its session's page (also
+    // when it had arrived before), a report back to its own page.
+    const landed = new URL(response.url).pathname;
+    const done =
+      item.kind === "propose" ? /^\/[^/]+\/sessions\/\d+\/$/.test(landed) : landed === item.url;
+    if (response.ok && response.redirected && done && !doc.querySelector(".merge, .form-errors")) {
       return { state: "sent", message: words(doc, ".message-success, .message-info"), link: response.url };
     }
     const why = words(doc, ".merge [role=alert], .message-error, .form-errors, .field-errors");

@@ -9,6 +9,7 @@ import re
 from collections.abc import Callable
 
 import pytest
+from django.conf import settings
 from django.contrib.auth.base_user import AbstractBaseUser
 from playwright.sync_api import BrowserContext, Locator, Page, Route, expect
 from pytest_playwright.pytest_playwright import CreateContextCallback
@@ -396,3 +397,57 @@ def test_a_vote_on_a_wifi_without_internet_waits_instead_of_failing(
     expect(box.locator("button.vote-button")).to_have_class(VOTED)
     expect(outbox(page)).to_be_hidden()
     assert Vote.objects.filter(participant=voter, session=session).count() == 1
+
+
+def propose_offline(context: BrowserContext, page: Page) -> None:
+    page.goto(f"/{SLUG}/propose/")
+    page.get_by_label("Titel").fill(PROPOSAL)
+    page.get_by_label("Beschrijving").fill("Hoe bereiken we **vaders**?")
+    context.set_offline(True)
+    page.get_by_role("button", name="Voorstellen", exact=True).click()
+    expect(outbox(page).get_by_role("status")).to_have_text(ONE_WAITING)
+
+
+def test_a_proposal_refused_meanwhile_says_why_and_keeps_its_text_to_copy(
+    phone: tuple[BrowserContext, Page, Participant, Session], steps: Steps
+) -> None:
+    context, page, voter, _session = phone
+    propose_offline(context, page)
+    Event.objects.filter(slug=SLUG).update(phase=Event.Phase.PUBLISHED)  # proposing closes
+    context.set_offline(False)
+
+    failed = outbox(page).locator(".outbox-failed")
+    expect(failed).to_contain_text(f"Niet verzonden: Je voorstel “{PROPOSAL}”")
+    expect(failed.get_by_role("alert")).to_have_text(
+        "Voorstellen indienen is gesloten voor dit evenement."
+    )
+    expect(failed.get_by_role("textbox")).to_have_value(
+        f"{PROPOSAL}\n\nHoe bereiken we **vaders**?"
+    )
+    steps(page, "back online, proposing was closed")
+    assert not Session.objects.filter(title=PROPOSAL).exists()
+
+
+def test_a_proposal_sent_after_the_sign_in_ran_out_waits_for_the_person(
+    phone: tuple[BrowserContext, Page, Participant, Session],
+    sign_in: Callable[[BrowserContext, AbstractBaseUser], None],
+    steps: Steps,
+) -> None:
+    """Back online but no longer signed in (the sign-in ran out): the server leads the form to
+    the join page, with a message; the proposal is not taken for sent, it waits, and goes once
+    the person is signed in again."""
+    context, page, voter, _session = phone
+    propose_offline(context, page)
+    context.clear_cookies(name=settings.SESSION_COOKIE_NAME)  # the CSRF cookie stays
+    with page.expect_response(lambda r: "/join/" in r.url):
+        context.set_offline(False)  # the send is led to the join page, with a message
+
+    expect(outbox(page).get_by_role("status")).to_have_text(ONE_WAITING)
+    expect(outbox(page).locator(".outbox-sent")).to_have_count(0)
+    steps(page, "signed out meanwhile, still waiting")
+    assert not Session.objects.filter(title=PROPOSAL).exists()
+    sign_in(context, voter.user)
+    page.goto(f"/{SLUG}/proposals/")
+
+    expect(outbox(page).locator(".outbox-sent")).to_contain_text("Je sessie is voorgesteld.")
+    assert Session.objects.filter(title=PROPOSAL).count() == 1
