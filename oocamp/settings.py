@@ -84,6 +84,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    "sessions_app.offline.OfflinePagesMiddleware",  # the pages a phone may keep offline
 ]
 
 ROOT_URLCONF = "oocamp.urls"

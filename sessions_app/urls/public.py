@@ -4,7 +4,7 @@ link, a session's page, the grid, now & next, slides, the event report and the f
 from django.conf import settings
 from django.urls import path
 
-from sessions_app.views import attachments, changes, event_report, feeds, health, public
+from sessions_app.views import attachments, changes, event_report, feeds, health, offline, public
 
 app_name = "public"
 
@@ -18,6 +18,9 @@ def media_prefix() -> str:
 urlpatterns = [
     path("healthz", health.healthz, name="healthz"),  # before the event slugs
     path("", public.home, name="home"),
+    # the installable app and its service worker, from the root so that it may keep every page
+    path("sw.js", offline.service_worker, name="service-worker"),
+    path("manifest.webmanifest", offline.manifest, name="manifest"),
     path("join/", public.join_with_code, name="join-with-code"),
     path("signin/", public.sign_in_request, name="sign-in-request"),
     path("signin/<str:token>/", public.sign_in, name="sign-in"),
@@ -25,6 +28,7 @@ urlpatterns = [
     path("<slug:slug>/", public.event, name="event"),
     path("<slug:slug>/join/", public.join, name="join"),
     path("<slug:slug>/sessions/<int:pk>/", public.session, name="session"),
+    path("<slug:slug>/manifest.webmanifest", offline.event_manifest, name="event-manifest"),
     path("<slug:slug>/grid/", public.grid, name="grid"),
     path("<slug:slug>/grid/version", public.grid_version, name="grid-version"),
     path("<slug:slug>/pitch/version", public.pitch_version, name="pitch-version"),

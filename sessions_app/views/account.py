@@ -19,7 +19,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_http_methods
 
-from sessions_app import actions, second_factor
+from sessions_app import actions, offline, second_factor
 from sessions_app.forms import AuthenticatorCodeForm
 from sessions_app.login_throttle import ThrottledAdminAuthenticationForm
 from sessions_app.models import Participant
@@ -154,5 +154,6 @@ def sign_out(request: HttpRequest) -> HttpResponse:
     stranded = stranded_participations(request.user)
     if request.method == "POST" and (not stranded or "anyway" in request.POST):
         logout(request)
-        return redirect(resolve_url(settings.LOGOUT_REDIRECT_URL))
+        # the phone forgets the pages it kept for offline reading (static/js/offline.js too)
+        return offline.clear_site_data(redirect(resolve_url(settings.LOGOUT_REDIRECT_URL)))
     return render(request, "registration/sign_out.html", {"stranded": stranded})

@@ -79,6 +79,10 @@
       // no cookies: the version is public, and without a session it costs the server no query
       const response = await fetch(live.dataset.liveUrl, { cache: "no-cache", credentials: "omit" });
       const version = response.ok ? (await response.text()).trim() : "";
+      if (version && document.documentElement.dataset.offlineAt) {
+        location.reload(); // a page the phone kept (offline.js), and the server answers again
+        return;
+      }
       const due = Number(shown && shown.dataset.refreshAt) || 0;
       if (version && shown && version !== shown.dataset.version) {
         await refresh(true);

@@ -80,7 +80,9 @@ TEXT = f"## Samenvatting\n\n{WORD}{WORD} en https://example.org/{WORD}/{WORD}\n\
 
 PHASES = ["voting", "published"]
 HOST_TOKEN = "host-link-lange-namen"
-NOT_PAGES = (".svg", ".pdf", ".ics", ".xml", ".json", ".csv", "version", "healthz")
+# files, feeds and checks; ".js" and ".webmanifest": the service worker and the app's manifests
+NOT_PAGES = (".svg", ".pdf", ".ics", ".xml", ".json", ".csv", "version", "healthz", ".js")
+NOT_PAGES += (".webmanifest",)
 # (pattern, phase or None for both) -> why its GET answers no page to its visitor
 NOT_A_PAGE = {
     ("public:attachment", None): "a file: the slides themselves",

@@ -103,6 +103,13 @@ MATRIX: dict[str, tuple[str, str]] = {
                                         "405   405   405   405   405   405   405"),
     "public:home":                     ("200   200   200   200   200   200   200",
                                         "405   405   405   405   405   405   405"),
+    # the installable app (issue 21): its service worker and manifests, the same for everyone
+    "public:service-worker":           ("200   200   200   200   200   200   200",
+                                        "405   405   405   405   405   405   405"),
+    "public:manifest":                 ("200   200   200   200   200   200   200",
+                                        "405   405   405   405   405   405   405"),
+    "public:event-manifest":           ("200   200   200   200   200   200   200",
+                                        "405   405   405   405   405   405   405"),
     "public:join-with-code":           ("200   200   200   200   200   200   200",
                                         "200   200   200   200   200   200   200"),
     "public:sign-in-request":          ("200   200   200   200   200   200   200",

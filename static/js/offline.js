@@ -1,0 +1,88 @@
+// Offline reading (issue 21), the page's side: registers the service worker (static/js/sw.js,
+// served at /sw.js), shows "Offline — as of 14:02" on a page it served from what it kept, and
+// forgets what was kept when someone signs out. Without service workers (an old browser,
+// private mode) none of this runs and every page works as it always did.
+"use strict";
+
+(() => {
+  const root = document.documentElement;
+  const script = document.currentScript;
+
+  // A page served from what the phone kept: say so, with the time it was fetched. The words
+  // come translated from the server (base.html); back online, the page is fetched again.
+  const fetchedAt = Number(root.dataset.offlineAt || 0);
+  const banner = document.querySelector("[data-offline-banner]");
+  if (fetchedAt && banner) {
+    const time = new Date(fetchedAt).toLocaleTimeString(root.lang || undefined, {
+      hour: "2-digit",
+      minute: "2-digit",
+      hourCycle: "h23",
+    });
+    banner.textContent = banner.dataset.template.replace("{time}", time);
+    banner.hidden = false;
+    // Back online, the page is fetched again (live.js does it too once its version check
+    // reaches the server). A HEAD goes past the worker, straight to the server: the page is
+    // reloaded only when the server answers, so a connection that comes back half reloads
+    // nothing, and it is asked again a little later.
+    let asking = 0;
+    const again = () => {
+      clearTimeout(asking);
+      fetch(location.href, { method: "HEAD", cache: "no-store", credentials: "same-origin" })
+        .then((response) => {
+          if (response.status >= 500) throw new Error(String(response.status));
+          location.reload();
+        })
+        .catch(() => {
+          asking = setTimeout(again, 5000);
+        });
+    };
+    window.addEventListener("online", again);
+    if (navigator.onLine) asking = setTimeout(again, 3000);
+  }
+
+  // Signing out: nothing kept stays on the phone. The answer also says so (Clear-Site-Data),
+  // which not every browser honours; the form is sent once the caches are gone.
+  for (const form of document.querySelectorAll("form[data-forget-offline]")) {
+    form.addEventListener("submit", (event) => {
+      if (event.defaultPrevented || !window.caches || form.dataset.forgotten) return;
+      event.preventDefault();
+      form.dataset.forgotten = "1";
+      const button = event.submitter;
+      if (button && button.name) {
+        const field = document.createElement("input");
+        field.type = "hidden";
+        field.name = button.name;
+        field.value = button.value;
+        form.append(field);
+      }
+      const worker = navigator.serviceWorker && navigator.serviceWorker.controller;
+      if (worker) worker.postMessage({ type: "forget" });
+      caches
+        .keys()
+        .then((names) => Promise.all(names.filter((n) => n.startsWith("oocamp-")).map((n) => caches.delete(n))))
+        .catch(() => {})
+        .finally(() => form.submit());
+    });
+  }
+
+  if (!("serviceWorker" in navigator) || !script || !script.dataset.worker) return;
+  const opened = !navigator.serviceWorker.controller; // before the worker looked after pages
+  // the worker's "kept": this page and its static files will open offline (tests wait for it)
+  navigator.serviceWorker.addEventListener("message", (event) => {
+    const data = event.data || {};
+    if (data.type === "kept" && data.page === location.href) root.dataset.offlineKept = "";
+  });
+  navigator.serviceWorker.startMessages();
+  navigator.serviceWorker
+    .register(script.dataset.worker) // at the site's root: its scope is every page
+    .then(() => navigator.serviceWorker.ready)
+    .then((registration) => {
+      const assets = [
+        ...document.querySelectorAll("link[rel=stylesheet][href], script[src], link[rel=icon][href]"),
+      ].map((element) => element.href || element.src);
+      if (registration.active && !fetchedAt) {
+        registration.active.postMessage({ type: "keep", page: location.href, fetch: opened, assets });
+      }
+    })
+    .catch(() => {}); // refused (private mode, blocked): the page works as it is
+})();

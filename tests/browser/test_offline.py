@@ -1,0 +1,286 @@
+"""When the venue's wifi dies (issue 21), in Chromium and in Dutch, on the demo's day (OOcamp
+2012: 50 sessions): after one visit online, the grid, My day, now & next and a session's page
+open with the connection gone (Playwright's `set_offline`), under a banner "Offline — stand
+van 14:02" that says when they were fetched; back online the page is fetched again and the
+banner goes away. What the phone keeps stays under 2 MB and holds no organiser page, signing
+out leaves nothing behind, and the app is installable: its manifest, its icons, a service
+worker that looks after the page."""
+
+import re
+from collections.abc import Callable
+from datetime import datetime, timedelta
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+import pytest
+from django.urls import reverse
+from playwright.sync_api import Browser, Page, expect
+
+from sessions_app.actions import import_event
+from sessions_app.event_file import load_event_file
+from sessions_app.models import Event, Participant
+from tests.browser.conftest import ENGLISH
+from tests.factories import (
+    make_event,
+    make_participant,
+    make_placement,
+    make_room,
+    make_session,
+    make_slot,
+)
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+PHONE = {"viewport": {"width": 390, "height": 844}, "is_mobile": True, "has_touch": True}
+DEMO = Path(__file__).resolve().parents[2] / "demo" / "oocamp-2012.zip"
+BRUSSELS = ZoneInfo("Europe/Brussels")
+PAGES = "oocamp-pages-v1"
+
+KEPT = """async () => {
+    const found = [];
+    for (const name of await caches.keys()) {
+        const cache = await caches.open(name);
+        for (const request of await cache.keys()) {
+            const response = await cache.match(request, { ignoreVary: true });
+            const bytes = (await response.arrayBuffer()).byteLength;
+            found.push({ cache: name, url: new URL(request.url).pathname, bytes });
+        }
+    }
+    return found;
+}"""
+"""Everything the phone keeps for this site (Cache Storage), with the size of each answer."""
+
+
+def demo() -> Event:
+    with load_event_file(DEMO) as event_file:
+        return import_event(event_file)
+
+
+def kept(page: Page) -> list[dict]:
+    return page.evaluate(KEPT)
+
+
+def wait_until_kept(page: Page, path: str) -> None:
+    """The service worker says it kept the page open at `path`, and the files it needs (the
+    first visit is kept once the worker runs)."""
+    assert page.evaluate("location.pathname") == path
+    expect(page.locator("html[data-offline-kept]")).to_have_count(1)
+
+
+def times_around(moment: datetime) -> set[str]:
+    """The minute shown for a page fetched at `moment` (a minute may turn meanwhile)."""
+    local = moment.astimezone(BRUSSELS)
+    return {(local + timedelta(minutes=m)).strftime("%H:%M") for m in (0, 1)}
+
+
+def host_of_the_demo(event: Event) -> Participant:
+    """A participant of the demo who hosts a session (and organises nothing)."""
+    hosts = Participant.objects.filter(
+        event=event, hostings__isnull=False, role=Participant.Role.PARTICIPANT
+    )
+    return hosts.order_by("pk").distinct().first()
+
+
+def test_the_day_reads_offline_with_a_banner(new_context, sign_in: Callable, steps) -> None:
+    event = demo()
+    host = host_of_the_demo(event)
+    title = host.hostings.select_related("session").first().session.title
+    context = new_context(**PHONE)
+    sign_in(context, host.user)
+    page = context.new_page()
+    grid = reverse("public:grid", args=[event.slug])
+    my_day = reverse("participant:my-page", args=[event.slug])
+    session = reverse("public:session", args=[event.slug, host.hostings.first().session_id])
+    now = reverse("public:now", args=[event.slug])
+
+    fetched = datetime.now(BRUSSELS)
+    for path in (grid, my_day, session, now):
+        page.goto(path)
+        expect(page.locator("[data-offline-banner]")).to_be_hidden()
+        wait_until_kept(page, path)
+    steps(page, "online: now and next, no banner", full_page=False)
+
+    context.set_offline(True)
+    banner = page.get_by_role("status").filter(has_text="Offline")
+    page.goto(grid)
+    expect(banner).to_be_visible()
+    shown = re.fullmatch(r"Offline — stand van (\d\d:\d\d)", banner.inner_text())
+    assert shown, banner.inner_text()
+    assert shown.group(1) in times_around(fetched)
+    expect(page.locator("#grid").get_by_text(title).first).to_be_visible()
+    # its stylesheet came from what was kept too: the banner is dark, the page laid out
+    assert banner.evaluate("e => getComputedStyle(e).backgroundColor") == "rgb(27, 31, 36)"
+    steps(page, "offline: the grid with its banner", full_page=False)
+
+    page.goto(my_day)
+    expect(banner).to_be_visible()
+    expect(page.get_by_text(title).first).to_be_visible()
+    steps(page, "offline: my day", full_page=False)
+
+    page.goto(session)
+    expect(banner).to_be_visible()
+    expect(page.get_by_role("heading", name=title)).to_be_visible()
+    page.reload()
+    expect(banner).to_be_visible()
+    steps(page, "offline: a session's page", full_page=False)
+
+    page.goto(now)
+    expect(banner).to_be_visible()
+    steps(page, "offline: now and next", full_page=False)
+
+    # a page that was never opened is not there: the browser's own error, no banner
+    elsewhere = context.new_page()
+    with pytest.raises(Exception, match="ERR_FAILED|ERR_INTERNET_DISCONNECTED"):
+        elsewhere.goto(reverse("public:feeds", args=[event.slug]))
+    elsewhere.close()
+
+    context.set_offline(False)  # back: the page is fetched again, the banner goes
+    expect(banner).to_be_hidden(timeout=20_000)
+    expect(page.locator("html[data-offline-at]")).to_have_count(0)
+    page.goto(grid)
+    expect(banner).to_be_hidden()
+    steps(page, "back online: the grid without the banner", full_page=False)
+
+
+def test_back_online_a_live_grid_fetches_itself_again(new_context, steps) -> None:
+    event = demo()
+    context = new_context(**PHONE)
+    page = context.new_page()
+    grid = reverse("public:grid", args=[event.slug])
+    page.goto(grid)
+    wait_until_kept(page, grid)
+    context.set_offline(True)
+    page.reload()
+    banner = page.locator("[data-offline-banner]")
+    expect(banner).to_be_visible()
+    # live.js's version check reaches the server again: the grid comes from the network
+    context.set_offline(False)
+    expect(banner).to_be_hidden(timeout=20_000)
+    expect(page.locator("#grid")).to_be_visible()
+
+
+def test_the_banner_speaks_the_pages_language(browser: Browser, base_url: str) -> None:
+    event = make_event(slug="open-camp", language="en", phase=Event.Phase.PUBLISHED)
+    make_placement(make_session(event, title="Open data"), make_room(event), make_slot(event))
+    context = browser.new_context(base_url=base_url, **PHONE, **ENGLISH)
+    page = context.new_page()
+    session = reverse("public:session", args=[event.slug, event.sessions.get().pk])
+    page.goto(session)
+    wait_until_kept(page, session)
+    context.set_offline(True)
+    page.reload()
+    banner = page.locator("[data-offline-banner]")
+    expect(banner).to_have_text(re.compile(r"^Offline — as of \d\d:\d\d$"))
+    expect(page.get_by_role("heading", name="Open data")).to_be_visible()
+    context.close()
+
+
+def test_the_cache_stays_small_and_keeps_no_organiser_page(
+    new_context, sign_in: Callable, steps
+) -> None:
+    event = demo()
+    organiser = make_participant(event, name="Olga", role=Participant.Role.ORGANISER)
+    context = new_context(**PHONE)
+    sign_in(context, organiser.user)
+    page = context.new_page()
+    visits = [
+        reverse("public:event", args=[event.slug]),
+        reverse("public:grid", args=[event.slug]),
+        reverse("public:now", args=[event.slug]),
+        reverse("participant:my-page", args=[event.slug]),
+        reverse("participant:proposals", args=[event.slug]),
+    ] + [
+        reverse("public:session", args=[event.slug, pk])
+        for pk in event.sessions.order_by("pk").values_list("pk", flat=True)[:50]
+    ]
+    organiser_pages = [
+        reverse("organiser:dashboard", args=[event.slug]),
+        reverse("organiser:grid", args=[event.slug]),
+        reverse("organiser:material", args=[event.slug]),
+    ]
+    for path in visits[:2]:
+        page.goto(path)
+        wait_until_kept(page, path)
+    for path in organiser_pages:
+        page.goto(path)
+        expect(page.locator("main h1")).to_be_visible()
+    steps(page, "the organiser's grid editor, online")
+    for path in visits[2:]:
+        page.goto(path)
+    wait_until_kept(page, visits[-1])
+
+    found = kept(page)
+    urls = [entry["url"] for entry in found]
+    total = sum(entry["bytes"] for entry in found)
+    print(f"kept: {len(found)} answers, {total} bytes")  # the figure for the report
+    assert total < 2 * 1024 * 1024, total
+    assert not [url for url in urls if "/organise/" in url], urls
+    assert not [url for url in urls if url.startswith(("/admin/", "/accounts/", "/signin/"))]
+    pages = [entry["url"] for entry in found if entry["cache"] == PAGES]
+    assert visits[-1] in pages  # the newest are kept, the oldest went first
+    assert all(url.startswith(f"/{event.slug}/") for url in pages), pages
+    assert [url for url in urls if url.endswith(".css")], "the stylesheet is kept"
+
+
+def test_signing_out_leaves_nothing_behind(new_context, sign_in: Callable, steps) -> None:
+    event = demo()
+    host = host_of_the_demo(event)
+    host.email = "host@example.org"  # can come back: "Sign out" signs out at once
+    host.save(update_fields=["email"])
+    context = new_context(**PHONE)
+    sign_in(context, host.user)
+    page = context.new_page()
+    my_day = reverse("participant:my-page", args=[event.slug])
+    page.goto(my_day)
+    wait_until_kept(page, my_day)
+    assert [entry for entry in kept(page) if entry["url"] == my_day], kept(page)
+
+    page.get_by_role("button", name="Afmelden").click()
+    expect(page.get_by_role("link", name="Aanmelden")).to_be_visible()
+    steps(page, "signed out")
+    assert [entry for entry in kept(page) if entry["cache"] == PAGES] == []
+    assert not [entry for entry in kept(page) if not entry["url"].startswith("/static/")]
+    context.set_offline(True)
+    with pytest.raises(Exception, match="ERR_FAILED|ERR_INTERNET_DISCONNECTED"):
+        page.goto(my_day)
+
+
+def test_the_app_is_installable(new_context, live_server) -> None:
+    event = demo()
+    context = new_context(**PHONE)
+    page = context.new_page()
+    page.goto(reverse("public:event", args=[event.slug]))
+    href = page.locator("link[rel=manifest]").get_attribute("href")
+    assert href == f"/{event.slug}/manifest.webmanifest"
+    manifest = context.request.get(href)
+    assert manifest.ok
+    assert manifest.headers["content-type"] == "application/manifest+json"
+    data = manifest.json()
+    assert data["start_url"] == f"/{event.slug}/"
+    assert data["display"] == "standalone"
+    assert data["theme_color"] and data["background_color"]
+    sizes = set()
+    for icon in data["icons"]:
+        answer = context.request.get(icon["src"])
+        assert answer.ok, icon
+        assert answer.headers["content-type"] == "image/png"
+        width, height = page.evaluate(
+            """async (src) => {
+                const image = await createImageBitmap(await (await fetch(src)).blob());
+                return [image.width, image.height];
+            }""",
+            icon["src"],
+        )
+        assert icon["sizes"] == f"{width}x{height}"
+        sizes.add((icon["sizes"], icon.get("purpose", "any")))
+    assert {("192x192", "any"), ("512x512", "any"), ("512x512", "maskable")} <= sizes
+
+    # a service worker with a fetch handler looks after the page, and start_url opens offline
+    page.wait_for_function("navigator.serviceWorker.ready.then(() => true)")
+    page.reload()
+    assert page.evaluate("navigator.serviceWorker.controller !== null")
+    assert page.evaluate("navigator.serviceWorker.controller.scriptURL").endswith("/sw.js")
+    wait_until_kept(page, data["start_url"])
+    context.set_offline(True)
+    page.goto(data["start_url"])
+    expect(page.locator("[data-offline-banner]")).to_be_visible()
