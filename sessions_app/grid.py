@@ -181,9 +181,10 @@ def grid_view(
             hosts = hosts.filter(session__in=list(sessions))
         for session_id, name in hosts.values_list("session_id", "participant__name"):
             names[session_id].append(name)  # in the hosts' own order (Host.Meta.ordering)
-    placements = {p.cell: p for p in placements_of(snapshot(event))}  # plain data, read fast
+    stored = snapshot(event)
+    placements = {p.cell: p for p in placements_of(stored)}  # plain data, read fast
     if warnings and problem is None:
-        problem = problem_for(event)
+        problem = problem_for(event, rows=stored)  # the placements read once
     measured = None
     if warnings and problem is not None:
         measured = scheduling.Grid(problem, placements.values())
