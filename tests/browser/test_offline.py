@@ -92,9 +92,10 @@ def test_the_day_reads_offline_with_a_banner(new_context, sign_in: Callable, ste
     my_day = reverse("participant:my-page", args=[event.slug])
     session = reverse("public:session", args=[event.slug, host.hostings.first().session_id])
     now = reverse("public:now", args=[event.slug])
+    proposals = reverse("participant:proposals", args=[event.slug])
 
     fetched = datetime.now(BRUSSELS)
-    for path in (grid, my_day, session, now):
+    for path in (grid, my_day, session, proposals, now):
         page.goto(path)
         expect(page.locator("[data-offline-banner]")).to_be_hidden()
         wait_until_kept(page, path)
@@ -123,6 +124,10 @@ def test_the_day_reads_offline_with_a_banner(new_context, sign_in: Callable, ste
     page.reload()
     expect(banner).to_be_visible()
     steps(page, "offline: a session's page", full_page=False)
+
+    page.goto(proposals)
+    expect(banner).to_be_visible()
+    expect(page.get_by_role("heading", name=title)).to_be_visible()
 
     page.goto(now)
     expect(banner).to_be_visible()
@@ -280,6 +285,13 @@ def test_the_app_is_installable(new_context, live_server) -> None:
     page.reload()
     assert page.evaluate("navigator.serviceWorker.controller !== null")
     assert page.evaluate("navigator.serviceWorker.controller.scriptURL").endswith("/sw.js")
+    # Chromium's own checks, those Lighthouse reports: the manifest parses, nothing stops install
+    cdp = context.new_cdp_session(page)
+    parsed = cdp.send("Page.getAppManifest")
+    assert parsed["url"].endswith(href) and parsed["errors"] == [], parsed["errors"]
+    errors = cdp.send("Page.getInstallabilityErrors")["installabilityErrors"]
+    # a test's browser context is a private window, where Chromium installs nothing
+    assert [error["errorId"] for error in errors if error["errorId"] != "in-incognito"] == []
     wait_until_kept(page, data["start_url"])
     context.set_offline(True)
     page.goto(data["start_url"])
