@@ -34,6 +34,7 @@ def main() -> None:
     parser.add_argument("--profile", action="store_true")
     parser.add_argument("--select", action="store_true")
     parser.add_argument("--sort", default="cumulative", help="the profile's order")
+    parser.add_argument("--size", default="20x16", help="the grid to profile: 6x9 or 20x16")
     args = parser.parse_args()
     with prepared("oocamp_editor_profile"):
         measure(seed(), args)
@@ -67,7 +68,7 @@ def measure(slugs: dict[str, str], args: argparse.Namespace) -> None:
                 f"{name} {size}: CPU median {statistics.median(cpu):.1f} ms "
                 f"(min {min(cpu):.1f}), {len(queries)} queries, {len(answer.content) // 1024} KiB"
             )
-            if args.profile and size == "20x16":
+            if args.profile and size == args.size:
                 profile = cProfile.Profile()
                 profile.enable()
                 for _ in range(5):
