@@ -18,12 +18,22 @@ How it works, and why (the figures are in bench/scheduler/results.md):
   Annealing then tries random moves (to a free cell), swaps (two sessions trade slots) and
   exchanges (a waiting session takes the place of a placed one: when there are more sessions
   than cells, or of the one session of its host in that slot), accepting a worse grid with a
-  probability that falls as the temperature cools (from accepting a typical worsening 1 time in
-  5 to accepting a worsening by 1 once in 1,000); a final descent tries every move and swap
+  probability that falls as the temperature cools; a final descent tries every move and swap
   until none helps. Swapping whole slots is not tried: the cost of a slot does not depend on
   when it is. Chains of swaps between two slots (Kernighan-Lin) were tried in the descent and
-  found nothing more; OR-Tools CP-SAT, given minutes, finds worse grids from scratch than this
-  does in a second (bench/scheduler/README.md).
+  found nothing more, and an exact re-split of every two slots little (1-3 on 5 of 40 runs);
+  OR-Tools CP-SAT, given minutes, finds worse grids from scratch than this does in a second
+  (bench/scheduler/README.md).
+- **Two temperature schedules.** The *cool* one starts at a tenth of a typical worsening and
+  ends where a worsening by 1 is still accepted 1 time in 7.4: it improves the greedy start
+  instead of scrambling it first, and spends its iterations where grids still change (the hot
+  one wandered above the greedy start for its first third and froze for its last). It is the
+  default, twice at 3/4 of the budget each, unless a session waits beside a free cell (its
+  host busy there): which of a host's sessions wait is then a choice the cool schedule keeps
+  from the greedy start (on the "adversarial" benchmark it keeps the session everybody wants
+  placed: 830-860, where 812 is known), so such events, and re-plans, keep the *hot* one (from
+  accepting a typical worsening 1 time in 5 to accepting a worsening by 1 once in 1,000), with
+  the whole budget per run.
 - **Every grid it visits is valid.** A move that would break a hard rule, including rule 6 (no
   session waits while a cell it could take is free), is never made, so the result needs no
   repair. No move changes the number of sessions placed: rule 6 alone would let a planner leave
@@ -58,8 +68,11 @@ Progress = Callable[[float, Lost], None]
 """Called now and then during a run with the share of the work done (0 to 1) and the best
 `lost` so far, and once at the end with 1.0."""
 
-_START = 0.2  # annealing starts where a typical worsening move is accepted this often
+_START = 0.2  # the hot schedule starts where a typical worsening move is accepted this often
 _END = 0.001  # and ends where a worsening by 1 is
+_COOL_START = 0.1  # the cool schedule starts at this share of a typical worsening
+_COOL_END = 0.5  # and ends at this temperature (a worsening by 1 is accepted 1 time in 7.4)
+COOL_SHARE = 0.75  # of the default budget, per run of the cool schedule
 DEFAULT_TIME_LIMIT = 30.0  # seconds; the iteration budget normally ends a run long before
 DEFAULT_RESTARTS = 2  # independent runs, the best kept
 SINGLE_RUN_FROM = 400_000  # a budget this big gets one run by default (seeds spread < 0.2 %)
@@ -137,8 +150,10 @@ def plan(
     keeps the best grid: annealing sometimes settles in a worse valley, and a second run costs
     less than a doubled budget for the same quality (bench/scheduler/results.md). By default
     (`restarts=None`) that is `DEFAULT_RESTARTS` runs, or one for a budget of
-    `SINGLE_RUN_FROM` iterations or more: on a large event the seeds spread less than 0.2 %,
-    and one run keeps 300 sessions within 10 s of CPU.
+    `SINGLE_RUN_FROM` iterations or more: on a large event the seeds spread less than 0.3 %,
+    and one run keeps 300 sessions within 10 s of CPU. The cool schedule (see the module's
+    docstring) gets `COOL_SHARE` of the default budget per run; an explicit `iterations` is
+    kept as given.
 
     With `stability`, the search minimises `lost` plus the cost of moving the sessions of
     `stability.current`; the first run (and every other one) starts from that grid (its
@@ -156,19 +171,20 @@ def plan(
             elapsed=time.perf_counter() - started,
         )
     budget = budget_for(problem) if iterations is None else max(0, iterations)
+    first = _start(problem, stability, 0)
+    # the cool schedule keeps the greedy start's choice of which sessions wait beside a free
+    # cell (their hosts busy there): where there is such a choice, the hot one, twice
+    cool = stability is None and not first.waits_beside_free_cell()
+    if cool and iterations is None:
+        budget = int(budget * COOL_SHARE)
     if restarts is None:
         restarts = 1 if budget >= SINGLE_RUN_FROM else DEFAULT_RESTARTS
     restarts = max(1, restarts)
     best: _Search | None = None
     done, complete = 0, True
     for run in range(restarts):
-        search = _Search(problem, stability)
-        if stability is not None and run % 2 == 0:
-            search.keep(stability.current)
-            search.construct()
-        else:
-            search.construct()
-            search.consider(greedy(problem))  # as many sessions as the baseline, and no worse
+        search = first if run == 0 else _start(problem, stability, run)
+        search.cool = cool
         # each run has its share of the time left, and its own random numbers from `seed`
         now = time.perf_counter()
         deadline = now + (started + time_limit - now) / (restarts - run)
@@ -203,6 +219,19 @@ def plan(
         elapsed=time.perf_counter() - started,
         complete=complete,
     )
+
+
+def _start(problem: Problem, stability: Stability | None, run: int) -> _Search:
+    """The start of run `run`: the greedy grids, or (every other run of a re-plan) the current
+    grid with the other sessions placed greedily."""
+    search = _Search(problem, stability)
+    if stability is not None and run % 2 == 0:
+        search.keep(stability.current)
+        search.construct()
+    else:
+        search.construct()
+        search.consider(greedy(problem))  # as many sessions as the baseline, and no worse
+    return search
 
 
 def _share(progress: Progress | None, run: int, runs: int, before: Lost | None) -> Progress | None:
@@ -376,6 +405,7 @@ class _Search:
         self.best_cost = self.cost
         self.best_slots = list(self.slot_of)
         self.best_lost = self.lost()
+        self.cool = False  # which temperature schedule `anneal` follows (`_temperatures`)
 
     # ---- bookkeeping -------------------------------------------------------------------------
 
@@ -857,8 +887,9 @@ class _Search:
         return done, not compressed
 
     def _temperatures(self, rng: random.Random) -> tuple[float, float]:
-        """Start where a typical (median) worsening move is accepted with probability `_START`;
-        end where a worsening by 1 is accepted with probability `_END`."""
+        """Hot: start where a typical (median) worsening move is accepted with probability
+        `_START`; end where a worsening by 1 is accepted with probability `_END`. Cool: start at
+        `_COOL_START` of a typical worsening, end at `_COOL_END`."""
         rises = []
         for _ in range(200):
             i = self.placeable[int(rng.random() * len(self.placeable))]
@@ -869,7 +900,16 @@ class _Search:
                     rises.append(delta)
         rises.sort()
         typical = rises[len(rises) // 2] if rises else 1
+        if self.cool:
+            return max(_COOL_END, typical * _COOL_START), _COOL_END
         return max(1.0, typical / -math.log(_START)), 1 / -math.log(_END)
+
+    def waits_beside_free_cell(self) -> bool:
+        """Whether a session waits while a cell it could take is free (a host of it is busy in
+        that slot): which of a host's sessions wait is then a choice of the search."""
+        return any(
+            len(self.members[t]) < self.cells[t] for u in self.waiting_set for t in self.allowed[u]
+        )
 
     def descend(self, *, deadline: float) -> bool:
         """From the best grid found, make every improving move or swap until none is left (in a
