@@ -400,6 +400,34 @@ def test_a_change_on_a_stale_grid_is_refused_and_the_fresh_grid_shown(open_edito
     expect(cell(mine, camp.zaal, camp.eleven)).to_contain_text(camp.data.title)
 
 
+def test_a_drop_on_a_grid_changed_meanwhile_shows_the_cells_that_changed_and_then_works(
+    open_editor, camp, shoot
+):
+    make_placement(camp.budget, camp.aula, camp.ten)
+    other = make_participant(camp.event, name="Otto", role=Participant.Role.ORGANISER)
+    mine, theirs = open_editor(), open_editor(user=other.user)
+
+    drag(theirs, camp.budget, cell(theirs, camp.zaal, camp.eleven))  # from a cell to a cell
+    expect(cell(theirs, camp.zaal, camp.eleven)).to_contain_text(camp.budget.title)
+    drag(mine, camp.data, cell(mine, camp.kelder, camp.eleven))
+
+    expect(mine.locator(".grid-feedback")).to_have_text(
+        "Iemand anders wijzigde net het rooster. Hier is het nieuwe rooster; probeer opnieuw."
+    )
+    expect(cell(mine, camp.zaal, camp.eleven)).to_contain_text(camp.budget.title)
+    expect(cell(mine, camp.aula, camp.ten)).not_to_contain_text(camp.budget.title)
+    expect(tray(mine)).to_contain_text(camp.data.title)
+    assert where(camp.event) == {camp.budget.title: ("Zaal B", "11:00")}
+    shoot(mine, "stale-cells")
+
+    drag(mine, camp.data, cell(mine, camp.kelder, camp.eleven))  # the fresh version: works
+    expect(cell(mine, camp.kelder, camp.eleven)).to_contain_text(camp.data.title)
+    assert where(camp.event) == {
+        camp.budget.title: ("Zaal B", "11:00"),
+        camp.data.title: ("Kelder", "11:00"),
+    }
+
+
 # ---- a phone -------------------------------------------------------------------------------
 
 

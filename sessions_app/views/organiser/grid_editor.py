@@ -5,7 +5,8 @@ Every page works without JavaScript (forms post, the answer redirects with a mes
 htmx a change answers with the `#grid` partial: 200 when done, 422 when a rule refuses it, 409
 when it was made on a grid that changed meanwhile (static/js/grid-editor.js lets htmx swap
 those two). A drag and drop from one cell to another answers with only what it changed: the
-cells, the lost figures and the version (`_moved`). Every change carries the grid version it
+cells, the lost figures and the version (`_moved`); refused as stale, with the cells that
+changed since the page's version (`_stale`). Every change carries the grid version it
 was made on; the actions check it."""
 
 from __future__ import annotations
@@ -146,12 +147,6 @@ def editor_context(
         _choices(view, selected, follows)
         if selected.pk in view.measured.placed:
             tray_effect = describe_effect(view.measured.move_effect(selected.pk, None))
-    undoable = (
-        event.grid_changes.exclude(kind=GridChange.Kind.UNDO)
-        .filter(undone=False)
-        .order_by("-version")
-        .first()
-    )
     return {
         "event": event,
         "view": view,
@@ -163,11 +158,21 @@ def editor_context(
             len(follows.get(selected.pk, frozenset())) if follows is not None and selected else None
         ),
         "room_swaps": room_swaps,
-        "undoable": undoable,
+        "undoable": _undoable(event),
         "feedback": feedback,
         "start_form": SubmissionKeyForm(),
         "urls": _urls(event),
     }
+
+
+def _undoable(event: Event) -> GridChange | None:
+    """The change the undo button takes back: the latest one not undone (an undo is not)."""
+    return (
+        event.grid_changes.exclude(kind=GridChange.Kind.UNDO)
+        .filter(undone=False)
+        .order_by("-version")
+        .first()
+    )
 
 
 def _urls(event: Event) -> dict[str, str]:
@@ -257,7 +262,7 @@ def _change(
         done = change(participant_for(request, event))
     except actions.StaleGrid as refusal:
         event.refresh_from_db(fields=["grid_version"])
-        return _answer(request, event, text=str(refusal), error=True, status=409)
+        return _stale(request, event, form.cleaned_data["version"], str(refusal))
     except actions.NothingToDo:
         return _answer(request, event, text=_("Nothing changed."))
     except actions.ActionRefused as refusal:
@@ -277,28 +282,81 @@ def _dropped(request: HtmxHttpRequest) -> bool:
 
 def _moved(request: HtmxHttpRequest, event: Event, done: actions.Moved) -> HttpResponse:
     """The answer to a move, measured with the problem the move was checked against (read
-    once). To a drag and drop from a cell to a cell: the cells it changed (where the sessions
-    left and arrived, and those at the same times whose shared voters changed), the lost
-    figures, the undo button, the version and the outcome, each swapped into the page by htmx
-    (out of band). The whole editor otherwise, and when the tray changed too, or when a
-    session at those times has more followers than a room there seats (the suggested room
-    swaps may change)."""
+    once). To a drag and drop from a cell to a cell: what it changed (`_cells`); the whole
+    editor otherwise."""
 
     def whole() -> HttpResponse:
         return _answer(request, event, text=done.summary, problem=done.problem)
 
     if not _dropped(request):
         return whole()
-    before = {row[0]: tuple(row[1:3]) for row in done.change.before}
-    after = {row[0]: tuple(row[1:3]) for row in done.change.after}
-    moved = {s for s in before.keys() | after.keys() if before.get(s) != after.get(s)}
-    if any(s not in before or s not in after for s in moved):
-        return whole()  # in or out of the tray: the tray changes too
-    keys = {cell for s in moved for cell in (before[s], after[s])}
-    slots = {slot for _room, slot in keys}
-    view = grid.grid_view(
-        event, warnings=True, problem=done.problem, only_slots=slots, host_names=True
+    answer = _cells(
+        request,
+        event,
+        before=done.change.before,
+        after=done.change.after,
+        feedback=Feedback(done.summary),
+        undoable=done.change,
+        problem=done.problem,
     )
+    return answer or whole()
+
+
+def _stale(request: HtmxHttpRequest, event: Event, version: int, text: str) -> HttpResponse:
+    """The answer to a change made on an older grid (409). To a drag and drop on a page whose
+    grid is `version`: the cells that changed since then (the grid changes in between hold
+    the grid before and after each), with the fresh lost figures, undo button and version and
+    the message, as a move's answer; the whole fresh editor when the tray changed too, when a
+    version in between has no recorded change (the rooms or slots were edited), and to every
+    other change."""
+    if _dropped(request):
+        changes = list(
+            event.grid_changes.filter(version__gt=version)
+            .order_by("version")
+            .values_list("version", "before", "after")
+        )
+        if [v for v, _before, _after in changes] == list(
+            range(version + 1, event.grid_version + 1)
+        ):
+            answer = _cells(
+                request,
+                event,
+                before=changes[0][1],
+                after=changes[-1][2],
+                feedback=Feedback(text, error=True),
+                undoable=_undoable(event),
+                status=409,
+            )
+            if answer is not None:
+                return answer
+    return _answer(request, event, text=text, error=True, status=409)
+
+
+def _cells(
+    request: HtmxHttpRequest,
+    event: Event,
+    *,
+    before: list[grid.Row],
+    after: list[grid.Row],
+    feedback: Feedback,
+    undoable: GridChange | None,
+    problem: scheduling.Problem | None = None,
+    status: int = 200,
+) -> HttpResponse | None:
+    """What changed from the grid `before` to the grid `after`, both in the grid: the cells
+    (where sessions left and arrived, or were pinned or unpinned, and those at the same times
+    whose shared voters changed), the lost figures, the undo button, the version and the
+    outcome, each swapped into the page by htmx (out of band). None when the tray changed too,
+    or when a session at those times has more followers than a room there seats (the
+    suggested room swaps may change): the whole editor answers then."""
+    old = {row[0]: tuple(row[1:]) for row in before}
+    new = {row[0]: tuple(row[1:]) for row in after}
+    moved = {s for s in old.keys() | new.keys() if old.get(s) != new.get(s)}
+    if any(s not in old or s not in new for s in moved):
+        return None  # in or out of the tray: the tray changes too
+    keys = {(place[0], place[1]) for s in moved for place in (old[s], new[s])}
+    slots = {slot for _room, slot in keys}
+    view = grid.grid_view(event, warnings=True, problem=problem, only_slots=slots, host_names=True)
     measured = view.measured
     assert measured is not None  # made with warnings
     cells = [cell for row in view.rows for cell in row.cells]
@@ -307,7 +365,7 @@ def _moved(request: HtmxHttpRequest, event: Event, done: actions.Moved) -> HttpR
         seats = min(room.capacity for room in view.rooms)
         there = [s for (_room, slot), s in measured.by_cell.items() if slot in slots]
         if any(len(follows.get(s, ())) > seats for s in there):
-            return whole()
+            return None
         grid.add_follows(view, follows)
 
     def changed(cell: grid.Cell) -> bool:
@@ -321,12 +379,12 @@ def _moved(request: HtmxHttpRequest, event: Event, done: actions.Moved) -> HttpR
         "event": event,
         "view": view,
         "lost": measured.lost(),
-        "undoable": done.change,
-        "feedback": Feedback(done.summary),
+        "undoable": undoable,
+        "feedback": feedback,
         "urls": _urls(event),
     }
     context["cells"] = cells_html(context, get_token(request), filter(changed, cells))
-    response = render(request, "organiser/grid_moved.html", context)
+    response = render(request, "organiser/grid_moved.html", context, status=status)
     response["HX-Retarget"] = "#grid-feedback"
     response["HX-Reswap"] = "outerHTML"
     return response

@@ -469,6 +469,54 @@ def test_a_stale_drop_answers_409_with_the_whole_fresh_grid(organiser_client, ca
     assert 'name="version" value="5"' in response.text
 
 
+def test_a_stale_drop_answers_409_with_the_cells_changed_since_the_page_was_loaded(
+    organiser_client, camp
+):
+    make_placement(camp.data, camp.big, camp.morning)
+    make_placement(camp.budget, camp.small, camp.noon)
+    other = Client(headers={"accept-language": "en"})
+    other.force_login(make_participant(camp.event, role=Participant.Role.ORGANISER).user)
+    # the other organiser moves Budgets to Big, 11:00, and pins it (versions 1 and 2)
+    assert drop(other, camp, camp.budget, camp.big, camp.noon).status_code == 200
+    pin = {"session": camp.budget.pk, "pinned": "1", "version": 1}
+    assert htmx(other, url("pin", camp.event), pin).status_code == 200
+    # on the page loaded at version 0: Open data to Small, 10:00
+    stale = {"session": camp.data.pk, "version": 0, "room": camp.small.pk, "slot": camp.morning.pk}
+
+    response = organiser_client.post(
+        url("move", camp.event),
+        stale,
+        headers={
+            "hx-request": "true",
+            "hx-trigger": "drop-form",
+            "hx-current-url": f"http://testserver{url('grid', camp.event)}",
+        },
+    )
+
+    assert response.status_code == 409
+    assert not is_fragment(response) and response.headers["HX-Retarget"] == "#grid-feedback"
+    changed = {f"{camp.noon.pk}-{camp.small.pk}", f"{camp.noon.pk}-{camp.big.pk}"}
+    assert oob_cells(response.text) == changed
+    assert 'role="alert"' in response.text
+    assert "Someone else changed the grid just now. Here is the fresh grid; try again." in (
+        response.text
+    )
+    assert 'data-version="2" hx-swap-oob="true"' in response.text
+    assert where(camp.event) == {"Open data": ("Big", "10:00"), "Budgets": ("Big", "11:00")}
+    reload = organiser_client.get(url("grid", camp.event)).text
+    for key in changed:
+        assert cell_html(response.text, key) == cell_html(reload, key)
+    assert "Unpin" in cell_html(response.text, f"{camp.noon.pk}-{camp.big.pk}")
+    assert lost_figures(response.text) == lost_figures(reload)
+    assert undo_what(response.text) == undo_what(reload) == "Last change: “Budgets” pinned"
+
+
+def undo_what(text: str) -> str:
+    import re
+
+    return re.search(r'<span class="small undo-what">([^<]*)</span>', text)[1]
+
+
 @pytest.mark.parametrize("how", ["drop", "place here"])
 def test_a_move_reads_the_problem_once_in_a_fixed_number_of_queries(
     organiser_client, camp, monkeypatch, how
