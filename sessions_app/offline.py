@@ -8,6 +8,13 @@ grid, now & next, a session's page, the event's page, the participant's own page
 sessions to vote on. Organiser pages, pages with a token in their address (sign-in links, host
 links, calendar feeds), the admin and the sign-in pages never get it, so they are never kept.
 Signing out clears what was kept (`Clear-Site-Data` on the answer, and the page's script).
+
+What is kept is the signed-in person's: each kept answer carries `PERSON_HEADER`, a marker of
+who it was rendered for (`person_marker`, not secret and not the user's id), and when a page of
+another person, or of nobody signed in, loads on the phone, the worker deletes the pages it kept
+for anyone else (a sign-in that expired is not a sign-out). After the first visit to a page of
+an event the worker also fetches that event's main pages once (`event_pages`), and its offline
+page (`public:offline`, marked "fallback"), shown for a page of the event that was never kept.
 """
 
 from __future__ import annotations
@@ -22,11 +29,19 @@ from django.contrib.staticfiles import finders
 from django.http import HttpRequest, HttpResponse, HttpResponseBase
 from django.templatetags.static import static
 from django.urls import reverse
+from django.utils.crypto import salted_hmac
 
 from sessions_app.models import Event
 
 HEADER = "OOcamp-Offline"
-"""On an answer the service worker may keep for offline reading (its value: "keep")."""
+"""On an answer the service worker may keep for offline reading (its value: "keep"; "fallback"
+for an event's offline page, served for a page of the event the phone did not keep)."""
+
+PERSON_HEADER = "OOcamp-Person"
+"""On every HTML answer: for whom it was rendered (`person_marker`)."""
+
+NOBODY = "-"
+"""The marker of a page rendered for nobody signed in: such pages are shown to anyone."""
 
 OFFLINE_PAGES = frozenset(
     {
@@ -36,6 +51,7 @@ OFFLINE_PAGES = frozenset(
         "public:session",
         "participant:my-page",
         "participant:proposals",
+        "public:offline",
     }
 )
 """URL names of the pages kept for offline reading; nothing else is ever kept."""
@@ -59,8 +75,31 @@ class OfflinePagesMiddleware:
     def __call__(self, request: HttpRequest) -> HttpResponseBase:
         response = self.get_response(request)
         if may_keep(request, response):
-            response[HEADER] = "keep"
+            offline_page = getattr(request.resolver_match, "view_name", "") == "public:offline"
+            response[HEADER] = "fallback" if offline_page else "keep"
+        if response.get("Content-Type", "").startswith("text/html"):
+            response[PERSON_HEADER] = person_marker(getattr(request, "user", None))
         return response
+
+
+def person_marker(user: Any) -> str:
+    """Who a page was rendered for, as the service worker tells people apart: a keyed hash of
+    the user's id (SECRET_KEY), the same on every page of theirs and telling nothing of them;
+    `NOBODY` for a visitor who is not signed in."""
+    if user is None or not user.is_authenticated:
+        return NOBODY
+    return salted_hmac("sessions_app.offline.person", str(user.pk)).hexdigest()[:24]
+
+
+def event_pages(event: Event, user: Any) -> dict[str, str]:
+    """The pages of `event` a phone keeps once it opened any of them (the worker fetches those it
+    has not kept yet), by URL name: the event, the grid, now & next, Sessions, My day for a
+    signed-in person, and the event's offline page."""
+    names = ["public:event", "public:grid", "public:now", "participant:proposals"]
+    if user is not None and user.is_authenticated:
+        names.append("participant:my-page")
+    names.append("public:offline")
+    return {name: reverse(name, args=[event.slug]) for name in names}
 
 
 def may_keep(request: HttpRequest, response: HttpResponseBase) -> bool:
@@ -110,10 +149,16 @@ def _worker_source() -> str:
 
 
 def service_worker_source() -> str:
-    """static/js/sw.js, preceded by what it must know of the site: where static files are and
-    which header marks a page it may keep. It never changes while the process runs, so the
-    browser's byte-for-byte update check only installs a new worker after a deploy."""
-    config = {"static": settings.STATIC_URL, "header": HEADER}
+    """static/js/sw.js, preceded by what it must know of the site: where static files are, which
+    header marks a page it may keep and which says for whom it was rendered. It never changes
+    while the process runs, so the browser's byte-for-byte update check only installs a new
+    worker after a deploy."""
+    config = {
+        "static": settings.STATIC_URL,
+        "header": HEADER,
+        "person": PERSON_HEADER,
+        "nobody": NOBODY,
+    }
     return f"const OOCAMP = {json.dumps(config)};\n{_worker_source()}"
 
 

@@ -29,6 +29,7 @@ urlpatterns = [
     path("<slug:slug>/join/", public.join, name="join"),
     path("<slug:slug>/sessions/<int:pk>/", public.session, name="session"),
     path("<slug:slug>/manifest.webmanifest", offline.event_manifest, name="event-manifest"),
+    path("<slug:slug>/offline/", offline.offline_page, name="offline"),
     path("<slug:slug>/grid/", public.grid, name="grid"),
     path("<slug:slug>/grid/version", public.grid_version, name="grid-version"),
     path("<slug:slug>/pitch/version", public.pitch_version, name="pitch-version"),

@@ -81,7 +81,16 @@
         ...document.querySelectorAll("link[rel=stylesheet][href], script[src], link[rel=icon][href]"),
       ].map((element) => element.href || element.src);
       if (registration.active && !fetchedAt) {
-        registration.active.postMessage({ type: "keep", page: location.href, fetch: opened, assets });
+        registration.active.postMessage({
+          type: "keep",
+          page: location.href,
+          fetch: opened,
+          assets,
+          // who this page is for: what the phone kept for anyone else goes (sw.js, claim)
+          person: script.dataset.person || "",
+          // the event's main pages, which the phone keeps too once it opened one of them
+          pages: (script.dataset.eventPages || "").split(" ").filter(Boolean),
+        });
       }
     })
     .catch(() => {}); // refused (private mode, blocked): the page works as it is

@@ -4,7 +4,9 @@ open with the connection gone (Playwright's `set_offline`), under a banner "Offl
 van 14:02" that says when they were fetched; back online the page is fetched again and the
 banner goes away. What the phone keeps stays under 2 MB and holds no organiser page, signing
 out leaves nothing behind, and the app is installable: its manifest, its icons, a service
-worker that looks after the page."""
+worker that looks after the page. A connection that hangs shows the kept page after a few
+seconds; one visit to the event keeps its main pages, and a page never kept shows OOcamp's
+offline page; a second person on the phone never gets the first one's pages."""
 
 import re
 from collections.abc import Callable
@@ -16,6 +18,7 @@ import pytest
 from django.urls import reverse
 from playwright.sync_api import Browser, Page, expect
 
+from sessions_app import offline
 from sessions_app.actions import import_event
 from sessions_app.event_file import load_event_file
 from sessions_app.models import Event, Participant
@@ -133,10 +136,16 @@ def test_the_day_reads_offline_with_a_banner(new_context, sign_in: Callable, ste
     expect(banner).to_be_visible()
     steps(page, "offline: now and next", full_page=False)
 
-    # a page that was never opened is not there: the browser's own error, no banner
+    # a page of the event that was never opened: OOcamp's offline page, with the kept ones
     elsewhere = context.new_page()
+    elsewhere.goto(reverse("public:feeds", args=[event.slug]))
+    expect(
+        elsewhere.get_by_role("heading", name="Deze pagina staat niet op je telefoon")
+    ).to_be_visible()
+    expect(elsewhere.locator(f".offline-pages a[href='{session}']")).to_have_count(1)
+    # outside any event nothing was kept: the browser's own error
     with pytest.raises(Exception, match="ERR_FAILED|ERR_INTERNET_DISCONNECTED"):
-        elsewhere.goto(reverse("public:feeds", args=[event.slug]))
+        elsewhere.goto(reverse("public:join-with-code"))
     elsewhere.close()
 
     context.set_offline(False)  # back: the page is fetched again, the banner goes
@@ -296,3 +305,167 @@ def test_the_app_is_installable(new_context, live_server) -> None:
     context.set_offline(True)
     page.goto(data["start_url"])
     expect(page.locator("[data-offline-banner]")).to_be_visible()
+
+
+FETCHED_AT = """async (path) => {
+    const kept = await caches.match(path, { cacheName: "oocamp-pages-v1", ignoreVary: true });
+    return kept ? Number(kept.headers.get("OOcamp-Fetched-At")) : 0;
+}"""
+"""When the phone fetched the copy it kept of the page at `path` (0: it kept none)."""
+
+
+def test_a_connection_that_hangs_shows_the_kept_page(new_context, steps) -> None:
+    """The venue's access point neither answers nor fails: the kept grid is shown after a few
+    seconds, and the network's late answer is kept for next time, not swapped in."""
+    event = demo()
+    title = event.sessions.filter(placement__isnull=False).order_by("pk").first().title
+    context = new_context(**PHONE)
+    page = context.new_page()
+    grid = reverse("public:grid", args=[event.slug])
+    page.goto(grid)
+    wait_until_kept(page, grid)
+    before = page.evaluate(FETCHED_AT, grid)
+    assert before
+
+    # every request for the grid (the worker's included: Chromium routes a service worker's
+    # requests through the context) is held: it neither answers nor fails
+    held = []
+    context.route(f"**{grid}", lambda route: held.append(route))
+    page.goto(grid)
+    banner = page.get_by_role("status").filter(has_text="Offline")
+    expect(banner).to_be_visible(timeout=15_000)
+    expect(page.locator("#grid").get_by_text(title).first).to_be_visible()
+    assert re.fullmatch(r"Offline — stand van \d\d:\d\d", banner.inner_text())
+    assert [route for route in held if route.request.service_worker], "the worker asked"
+    steps(page, "a hanging connection: the kept grid with its banner", full_page=False)
+
+    # the network answers after all: what it answered is kept, the page stays as it was
+    for route in [route for route in held if route.request.method == "GET"]:
+        route.continue_()
+    page.wait_for_function(f"({FETCHED_AT})({grid!r}).then((at) => at > {before})")
+    expect(page.locator("html[data-offline-at]")).to_have_count(1)
+    expect(banner).to_be_visible()
+    steps(page, "the late answer is kept, the page unchanged", full_page=False)
+    context.unroute(f"**{grid}")
+
+
+def test_the_days_pages_open_offline_after_one_visit_to_the_event(
+    new_context, sign_in: Callable, steps
+) -> None:
+    """A participant who only opened the event's page can open the grid, My page, now & next
+    and Sessions offline; a page never kept shows OOcamp's offline page with the kept ones."""
+    event = demo()
+    host = host_of_the_demo(event)
+    hosted = host.hostings.select_related("session").first().session
+    context = new_context(**PHONE)
+    sign_in(context, host.user)
+    page = context.new_page()
+    home = reverse("public:event", args=[event.slug])
+    grid = reverse("public:grid", args=[event.slug])
+    my_day = reverse("participant:my-page", args=[event.slug])
+    now = reverse("public:now", args=[event.slug])
+    proposals = reverse("participant:proposals", args=[event.slug])
+    page.goto(home)
+    wait_until_kept(page, home)
+    steps(page, "online: only the event's page was opened", full_page=False)
+
+    context.set_offline(True)
+    banner = page.get_by_role("status").filter(has_text="Offline")
+    page.goto(grid)
+    expect(banner).to_be_visible()
+    expect(page.locator("#grid").get_by_text(hosted.title).first).to_be_visible()
+    steps(page, "offline: the grid, never opened", full_page=False)
+    page.goto(my_day)
+    expect(banner).to_be_visible()
+    expect(page.get_by_text(hosted.title).first).to_be_visible()
+    steps(page, "offline: my page, never opened", full_page=False)
+    page.goto(now)
+    expect(banner).to_be_visible()
+    page.goto(proposals)
+    expect(banner).to_be_visible()
+    expect(page.get_by_role("heading", name=hosted.title)).to_be_visible()
+
+    # a page of the event that was never kept: OOcamp's offline page, in Dutch, with the kept
+    page.goto(reverse("public:session", args=[event.slug, hosted.pk]))
+    expect(
+        page.get_by_role("heading", name="Deze pagina staat niet op je telefoon")
+    ).to_be_visible()
+    expect(banner).to_be_visible()
+    links = page.locator(".offline-pages a")
+    hrefs = {links.nth(i).get_attribute("href") for i in range(links.count())}
+    assert {home, grid, my_day, now, proposals} <= hrefs, hrefs
+    assert not [href for href in hrefs if "/offline/" in href], hrefs
+    expect(links.filter(has_text="Rooster")).to_have_count(1)
+    steps(page, "offline: a page never kept, and the pages that were", full_page=False)
+    links.filter(has_text="Rooster").click()
+    expect(page).to_have_url(re.compile(f"{grid}$"))
+    expect(page.locator("#grid").get_by_text(hosted.title).first).to_be_visible()
+
+
+OWNERS = """async () => {
+    const cache = await caches.open("oocamp-pages-v1");
+    const owners = {};
+    for (const request of await cache.keys()) {
+        const kept = await cache.match(request, { ignoreVary: true });
+        owners[new URL(request.url).pathname] = kept.headers.get("OOcamp-Person");
+    }
+    return owners;
+}"""
+"""For whom each kept page was rendered (sessions_app/offline.py, person_marker)."""
+
+
+def test_another_person_on_the_same_phone_never_sees_the_first_ones_pages(
+    new_context, sign_in: Callable, steps, live_server
+) -> None:
+    """A's sign-in expires (no sign-out) and B signs in on the same phone: offline, B never gets
+    A's My page, but B's own."""
+    from django.contrib.sessions.models import Session
+    from django.test import Client
+
+    event = demo()
+    hosts = list(
+        Participant.objects.filter(
+            event=event, hostings__isnull=False, role=Participant.Role.PARTICIPANT
+        )
+        .order_by("pk")
+        .distinct()
+    )
+    b = hosts[0]
+    b_title = b.hostings.select_related("session").first().session.title
+    my_day = reverse("participant:my-page", args=[event.slug])
+    client = Client()
+    client.force_login(b.user)
+    b_page = client.get(my_day).content.decode()
+    a, a_title = next(
+        (host, hosting.session.title)
+        for host in hosts[1:]
+        for hosting in host.hostings.select_related("session")
+        if hosting.session.title not in b_page and b_title not in hosting.session.title
+    )
+    Session.objects.all().delete()
+
+    context = new_context(**PHONE)
+    sign_in(context, a.user)
+    page = context.new_page()
+    page.goto(my_day)
+    wait_until_kept(page, my_day)
+    expect(page.get_by_text(a_title).first).to_be_visible()
+    steps(page, "A's page, online", full_page=False)
+
+    # A's sign-in runs out on the server (no sign-out on the phone), B signs in on it
+    Session.objects.all().delete()
+    sign_in(context, b.user)
+    grid = reverse("public:grid", args=[event.slug])
+    page.goto(grid)
+    wait_until_kept(page, grid)
+
+    context.set_offline(True)
+    page.goto(my_day)
+    expect(page.get_by_role("status").filter(has_text="Offline")).to_be_visible()
+    expect(page.get_by_text(b_title).first).to_be_visible()  # B's own, kept in the background
+    expect(page.get_by_text(a_title)).to_have_count(0)
+    steps(page, "offline: B gets B's page, never A's", full_page=False)
+    owners = page.evaluate(OWNERS)
+    assert offline.person_marker(b.user) in owners.values()
+    assert offline.person_marker(a.user) not in owners.values(), owners
+    context.close()

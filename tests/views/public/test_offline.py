@@ -87,7 +87,10 @@ def test_the_service_worker_is_served_from_the_root(
     assert response["Content-Type"].startswith("application/javascript")
     assert "no-cache" in response["Cache-Control"]
     source = response.content.decode()
-    assert source.startswith('const OOCAMP = {"static": "/static/", "header": "OOcamp-Offline"};')
+    assert source.startswith(
+        'const OOCAMP = {"static": "/static/", "header": "OOcamp-Offline", '
+        '"person": "OOcamp-Person", "nobody": "-"};'
+    )
     assert 'addEventListener("fetch"' in source
     assert client.post("/sw.js").status_code == 405
 
@@ -145,3 +148,49 @@ def test_signing_out_tells_the_phone_to_forget(client: Client, event: Event) -> 
     assert response["Clear-Site-Data"] == '"cache", "storage"'
     # the warning page (and a GET) signs nobody out and clears nothing
     assert "Clear-Site-Data" not in client.get(reverse("sign-out"))
+
+
+def test_each_page_says_for_whom_it_was_rendered(client: Client, event: Event) -> None:
+    """The service worker keeps one person's pages (PERSON_HEADER): the marker differs per
+    person, is the same on every page of theirs, and tells nothing of them."""
+    grid = reverse("public:grid", args=[event.slug])
+    assert client.get(grid)[offline.PERSON_HEADER] == offline.NOBODY
+    pia = make_participant(event, name="Pia")
+    piet = make_participant(event, name="Piet")
+    markers = set()
+    for participant in (pia, piet):
+        client.force_login(participant.user)
+        response = client.get(grid)
+        marker = response[offline.PERSON_HEADER]
+        assert (
+            marker
+            == client.get(reverse("participant:my-page", args=[event.slug]))[offline.PERSON_HEADER]
+        )
+        assert f'data-person="{marker}"' in response.content.decode()
+        assert str(participant.user.pk) != marker and participant.user.username not in marker
+        markers.add(marker)
+    assert len(markers) == 2 and offline.NOBODY not in markers
+
+
+def test_an_event_page_names_the_pages_a_phone_keeps(client: Client, event: Event) -> None:
+    page = client.get(reverse("public:event", args=[event.slug])).content.decode()
+    slug = event.slug
+    anonymous = f"/{slug}/ /{slug}/grid/ /{slug}/now/ /{slug}/proposals/ /{slug}/offline/"
+    assert f'data-event-pages="{anonymous}"' in page
+    client.force_login(make_participant(event, name="Pia").user)
+    page = client.get(reverse("public:event", args=[event.slug])).content.decode()
+    assert f"/{slug}/proposals/ /{slug}/me/ /{slug}/offline/" in page
+    assert 'data-event-pages=""' in client.get(reverse("public:home")).content.decode()
+
+
+def test_the_offline_page_is_the_phones_fallback(client: Client, event: Event) -> None:
+    response = client.get(reverse("public:offline", args=[event.slug]))
+    assert response.status_code == 200
+    assert response[offline.HEADER] == "fallback"
+    page = response.content.decode()
+    assert "Deze pagina staat niet op je telefoon" in page or "not on your phone" in page
+    # the worker replaces what is between the comments by the pages it kept
+    listed = page.split("<!--kept-pages-->")[1].split("<!--/kept-pages-->")[0]
+    assert f'href="/{event.slug}/grid/"' in listed
+    assert f'href="/{event.slug}/me/"' not in listed  # only a participant has My page
+    assert client.get("/no-such-event/offline/").status_code == 404
