@@ -40,28 +40,20 @@
     if (navigator.onLine) asking = setTimeout(again, 3000);
   }
 
-  // Signing out: nothing kept stays on the phone. The answer also says so (Clear-Site-Data),
-  // which not every browser honours; the form is sent once the caches are gone.
+  // Signing out: nothing kept stays on the phone. The answer says so (Clear-Site-Data), which
+  // not every browser honours, so the worker is told too (it finishes after the page is gone)
+  // and the page starts deleting the caches itself. The form goes at once, as without this
+  // script: a sign-out that waited for the caches would leave a moment in which the next tap
+  // (or a storage that never answers) races it or stops it.
   for (const form of document.querySelectorAll("form[data-forget-offline]")) {
     form.addEventListener("submit", (event) => {
-      if (event.defaultPrevented || !window.caches || form.dataset.forgotten) return;
-      event.preventDefault();
-      form.dataset.forgotten = "1";
-      const button = event.submitter;
-      if (button && button.name) {
-        const field = document.createElement("input");
-        field.type = "hidden";
-        field.name = button.name;
-        field.value = button.value;
-        form.append(field);
-      }
+      if (event.defaultPrevented || !window.caches) return;
       const worker = navigator.serviceWorker && navigator.serviceWorker.controller;
       if (worker) worker.postMessage({ type: "forget" });
       caches
         .keys()
         .then((names) => Promise.all(names.filter((n) => n.startsWith("oocamp-")).map((n) => caches.delete(n))))
-        .catch(() => {})
-        .finally(() => form.submit());
+        .catch(() => {});
     });
   }
 
