@@ -33,9 +33,9 @@ def phone(
         phase=Event.Phase.VOTING,
     )
     participant = make_participant(event, name="Ann Deelnemer")
-    # without the service worker (static/js/sw.js): behind it, Playwright reports the lost
-    # POST's answer as the page it redirects to (its advice: block workers where routes are used)
-    context = new_context(viewport=PHONE, is_mobile=True, has_touch=True, service_workers="block")
+    # without the service worker, as every browser test not marked otherwise (conftest.py):
+    # behind it, Playwright reports the lost POST's answer as the page it redirects to
+    context = new_context(viewport=PHONE, is_mobile=True, has_touch=True)
     sign_in(context, participant.user)
     return context.new_page(), participant
 

@@ -32,7 +32,7 @@ from tests.factories import (
     make_slot,
 )
 
-pytestmark = pytest.mark.django_db(transaction=True)
+pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.service_worker]
 
 PHONE = {"viewport": {"width": 390, "height": 844}, "is_mobile": True, "has_touch": True}
 DEMO = Path(__file__).resolve().parents[2] / "demo" / "oocamp-2012.zip"

@@ -26,7 +26,7 @@ from tests.factories import (
     make_slot,
 )
 
-pytestmark = pytest.mark.django_db(transaction=True)
+pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.service_worker]
 
 SLUG = "oocamp-2026"
 TITLE = "Open data in de gemeenteraad"
