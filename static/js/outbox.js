@@ -77,7 +77,7 @@
         ? data.get("text") || ""
         : "";
 
-  function keep(form, submitter) {
+  function keep(form, submitter, state = "waiting") {
     const kind = form.dataset.outbox;
     let data;
     try {
@@ -101,7 +101,8 @@
       target: box ? box.id : "",
       label: describe(kind, form, submitter, data),
       text: textOf(kind, data),
-      state: "waiting",
+      title: kind === "propose" ? data.get("title") || "" : "",
+      state,
     };
     // A second tap on the same button before anything was sent: the last word counts (a vote's
     // form says "vote" or "take it back", never "flip it", so only the last one matters); a
@@ -110,10 +111,35 @@
       other.state === "waiting" &&
       other.url === url &&
       (box || kind === "report" || other.id === key);
-    const items = load().filter((other) => !replaces(other));
+    const items = load().filter((other) => !replaces(other) && other.id !== key);
     items.push(item);
     save(items);
     show();
+  }
+
+  // A proposal sent online goes as a plain form, and a copy is kept as "sending" (not shown) in
+  // case no answer comes (a wifi without internet: the phone says it is online, the browser
+  // shows its own error page and the text would be gone). The next page of ours that loads
+  // settles it: the proposal's page (its title as heading) or the form shown again with the
+  // same key (its errors) is the server's answer, and the copy goes; any other page means the
+  // answer never came, and the copy waits to be sent like one written offline. Sent once more
+  // after all, the server does it once (the key), so a wrong guess costs one request.
+  const clean = (text) => (text || "").replace(/\s+/g, " ").trim();
+  function settle() {
+    const items = load();
+    if (!items.some((item) => item.state === "sending")) return;
+    const heading = clean((document.querySelector("main h1") || {}).textContent);
+    const keys = new Set(
+      [...document.querySelectorAll('input[name="submission_key"]')].map((input) => input.value),
+    );
+    const onSession = /^\/[^/]+\/sessions\/\d+\/$/.test(window.location.pathname);
+    save(
+      items.flatMap((item) => {
+        if (item.state !== "sending") return [item];
+        const answered = keys.has(item.id) || (onSession && clean(item.title) === heading);
+        return answered ? [] : [{ ...item, state: "waiting" }];
+      }),
+    );
   }
 
   // ---- the bar and the forms' marks --------------------------------------------------------
@@ -191,8 +217,9 @@
     count.textContent = waiting ? fill(waiting === 1 ? say.one : say.many, { n: waiting }) : "";
     count.hidden = !waiting;
     const list = bar.querySelector(".outbox-notes");
-    list.replaceChildren(...items.filter((item) => item.state !== "waiting").map(note));
-    bar.hidden = !items.length;
+    const notes = items.filter((item) => item.state === "sent" || item.state === "failed");
+    list.replaceChildren(...notes.map(note));
+    bar.hidden = !waiting && !notes.length;
     mark();
   }
 
@@ -322,8 +349,11 @@
     (event) => {
       const form = event.target;
       if (!(form instanceof HTMLFormElement) || !KINDS.includes(form.dataset.outbox)) return;
-      if (navigator.onLine !== false) return;
       if (event.submitter && event.submitter.name === "preview") return;
+      if (navigator.onLine !== false) {
+        if (form.dataset.outbox === "propose" && !event.defaultPrevented) keep(form, event.submitter, "sending");
+        return;
+      }
       event.preventDefault();
       event.stopPropagation();
       keep(form, event.submitter);
@@ -366,7 +396,14 @@
   window.addEventListener("storage", (event) => {
     if (event.key === STORE) show(); // another tab kept or sent something
   });
+  settle();
   show();
   flush();
   setInterval(flush, 30000);
+  window.addEventListener("pageshow", (event) => {
+    if (!event.persisted) return; // back to a page kept in memory: it did not load again
+    settle();
+    show();
+    flush();
+  });
 })();

@@ -451,3 +451,67 @@ def test_a_proposal_sent_after_the_sign_in_ran_out_waits_for_the_person(
 
     expect(outbox(page).locator(".outbox-sent")).to_contain_text("Je sessie is voorgesteld.")
     assert Session.objects.filter(title=PROPOSAL).count() == 1
+
+
+def test_a_proposal_on_a_wifi_without_internet_is_kept_and_sent_once_later(
+    phone: tuple[BrowserContext, Page, Participant, Session], steps: Steps
+) -> None:
+    """The phone says it is online, but the proposal's POST gets no answer: the browser shows
+    its own error page, where no script of ours runs. The outbox kept a copy as the form went;
+    the next page of ours that opens sends it, once."""
+    context, page, voter, _session = phone
+    page.goto(f"/{SLUG}/propose/")
+    page.get_by_label("Titel").fill(PROPOSAL)
+    page.get_by_label("Beschrijving").fill("Hoe bereiken we **vaders**?")
+    before = Session.objects.count()
+    posts: list[str] = []
+
+    def no_internet(route: Route) -> None:
+        posts.append(route.request.method)
+        route.abort("internetdisconnected")
+
+    page.route(f"**/{SLUG}/propose/", no_internet)
+    with page.expect_event("requestfailed", lambda request: request.method == "POST"):
+        page.get_by_role("button", name="Voorstellen", exact=True).click()
+    assert posts == ["POST"] and Session.objects.count() == before
+    page.unroute(f"**/{SLUG}/propose/")
+
+    page.goto(f"/{SLUG}/proposals/")  # the person opens the app again, the connection is back
+    sent = outbox(page).locator(".outbox-sent")
+    expect(sent).to_contain_text(f"Verzonden: Je voorstel “{PROPOSAL}”")
+    steps(page, "the proposal that got no answer is sent from the next page")
+    assert Session.objects.filter(title=PROPOSAL).count() == 1
+    page.reload()
+    expect(sent).to_be_visible()  # the note stays until closed; nothing is sent again
+    assert Session.objects.filter(title=PROPOSAL).count() == 1
+
+
+def test_a_proposal_answered_online_leaves_nothing_in_the_outbox(
+    phone: tuple[BrowserContext, Page, Participant, Session],
+) -> None:
+    """The copy kept while the form goes is dropped by the answer: the proposal's page, or the
+    form shown again with its errors. Nothing is sent twice, no note appears."""
+    context, page, voter, _session = phone
+    posts: list[str] = []
+    page.on(
+        "request", lambda request: posts.append(request.url) if request.method == "POST" else None
+    )
+    page.goto(f"/{SLUG}/propose/")
+    page.get_by_label("Titel").fill("")  # a title is needed: the form comes back with its error
+    page.get_by_label("Beschrijving").fill("Zonder titel")
+    page.get_by_role("button", name="Voorstellen", exact=True).click()
+    expect(page.locator(".form-errors, .field-errors").first).to_be_visible()
+    page.get_by_label("Titel").fill(PROPOSAL)
+    page.get_by_role("button", name="Voorstellen", exact=True).click()
+    expect(page.get_by_role("heading", name=PROPOSAL)).to_be_visible()
+
+    page.goto(f"/{SLUG}/proposals/")
+    expect(page.get_by_role("heading", name="Sessies")).to_be_visible()
+    expect(outbox(page)).to_be_hidden()
+    assert (
+        page.evaluate(
+            "Object.keys(localStorage).filter((k) => localStorage.getItem(k).includes('sending'))"
+        )
+        == []
+    )
+    assert len(posts) == 2 and Session.objects.filter(title=PROPOSAL).count() == 1
