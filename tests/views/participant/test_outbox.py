@@ -5,9 +5,11 @@ refusal (voting closed while the phone was offline, the budget used up on anothe
 answers 409 with the message in the person's language, and keeps no key, so sending it again
 says it again. Requests without the header work as they always did."""
 
+import threading
 import uuid
 
 import pytest
+from django.db import connection
 from django.test import Client
 from django.urls import reverse
 
@@ -182,3 +184,40 @@ def test_act_once_runs_the_action_once_per_key(me) -> None:
     ]
 
     assert results == [1, 0, 0] and len(runs) == 1
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_one_key_sent_by_twenty_threads_at_once_votes_once(me, session) -> None:
+    """Two tabs, or a send and its retry, catching up at the same instant: each thread on its
+    own connection; the key's row waits on its unique index, so one send votes and every other
+    one answers what is so then, 200 and the vote shown as cast."""
+    threads_n, key = 20, str(uuid.uuid4())
+    clients = [phone(me) for _ in range(threads_n)]
+    barrier = threading.Barrier(threads_n)
+    answers: list[tuple[int, bool]] = []
+    errors: list[BaseException] = []
+    lock = threading.Lock()
+
+    def send(client: Client) -> None:
+        try:
+            barrier.wait(timeout=30)
+            response = vote(client, session, "1", key)
+            with lock:
+                answers.append((response.status_code, "1 stem" in response.content.decode()))
+        except BaseException as error:
+            with lock:
+                errors.append(error)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=send, args=(client,)) for client in clients]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+
+    assert errors == []
+    assert answers == [(200, True)] * threads_n
+    assert Vote.objects.filter(participant=me, session=session).count() == 1
+    assert FormSubmission.objects.filter(key=key).count() == 1
