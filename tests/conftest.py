@@ -1,11 +1,13 @@
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import pytest
 from django.conf import settings as django_settings
 from django.core.cache import cache
 from django.core.management import call_command
 from django.utils import translation
+from playwright.sync_api import Browser, BrowserContext
 
 from sessions_app.actions import import_event
 from sessions_app.event_file import load_event_file
@@ -63,6 +65,28 @@ def fast_password_hasher(settings) -> None:
 def media_root(settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path / "media"
     return settings.MEDIA_ROOT
+
+
+@pytest.fixture(autouse=True)
+def service_workers_blocked(
+    request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Every browser context a test opens (tests/browser, and the few elsewhere that drive
+    Chromium) blocks service workers, as Playwright advises where requests are routed, unless
+    the test is marked `service_worker` (the offline tests). The app's worker (static/js/sw.js)
+    installs itself on the first page, then fetches the event's pages in the background while
+    the test acts, and sits between the page and `page.route`: a test of something else would
+    depend on its timing. What the worker does, and that pages behave the same with it, is what
+    the marked tests check."""
+    if request.node.get_closest_marker("service_worker"):
+        return
+    new_context = Browser.new_context
+
+    def blocking(self: Browser, **options: Any) -> BrowserContext:
+        options.setdefault("service_workers", "block")
+        return new_context(self, **options)
+
+    monkeypatch.setattr(Browser, "new_context", blocking)
 
 
 @pytest.fixture

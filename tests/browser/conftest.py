@@ -25,7 +25,7 @@ from django.conf import settings
 from django.contrib.auth.base_user import AbstractBaseUser
 from django.test import Client
 from PIL import Image
-from playwright.sync_api import Browser, BrowserContext, Locator, Page, Request, expect
+from playwright.sync_api import BrowserContext, Locator, Page, Request, expect
 from playwright.sync_api import Error as PlaywrightError
 from pytest_django.live_server_helper import LiveServer
 
@@ -62,27 +62,6 @@ def browser_type_launch_args(browser_type_launch_args: dict[str, Any]) -> dict[s
             pytest.fail(message, pytrace=False)
         pytest.skip(message)
     return {**browser_type_launch_args, "executable_path": CHROMIUM_PATH, "args": CHROMIUM_ARGS}
-
-
-@pytest.fixture(autouse=True)
-def service_workers_blocked(
-    request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    """Every browser context of a test blocks service workers, as Playwright advises for tests
-    that route requests, unless the test is marked `service_worker` (the offline tests). The
-    app's worker (static/js/sw.js) installs itself on the first page and then fetches the
-    event's pages in the background, concurrently with what the test does, and sits between
-    the page and `page.route`: a test of something else would depend on its timing. What the
-    worker does, and that pages behave the same with it, is what the marked tests check."""
-    if request.node.get_closest_marker("service_worker"):
-        return
-    new_context = Browser.new_context
-
-    def blocking(self: Browser, **options: Any) -> BrowserContext:
-        options.setdefault("service_workers", "block")
-        return new_context(self, **options)
-
-    monkeypatch.setattr(Browser, "new_context", blocking)
 
 
 @pytest.fixture(scope="session")
