@@ -13,6 +13,11 @@ os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")  # live_server + Play
 # Threaded tests hold a connection per thread at once, more than a pool of 4 gives; the pool
 # itself is exercised by tests/scaleout (gunicorn processes, as in production).
 os.environ.setdefault("DB_POOL", "0")
+# Each request of a test's live server closes its database connection when it ends. Kept (the
+# settings' 60 s), a connection stays open in the server's thread for as long as the browser
+# keeps its socket alive, and the test database cannot be dropped at the end of the run
+# ("being accessed by other users": 13 idle request connections after the smoke test).
+os.environ.setdefault("CONN_MAX_AGE", "0")
 # Requests in tests run with DEBUG off, so WhiteNoise looks for collected files in STATIC_ROOT and
 # warns (an error here) when it is missing; an empty one will do (the test servers serve /static/).
 os.environ.setdefault("STATIC_ROOT", tempfile.mkdtemp(prefix="oocamp-static-"))
