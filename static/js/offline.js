@@ -21,13 +21,15 @@
     banner.textContent = banner.dataset.template.replace("{time}", time);
     banner.hidden = false;
     // Back online, the page is fetched again (live.js does it too once its version check
-    // reaches the server). A HEAD goes past the worker, straight to the server: the page is
-    // reloaded only when the server answers, so a connection that comes back half reloads
-    // nothing, and it is asked again a little later.
+    // reaches the server). The worker's own script is asked for first, as a GET that goes past
+    // the worker straight to the server (it handles navigations and static files only) and costs
+    // the server no query: the page is reloaded only when the server answers, so a connection
+    // that comes back half reloads nothing, and it is asked again a little later. (A HEAD of the
+    // page itself was answered 405 by the views that take GET only, a warning in the log each.)
     let asking = 0;
     const again = () => {
       clearTimeout(asking);
-      fetch(location.href, { method: "HEAD", cache: "no-store", credentials: "same-origin" })
+      fetch(script.dataset.worker || "/sw.js", { cache: "no-store", credentials: "same-origin" })
         .then((response) => {
           if (response.status >= 500) throw new Error(String(response.status));
           location.reload();

@@ -148,9 +148,12 @@ def test_the_day_reads_offline_with_a_banner(new_context, sign_in: Callable, ste
         elsewhere.goto(reverse("public:join-with-code"))
     elsewhere.close()
 
+    refused: list[str] = []  # what the page asks to know the server is back is answered
+    page.on("response", lambda r: refused.append(r.url) if r.status == 405 else None)
     context.set_offline(False)  # back: the page is fetched again, the banner goes
     expect(banner).to_be_hidden(timeout=20_000)
     expect(page.locator("html[data-offline-at]")).to_have_count(0)
+    assert refused == []
     page.goto(grid)
     expect(banner).to_be_hidden()
     steps(page, "back online: the grid without the banner", full_page=False)
