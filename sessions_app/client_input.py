@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import json
 import re
+import uuid
 
 from django import forms
 from django.core.exceptions import ValidationError
@@ -49,6 +50,18 @@ def parse_int(value: object, *, minimum: int | None = None, maximum: int | None 
 def parse_id(value: object) -> int | None:
     """`value` as a row id (1 .. 2**63-1, ASCII digits), or None when it cannot be one."""
     return parse_int(value, minimum=1, maximum=ID_MAX)
+
+
+def parse_uuid(value: object) -> uuid.UUID | None:
+    """`value` as a UUID when it is one written in ASCII (spaces around it allowed); otherwise
+    None. `uuid.UUID` alone reads other scripts' digits too ("٣" as 3), and any length."""
+    text = str(value).strip()
+    if len(text) > 64 or not text.isascii():
+        return None
+    try:
+        return uuid.UUID(text)
+    except ValueError:
+        return None
 
 
 def forbidden_characters(text: str) -> bool:

@@ -25,6 +25,7 @@ from sessions_app.client_input import (
     StrictIntegerField,
     parse_id,
     parse_int,
+    parse_uuid,
 )
 from sessions_app.models import (
     EVENT_DATE_MAX,
@@ -76,10 +77,7 @@ class SubmissionKeyField(forms.CharField):
 
     # a key, not the text CharField.to_python would give
     def to_python(self, value) -> uuid.UUID | None:  # type: ignore[override]
-        try:
-            return uuid.UUID(str(value).strip())
-        except ValueError:
-            return None
+        return parse_uuid(value)
 
     def bound_data(self, data, initial):
         """Shown again (with errors), the form keeps its key; a bad one is replaced."""

@@ -20,7 +20,7 @@ from django.utils.translation import gettext as _
 from django_htmx.http import HttpResponseClientRedirect
 from django_htmx.middleware import HtmxDetails
 
-from sessions_app.client_input import forbidden_characters
+from sessions_app.client_input import forbidden_characters, parse_uuid
 
 if TYPE_CHECKING:  # the annotation only: sign-in forms import this module for `client_ip`
     from sessions_app.actions import AlreadySubmitted
@@ -74,13 +74,7 @@ def idempotency_key(request: HttpRequest) -> uuid.UUID | None:
     written offline: a UUID the phone made when it was written, the same at every send, so the
     action is done once however often it arrives (`actions.act_once`). Anything but a UUID (a
     fuzzer, another client) is no key: the request is an ordinary one."""
-    value = request.headers.get("Idempotency-Key", "")
-    if len(value) > 64 or not value.isascii():  # int() would read "٣" as 3
-        return None
-    try:
-        return uuid.UUID(value.strip())
-    except ValueError:
-        return None
+    return parse_uuid(request.headers.get("Idempotency-Key", ""))
 
 
 def etag_of(body: bytes) -> str:
