@@ -175,12 +175,10 @@ def grid_view(
     sessions = {s.pk: s for s in sessions_qs}
     names: dict[int, list[str]] | None = None
     if host_names:
-        names = defaultdict(list)
         hosts = Host.objects.filter(session__event=event)
         if only_slots is not None:
             hosts = hosts.filter(session__in=list(sessions))
-        for session_id, name in hosts.values_list("session_id", "participant__name"):
-            names[session_id].append(name)  # in the hosts' own order (Host.Meta.ordering)
+        names = hosts.names_by_session()
     stored = snapshot(event)
     placements = {p.cell: p for p in placements_of(stored)}  # plain data, read fast
     if warnings and problem is None:

@@ -14,7 +14,6 @@ did; the vote count's plural is the template's `blocktranslate` message, not esc
 
 from __future__ import annotations
 
-from collections import defaultdict
 from datetime import datetime
 from html import escape  # what django.utils.html.escape calls, without its lazy-string check
 from typing import NamedTuple
@@ -60,7 +59,7 @@ def table(event: Event) -> Table:
     (model instances for 260 sessions and their hosts cost more than the HTML)."""
     rooms = list(event.rooms.order_by("order", "id").values_list("id", "name"))
     slots = event.slots.order_by("start").values_list("id", "kind", "label", "start", "end")
-    hosts: dict[int, list[str]] = defaultdict(list)
+    hosts = Host.objects.filter(session__event=event).names_by_session()
     sessions = (
         event.sessions.visible()
         .filter(placement__isnull=False)
@@ -74,10 +73,6 @@ def table(event: Event) -> Table:
         (room_id, slot_id): TableSession(pk, title, kind, votes, hosts[pk])
         for pk, title, kind, votes, room_id, slot_id in sessions
     }
-    for session_id, name in Host.objects.filter(session__event=event).values_list(
-        "session_id", "participant__name"
-    ):  # in the hosts' own order (Host.Meta.ordering)
-        hosts[session_id].append(name)
     rows = []
     for slot_id, kind, label, start, end in slots:
         cells: list[TableSession | None] = []
