@@ -269,6 +269,14 @@ def test_a_drop_changes_only_its_cells_and_the_page_then_matches_a_reload(open_e
     expect(page.locator(".grid-feedback")).to_contain_text("Open data in de gemeenteraad")
     expect(page.locator("#grid")).to_have_attribute("data-kept", "yes")  # not swapped whole
     expect(cell(page, camp.zaal, camp.eleven).locator(".warning-mark")).to_have_text("⇄ 100 %")
+    # the answer has settled: the emptied cell is free again and every form posts the new
+    # version (grid-editor.js hands it on once htmx has swapped everything in)
+    expect(cell(page, camp.aula, camp.ten)).to_have_class(re.compile(r"\bfree\b"))
+    expect(page.locator("#grid .htmx-added, #grid .htmx-settling")).to_have_count(0)
+    page.wait_for_function(
+        """() => [...document.querySelectorAll('#grid input[name="version"]')]
+            .every((input) => input.value === "1")"""
+    )
     after = page.evaluate(SEEN)
     shoot(page, "dropped")
 
