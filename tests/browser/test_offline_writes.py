@@ -504,6 +504,10 @@ def test_a_proposal_answered_online_leaves_nothing_in_the_outbox(
     page.get_by_label("Titel").fill(PROPOSAL)
     page.get_by_role("button", name="Voorstellen", exact=True).click()
     expect(page.get_by_role("heading", name=PROPOSAL)).to_be_visible()
+    # the proposal's page has settled the copy kept as the form went (outbox.js, on load)
+    page.wait_for_function(
+        "() => !Object.keys(localStorage).some((k) => localStorage.getItem(k).includes('sending'))"
+    )
 
     page.goto(f"/{SLUG}/proposals/")
     expect(page.get_by_role("heading", name="Sessies")).to_be_visible()
