@@ -282,6 +282,10 @@ class PeoplePicker(forms.SelectMultiple):
         }
         super().__init__(texts | (attrs or {}))
 
+    class Media:
+        # only the pages with a picker load it: {{ form.media }} in their scripts block
+        js = [forms.Script("js/picker.js", defer=True)]
+
     def get_context(self, name, value, attrs):
         context = super().get_context(name, value, attrs)
         widget_attrs = context["widget"]["attrs"]
