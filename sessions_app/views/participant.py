@@ -1,20 +1,22 @@
 """Pages for people who take part in an event: the proposals board, proposing, voting,
 their own page."""
 
+from functools import partial
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
 from django.core.paginator import Paginator
 from django.db.models import Prefetch, Q
 from django.http import Http404, HttpResponse
+from django.middleware.csrf import get_token
 from django.shortcuts import redirect, render
-from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django.views.decorators.vary import vary_on_headers
 from django_htmx.http import HttpResponseClientRedirect
 
-from sessions_app import actions, follows, live, pitching, text_editors
+from sessions_app import actions, follows, live, pitching, text_editors, vote_html
 from sessions_app.access import (
     event_view,
     get_own_session,
@@ -330,25 +332,24 @@ def vote(request: HtmxHttpRequest, event: Event, participant: Participant, pk: i
         raise Http404
     session = Session(pk=pk, event=event, title=tally.title, status=tally.status)
     if request.htmx:
-        session.vote_count = tally.count
-        prefix = "pitch-" if request.POST.get("prefix") == "pitch-" else ""
-        context = {
-            "event": event,
-            "session": session,
-            "participant": participant,
-            "voted": tally.mine,
-            "votes_left": actions.votes_left(participant, used=tally.used),
-            "error": error,
-            "oob": True,
-            "vote_prefix": prefix,
-            "next": safe_next(request, session.get_absolute_url()),
-        }
-        html = render_to_string("includes/vote_button.html", context, request)
+        prefix = vote_html.PITCH if request.POST.get("prefix") == vote_html.PITCH else ""
+        button = partial(
+            vote_html.vote_button,
+            event=event,
+            pk=pk,
+            title=tally.title,
+            vote_count=tally.count,
+            voter=True,
+            voted=tally.mine,
+            here=request.get_full_path(),
+            next_url=safe_next(request, session.get_absolute_url()),
+            csrf_token=get_token(request),
+        )
+        html = button(prefix=prefix, error=error) + vote_html.votes_left(
+            event=event, left=actions.votes_left(participant, used=tally.used), oob=True
+        )
         if request.POST.get("twin") == "1":  # the same session, shown twice on the page
-            twin = {"vote_prefix": "" if prefix else "pitch-", "swap_oob": True, "oob": False}
-            html += render_to_string(
-                "includes/vote_button.html", context | twin | {"error": None}, request
-            )
+            html += button(prefix="" if prefix else vote_html.PITCH, swap_oob=True)
         # the outbox tells a refusal (voting closed while the phone was offline) by its status
         return HttpResponse(html, status=409 if error and key else 200)
     if error:

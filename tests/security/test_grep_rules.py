@@ -41,6 +41,10 @@ MARK_SAFE_WHITELIST = {
     # the markup and the counts' translated messages are ours, their values escaped
     # (tests/views/organiser/test_editor_html.py checks the escaping)
     "sessions_app/editor_html.py": 4,
+    # the vote button and the votes left written in Python, the same way: the title, the paths,
+    # the token, the error and every word go through html.escape; the markup and the counts'
+    # translated messages are ours (tests/views/participant/test_vote_html.py checks the escaping)
+    "sessions_app/vote_html.py": 2,
     # the cached grid with a participant's "I'll go" buttons, each built by format_html
     "sessions_app/follows.py": 1,
     "sessions_app/live.py": 2,
