@@ -80,3 +80,22 @@ def test_the_report_page_brings_the_picker_for_its_note_takers(event):
     loaded = scripts(client, reverse("participant:report", args=[event.slug, session.pk]))
 
     assert "picker" in loaded
+
+
+@pytest.mark.parametrize("page", ["public:home", "public:event", "public:grid", "public:now"])
+def test_pages_without_htmx_markup_load_no_htmx(event, page):
+    """Home, the event's page, the grid and now & next have no hx- attributes (live.js fetches
+    what changes); htmx is the largest script, so they go without it."""
+    for client in (Client(headers={"accept-language": "en"}), signed_in(event, "Gert")):
+        args = [] if page == "public:home" else [event.slug]
+        html = client.get(reverse(page, args=args)).content.decode()
+
+        assert "htmx" not in " ".join(re.findall(r"<script [^>]*>", html))
+        assert not re.search(r"\shx-(get|post|target|swap|trigger)=", html)
+
+
+def test_the_sessions_page_keeps_htmx_for_its_filters(event):
+    html = Client().get(reverse("participant:proposals", args=[event.slug])).content.decode()
+
+    assert "django_htmx/htmx" in html
+    assert "hx-get=" in html
