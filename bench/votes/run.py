@@ -241,8 +241,17 @@ CHANGED = [
 ]
 
 
-def export(ref: str, into: Path) -> Path:
-    """This checkout (tracked and untracked files, not ignored ones) with CHANGED as in `ref`."""
+def export(ref: str, into: Path, *, whole: bool = False) -> Path:
+    """This checkout (tracked and untracked files, not ignored ones) with CHANGED as in `ref`;
+    with `whole`, the tree of `ref` itself (a change that adds or removes files)."""
+    if whole:
+        code = into / "code"
+        code.mkdir()
+        archive = subprocess.run(
+            ["git", "archive", ref], cwd=ROOT, capture_output=True, check=True
+        ).stdout
+        subprocess.run(["tar", "-x", "-C", str(code)], input=archive, check=True)
+        return code
     files = subprocess.run(
         ["git", "ls-files", "-z", "--cached", "--others", "--exclude-standard"],
         cwd=ROOT, capture_output=True, check=True,
@@ -271,6 +280,9 @@ def main() -> None:
     parser.add_argument(
         "--before", default="HEAD", help="the commit measured as 'before' ('' for none)"
     )
+    parser.add_argument(
+        "--whole", action="store_true", help="'before' is the whole tree of that commit"
+    )
     parser.add_argument("--count-queries", help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.count_queries:
@@ -283,8 +295,9 @@ def main() -> None:
     with tempfile.TemporaryDirectory(prefix="oocamp-bench-votes-") as tmp:
         sides = [("after (this checkout)", ROOT)]
         if args.before:
-            before = export(args.before, Path(tmp))
-            sides.insert(0, (f"before ({', '.join(CHANGED)} as in {args.before})", before))
+            before = export(args.before, Path(tmp), whole=args.whole)
+            what = "the tree" if args.whole else ", ".join(CHANGED)
+            sides.insert(0, (f"before ({what} as in {args.before})", before))
         prepare(env, static=False)
         per_side = (taps // 4) * 4 * 3 + 40 + 10  # pairs per event and measurement
         voters = seed(per_side * len(sides) * args.rounds // SESSIONS + 2)
