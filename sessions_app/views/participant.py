@@ -324,7 +324,7 @@ def vote(request: HtmxHttpRequest, event: Event, participant: Participant, pk: i
         tally = actions.tap_vote_once(
             participant=participant, session_id=pk, vote=form.cleaned_data["vote"], key=key
         )
-        error = tally and tally.error
+        error = tally.error if tally is not None else None
     else:
         tally = actions.vote_tally(participant=participant, session_id=pk)
         error = _("Something went wrong with this button; please try again.")
