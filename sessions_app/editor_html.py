@@ -268,10 +268,13 @@ def editor_html(context: dict, csrf_token: str) -> EditorHtml:
     view: grid.GridView = context["view"]
     write = _writer(context, csrf_token)
     tz = write.tz
+    # the plural outside the f-string, where makemessages finds it
+    seats = {
+        room.pk: ngettext("%(n)s seat", "%(n)s seats", room.capacity) % {"n": room.capacity}
+        for room in view.rooms
+    }
     head = "".join(
-        f'<th scope="col">{escape(room.name)} <span class="capacity">'
-        f"{ngettext('%(n)s seat', '%(n)s seats', room.capacity) % {'n': room.capacity}}"
-        "</span></th>\n"
+        f'<th scope="col">{escape(room.name)} <span class="capacity">{seats[room.pk]}</span></th>\n'
         for room in view.rooms
     )
     colspan = len(view.rooms) or 1

@@ -179,3 +179,11 @@ def test_a_drag_and_drop_answers_the_cells_written_the_same_way(camp):
         f'data-drop="cell" data-room="{roomy.pk}" data-slot="{row.pk}"><div class="item pinned"'
     )
     assert f'title="{TITLE}"' in moved and "Bob O&#x27;Brien, Ann &lt;b&gt;</p>" in moved
+
+
+def test_the_rooms_seats_are_counted_in_the_editors_language(camp):
+    """The room's seats in the head of the editor: the plural was read inside an f-string,
+    where makemessages does not look, so Dutch organisers read "40 seats"."""
+    html = editor(camp, "nl")
+    assert f'<th scope="col">{ROOM} <span class="capacity">1 plaats</span></th>' in html
+    assert '<th scope="col">Dijle <span class="capacity">40 plaatsen</span></th>' in html
