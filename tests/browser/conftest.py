@@ -145,10 +145,26 @@ def read_qr(target: Page | Locator) -> str:
     (a page or one element of it) decoded by zxing-cpp. Fails when the screen shows none."""
     import zxingcpp
 
+    _wait_for_pictures(target)
     image = Image.open(io.BytesIO(_screenshot(target))).convert("L")
     found = zxingcpp.read_barcodes(image, formats=zxingcpp.BarcodeFormat.QRCode)
     assert found, "no QR code can be read from what the screen shows"
     return found[0].text
+
+
+# every <img> in the element (or the element itself), decoded; a broken one does not hold it up
+_DECODED = """element => Promise.all(
+    (element.tagName === "IMG" ? [element] : [...element.querySelectorAll("img")])
+        .map(image => image.decode().catch(() => null)))"""
+
+
+def _wait_for_pictures(target: Page | Locator) -> None:
+    """Until the pictures in `target` are drawn: an <img> with its width and height set is
+    visible before its picture has arrived (CI once read a blank poster QR code that way)."""
+    if isinstance(target, Page):
+        target.locator("body").evaluate(_DECODED)
+    else:
+        target.evaluate(_DECODED)
 
 
 def _screenshot(target: Page | Locator) -> bytes:
