@@ -5,9 +5,10 @@
     python3 dev.py test    set up, then run the whole test suite (extra arguments go to pytest)
 
 Set-up: a virtual environment in .venv, the dependencies from pyproject.toml (installed again
-only when that file changes); for `run`, the database migrated (SQLite in db.sqlite3 unless
-DATABASE_URL says otherwise). The test command also installs Debian's Chromium for the
-browser tests when it is missing and this machine can (root with apt-get).
+only when that file changes), the scheduler's planner compiled with mypyc (again only when its
+source changes); for `run`, the database migrated (SQLite in db.sqlite3 unless DATABASE_URL
+says otherwise). The test command also installs Debian's Chromium for the browser tests when it
+is missing and this machine can (root with apt-get).
 """
 
 from __future__ import annotations
@@ -25,6 +26,7 @@ VENV = ROOT / ".venv"
 BIN = VENV / ("Scripts" if os.name == "nt" else "bin")
 PYTHON = BIN / ("python.exe" if os.name == "nt" else "python")
 STAMP = VENV / ".oocamp-installed"
+COMPILE = "sessions_app/scheduling/compiled.py"
 CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
 SYSTEM_PACKAGES = [
     "chromium",  # browser tests
@@ -56,11 +58,22 @@ def setup(*, migrate: bool) -> None:
     if not STAMP.exists() or STAMP.read_text() != wanted:
         say("Installing the dependencies (only when pyproject.toml changed)")
         run(PYTHON, "-m", "pip", "install", "--quiet", "--upgrade", "pip")
-        run(PYTHON, "-m", "pip", "install", "--quiet", "-e", ".[dev]")
+        run(PYTHON, "-m", "pip", "install", "--quiet", "-e", ".[dev,compiled]")
         STAMP.write_text(wanted)
+    compile_planner()
     if migrate:  # the tests make a database of their own
         say("Migrating the database")
         run(PYTHON, "manage.py", "migrate", "--no-input", "-v", "0", env=django_env())
+
+
+def compile_planner() -> None:
+    """The scheduler's planner compiled by mypyc, when its source changed since the last build
+    (sessions_app/scheduling/compiled.py); where that fails, the source runs, slower."""
+    if subprocess.run([str(PYTHON), COMPILE, "--fresh"], cwd=ROOT).returncode == 0:
+        return
+    say("Compiling the scheduler's planner with mypyc (once per change of its source)")
+    if subprocess.run([str(PYTHON), COMPILE], cwd=ROOT).returncode != 0:
+        say("The planner could not be compiled (see above); it runs as Python, 1.5-2x slower")
 
 
 def django_env(**extra: str) -> dict[str, str]:

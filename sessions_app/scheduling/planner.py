@@ -473,7 +473,10 @@ class _Search:
         lost = self.unplaced_votes + sum(self.clashes) + sum(self.overflow) + self.pinned_overflow
         if self.pen is None:
             return lost
-        return lost + sum(row[t] for row, t in zip(self.pen, self.slot_of, strict=True))
+        moved = 0.0  # a loop, not sum(): compiled by mypyc, sum() of floats is taken for an int
+        for row, t in zip(self.pen, self.slot_of, strict=True):
+            moved += row[t]
+        return lost + moved
 
     # ---- what a change costs -----------------------------------------------------------------
 
@@ -510,7 +513,7 @@ class _Search:
     def _relocate_delta(self, i: int, a: int, b: int) -> float:
         bits_i = self.bits[i]
         v = self.votes[i]
-        delta: float = (bits_i & self.union[b]).bit_count()
+        delta: float = float((bits_i & self.union[b]).bit_count())
         delta += self._overflow_with(b, v) - self.overflow[b]
         if self.pen is not None:
             delta += self.pen[i][b] - self.pen[i][a]
@@ -751,8 +754,7 @@ class _Search:
         start, end = self._temperatures(rng)
         ratio = (end / start) ** (1 / budget)
         temperature = start
-        # floor(x) is int(x) for x >= 0, and a cheaper call
-        exp, floor, rand = math.exp, math.floor, rng.random
+        exp, rand = math.exp, rng.random
         # float factors: float * float is a specialised instruction, float * int is not
         count = float(len(placeable))
         # the hot loop reads these often: local names are faster than attributes
@@ -775,15 +777,15 @@ class _Search:
         limit, compressed, pace = budget, False, 0.0  # pace: seconds per 512 iterations
         report_every = max(1, budget // 50)
         # one test per iteration: `check` is the next iteration that looks at the clock (every
-        # 512th), reports progress, or is past a limit the compression lowered
+        # 512th) or reports progress
         check = min(512, limit + 1, report_every if progress is not None else limit + 1)
+        # a while loop, not `for done in range(...)`: compiled by mypyc, such a loop leaves
+        # its variable one past the end (and `limit` may be lowered on the way)
         done = 0
-        for done in range(1, limit + 1):
+        while done < limit:
+            done += 1
             temperature *= ratio
             if done == check:
-                if done > limit:
-                    done = limit
-                    break
                 if not done & 511:
                     now = time.perf_counter()
                     if now > deadline:
@@ -800,14 +802,14 @@ class _Search:
                 check = min((done | 511) + 1, limit + 1)
                 if progress is not None:
                     check = min(check, (done // report_every + 1) * report_every)
-            i = placeable[floor(rand() * count)]
+            i = placeable[int(rand() * count)]
             options = allowed[i]
-            b = options[floor(rand() * widths[i])]
+            b = options[int(rand() * widths[i])]
             a = slot_of[i]
             if a == b:
                 continue
             in_b = members[b]
-            cell = floor(rand() * cells_f[b])
+            cell = int(rand() * cells_f[b])
             j = in_b[cell] if cell < len(in_b) else -1
             if a < 0:
                 if mates[i]:
@@ -823,7 +825,7 @@ class _Search:
                 continue
             else:
                 kind = 1
-                delta = (
+                delta = float(
                     union_count[a]
                     + union_count[b]
                     - (without[i] | bits[j]).bit_count()
