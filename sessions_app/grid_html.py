@@ -14,6 +14,7 @@ did; the vote count's plural is the template's `blocktranslate` message, not esc
 
 from __future__ import annotations
 
+from collections import defaultdict
 from datetime import datetime
 from html import escape  # what django.utils.html.escape calls, without its lazy-string check
 from typing import NamedTuple
@@ -24,7 +25,8 @@ from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import ngettext
 
 from sessions_app.follows import hole
-from sessions_app.models import Event, Host, Session, Slot
+from sessions_app.models import Event, Host, Room, Session, Slot
+from sessions_app.prepared import PreparedRead
 
 WIDE = 10  # more rooms than this: the table gets `timetable-wide`
 
@@ -54,14 +56,29 @@ class Table(NamedTuple):
     rows: list[TableRow]
 
 
-def table(event: Event) -> Table:
-    """The grid as the public page shows it, in 4 queries whatever its size, read as values
-    (model instances for 260 sessions and their hosts cost more than the HTML)."""
-    rooms = list(event.rooms.order_by("order", "id").values_list("id", "name"))
-    slots = event.slots.order_by("start").values_list("id", "kind", "label", "start", "end")
-    hosts = Host.objects.filter(session__event=event).names_by_session()
-    sessions = (
-        event.sessions.visible()
+# The four reads of a grid, compiled once (prepared.py): through the ORM they cost more CPU
+# than the grid's HTML.
+ROOMS = PreparedRead(
+    lambda event_id: (
+        Room.objects.filter(event_id=event_id).order_by("order", "id").values_list("id", "name")
+    )
+)
+SLOTS = PreparedRead(
+    lambda event_id: (
+        Slot.objects.filter(event_id=event_id)
+        .order_by("start")
+        .values_list("id", "kind", "label", "start", "end")
+    )
+)
+HOSTS = PreparedRead(
+    lambda event_id: Host.objects.filter(session__event_id=event_id).values_list(
+        "session_id", "participant__name"
+    )
+)
+PLACED = PreparedRead(
+    lambda event_id: (
+        Session.objects.filter(event_id=event_id)
+        .visible()
         .filter(placement__isnull=False)
         .with_vote_count()
         .order_by()
@@ -69,9 +86,20 @@ def table(event: Event) -> Table:
             "id", "title", "kind", "vote_count", "placement__room_id", "placement__slot_id"
         )
     )
+)
+
+
+def table(event: Event) -> Table:
+    """The grid as the public page shows it, in 4 queries whatever its size, read as values
+    (model instances for 260 sessions and their hosts cost more than the HTML)."""
+    rooms = ROOMS.rows(event.pk)
+    slots = SLOTS.rows(event.pk)
+    hosts: dict[int, list[str]] = defaultdict(list)  # in the hosts' own order
+    for session_id, name in HOSTS.rows(event.pk):
+        hosts[session_id].append(name)
     placed = {
         (room_id, slot_id): TableSession(pk, title, kind, votes, hosts[pk])
-        for pk, title, kind, votes, room_id, slot_id in sessions
+        for pk, title, kind, votes, room_id, slot_id in PLACED.rows(event.pk)
     }
     rows = []
     for slot_id, kind, label, start, end in slots:

@@ -1,0 +1,118 @@
+"""A prepared read (sessions_app/prepared.py) answers what its queryset answers, for whichever
+event it is given, in one query, with the queryset built and compiled once per thread."""
+
+import threading
+from datetime import datetime
+
+import pytest
+from django.db import connection
+from django.db.models import QuerySet
+
+from sessions_app.grid_html import HOSTS, PLACED, ROOMS, SLOTS
+from sessions_app.models import Session, Slot
+from sessions_app.prepared import PreparedRead
+from tests.factories import make_event, make_participant, make_session, make_vote
+from tests.views.public.test_grid import build_grid
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def two_events():
+    first, second = make_event(), make_event()
+    build_grid(first, rooms=3, slots=4)
+    build_grid(second, rooms=2, slots=5, minutes=30)
+    withdrawn = Session.objects.filter(event=second).first()
+    withdrawn.status = Session.Status.WITHDRAWN
+    withdrawn.save()  # visible() leaves it out
+    return first, second
+
+
+@pytest.mark.parametrize(
+    "read", [ROOMS, SLOTS, HOSTS, PLACED], ids=["rooms", "slots", "hosts", "placed"]
+)
+def test_the_grid_s_reads_answer_what_their_querysets_answer(
+    read, two_events, django_assert_num_queries
+):
+    for event in two_events:
+        expected = list(read.build(event.pk))
+        with django_assert_num_queries(1):
+            rows = read.rows(event.pk)
+
+        assert rows == expected
+        assert rows  # each event has rooms, slots, hosts and placed sessions
+
+
+def test_dates_come_back_as_the_orm_gives_them(two_events):
+    event = two_events[1]
+
+    rows = SLOTS.rows(event.pk)
+
+    starts = [start for _, _, _, start, _ in rows]
+    assert all(isinstance(start, datetime) and start.tzinfo is not None for start in starts)
+    assert starts == list(
+        Slot.objects.filter(event=event).order_by("start").values_list("start", flat=True)
+    )
+
+
+@pytest.mark.django_db(transaction=True)  # the other thread reads with its own connection
+def test_the_queryset_is_built_once_per_thread(two_events):
+    built = []
+
+    def build(event_id: int) -> QuerySet:
+        built.append(event_id)
+        return Session.objects.filter(event_id=event_id).order_by("id").values_list("id", "title")
+
+    def orm(event) -> list:
+        return list(Session.objects.filter(event=event).order_by("id").values_list("id", "title"))
+
+    read = PreparedRead(build)
+    first, second = two_events
+
+    assert read.rows(first.pk) == orm(first)
+    assert read.rows(second.pk) == orm(second)
+    assert len(built) == 1
+
+    seen = []
+
+    def elsewhere() -> None:
+        try:
+            seen.append(read.rows(second.pk))
+        finally:
+            connection.close()
+
+    thread = threading.Thread(target=elsewhere)
+    thread.start()
+    thread.join()
+
+    assert seen == [orm(second)]
+    assert len(built) == 2  # compiled again there: a compiler holds its thread's connection
+    assert read.rows(first.pk) == orm(first)
+    assert len(built) == 2
+
+
+def test_an_annotation_named_first_comes_first(two_events):
+    event = two_events[0]
+    voter = make_participant(event, name="Voter X")
+    session = make_session(event, hosts=[voter], title="Named first")
+    make_vote(voter, session)
+
+    def build(event_id: int) -> QuerySet:
+        return (
+            Session.objects.filter(event_id=event_id)
+            .with_vote_count()
+            .order_by("id")
+            .values_list("vote_count", "title", "id")
+        )
+
+    rows = PreparedRead(build).rows(event.pk)
+
+    assert rows == list(build(event.pk))
+    assert rows[-1] == (1, "Named first", session.pk)
+
+
+def test_a_read_that_does_not_depend_on_the_event_is_refused():
+    read = PreparedRead(lambda event_id: Session.objects.values_list("id"))
+
+    with pytest.raises(ValueError, match="event's id"):
+        read.rows(1)
