@@ -16,6 +16,15 @@
   let timer = 0;
   let busy = false;
   let fetchedAt = Date.now();
+  // A request that never ends (a venue's wifi drops it half way) would keep `busy` for good and
+  // the page would stop following: each one gives up after four polls, at least 4 s.
+  const patience = () => {
+    const ms = Math.max(4 * poll(), 4000);
+    if (AbortSignal.timeout) return AbortSignal.timeout(ms);
+    const giveUp = new AbortController();
+    setTimeout(() => giveUp.abort(), ms);
+    return giveUp.signal;
+  };
 
   // The slot that runs now: highlighted, and on a phone scrolled into view on arrival.
   function markNow(scroll) {
@@ -45,6 +54,7 @@
     // the same page, asked for as a fragment (the server answers htmx-style requests with it)
     const response = await fetch(location.href, {
       headers: { "HX-Request": "true", "HX-Target": live.dataset.liveTarget },
+      signal: patience(),
     });
     const elsewhere = response.headers.get("HX-Redirect");
     if (elsewhere) {
@@ -77,7 +87,11 @@
     try {
       const shown = region();
       // no cookies: the version is public, and without a session it costs the server no query
-      const response = await fetch(live.dataset.liveUrl, { cache: "no-cache", credentials: "omit" });
+      const response = await fetch(live.dataset.liveUrl, {
+        cache: "no-cache",
+        credentials: "omit",
+        signal: patience(),
+      });
       const version = response.ok ? (await response.text()).trim() : "";
       if (version && document.documentElement.dataset.offlineAt) {
         location.reload(); // a page the phone kept (offline.js), and the server answers again
@@ -90,7 +104,7 @@
         await refresh(false);
       }
     } catch {
-      // offline for a moment: ask again next time
+      // offline for a moment, or no answer in time: ask again next time
     } finally {
       busy = false;
     }

@@ -12,7 +12,8 @@ import pypdfium2
 import pytest
 from django.urls import reverse
 from django.utils import timezone
-from playwright.sync_api import Browser, Page, Response, expect
+from playwright.sync_api import Browser, Page, Response, Route, expect
+from pytest_playwright.pytest_playwright import CreateContextCallback
 
 from sessions_app import actions
 from sessions_app.actions import import_event
@@ -310,6 +311,49 @@ def test_now_page_follows_a_move(page: Page, settings) -> None:
 
     expect(page.locator(".now-room").first.locator(".now-session").first).to_contain_text(
         "Session 1", timeout=5_000
+    )
+
+
+def test_grid_keeps_following_after_a_check_that_never_answers(
+    new_context: CreateContextCallback, settings
+) -> None:
+    """A venue's wifi drops a request half way: the page must not wait for it for ever (it
+    did: one hung check stopped the polling, and the beamer stayed on its old grid)."""
+    settings.OOCAMP_LIVE_POLL_SECONDS = 0.5
+    settings.OOCAMP_GRID_STATE_SECONDS = 0
+    event = published()
+    built = build_grid(event, rooms=3, slots=4)
+    page = new_context(service_workers="block").new_page()  # page.route sees every request
+    version = reverse("public:grid-version", args=[event.slug])
+    held: list[Route] = []
+
+    def hold_the_first(route: Route) -> None:
+        if held:
+            route.continue_()
+        else:
+            held.append(route)  # never answered
+
+    page.route(f"**{version}", hold_the_first)
+    page.goto(grid_path(event))
+    first_cell = page.locator("#grid tbody tr").first.locator("td").first
+    expect(first_cell.locator("a")).to_have_text("Session 0")
+    page.wait_for_event("request", lambda r: r.url.endswith(version), timeout=5_000)
+    page.evaluate("window.notReloaded = true")
+
+    actions.move_session(
+        event=event,
+        session=built.sessions[0],
+        cell=(built.rooms[2], built.slots[0]),  # swaps with Session 2
+        version=event.grid_version,
+        by=None,
+    )
+
+    # the held check gives up after 4 s (four polls, at least 4 s); the next one sees the move
+    expect(first_cell.locator("a")).to_have_text("Session 2", timeout=10_000)
+    assert len(held) == 1
+    assert page.evaluate("window.notReloaded") is True
+    expect(page.locator(".live-status")).to_have_text(
+        "Het rooster is gewijzigd; je ziet het nieuwe."
     )
 
 
