@@ -24,38 +24,90 @@ from sessions_app.models import (
     Slot,
     Vote,
 )
+from sessions_app.prepared import PreparedRead
 
 Row = list  # [session id, room id, slot id, pinned]: how a grid is stored in GridChange
 
 
-def snapshot(event: Event) -> list[Row]:
-    rows = Placement.objects.filter(session__event=event).values_list(
+# The grid as the scheduler reads it, compiled once (prepared.py): a move reads it under the
+# event's lock, and the editor on every load.
+SNAPSHOT = PreparedRead(
+    lambda event_id: Placement.objects.filter(session__event_id=event_id).values_list(
         "session_id", "room_id", "slot_id", "pinned"
     )
-    return sorted([list(row) for row in rows])
+)
+ROOM_SEATS = PreparedRead(
+    lambda event_id: (
+        Room.objects.filter(event_id=event_id).order_by("order", "id").values_list("id", "capacity")
+    )
+)
+SESSION_SLOTS = PreparedRead(
+    lambda event_id: (
+        Slot.objects.filter(event_id=event_id).for_sessions().order_by("start").values_list("id")
+    )
+)
+HOSTS = PreparedRead(
+    lambda event_id: Host.objects.filter(session__event_id=event_id).values_list(
+        "session_id", "participant_id"
+    )
+)
+UNAVAILABLE = PreparedRead(
+    lambda event_id: Session.unavailable_slots.through.objects.filter(
+        session__event_id=event_id
+    ).values_list("session_id", "slot_id")
+)
+VOTERS = PreparedRead(
+    lambda event_id: Vote.objects.filter(session__event_id=event_id).values_list(
+        "session_id", "participant_id"
+    )
+)
+SESSION_STATES = PreparedRead(
+    lambda event_id: (
+        Session.objects.filter(event_id=event_id)
+        .order_by("id")
+        .values_list("id", "status", "hidden")
+    )
+)
+
+FOLLOWERS = PreparedRead(
+    lambda event_id: (
+        Follow.objects.filter(session__event_id=event_id)
+        .order_by()
+        .values_list("session_id", "participant_id")
+    )
+)
+HOST_NAMES = PreparedRead(
+    lambda event_id: Host.objects.filter(session__event_id=event_id).values_list(
+        "session_id", "participant__name"
+    )
+)
+
+
+def host_names_of(event: Event) -> dict[int, list[str]]:
+    """The hosts' names per session id, in the hosts' own order (`names_by_session`)."""
+    names: dict[int, list[str]] = defaultdict(list)
+    for session_id, name in HOST_NAMES.rows(event.pk):
+        names[session_id].append(name)
+    return names
+
+
+def snapshot(event: Event) -> list[Row]:
+    return sorted([list(row) for row in SNAPSHOT.rows(event.pk)])
 
 
 def problem_for(event: Event, *, rows: list[Row] | None = None) -> scheduling.Problem:
     """The event as the scheduler sees it (7 queries; 6 with `rows`, the grid to take the pins
     from, when the caller has it: a change checks the grid it is about to write)."""
-    rooms = tuple(
-        scheduling.Room(pk, capacity)
-        for pk, capacity in event.rooms.order_by("order", "id").values_list("id", "capacity")
-    )
-    slots = tuple(event.slots.for_sessions().order_by("start").values_list("id", flat=True))
+    rooms = tuple(scheduling.Room(pk, capacity) for pk, capacity in ROOM_SEATS.rows(event.pk))
+    slots = tuple(pk for (pk,) in SESSION_SLOTS.rows(event.pk))
     hosts: dict[int, set[int]] = defaultdict(set)
-    for session_id, participant_id in Host.objects.filter(session__event=event).values_list(
-        "session_id", "participant_id"
-    ):
+    for session_id, participant_id in HOSTS.rows(event.pk):
         hosts[session_id].add(participant_id)
     unavailable: dict[int, set[int]] = defaultdict(set)
-    through = Session.unavailable_slots.through.objects.filter(session__event=event)
-    for session_id, slot_id in through.values_list("session_id", "slot_id"):
+    for session_id, slot_id in UNAVAILABLE.rows(event.pk):
         unavailable[session_id].add(slot_id)
     votes: dict[int, set[int]] = defaultdict(set)
-    for session_id, participant_id in Vote.objects.filter(session__event=event).values_list(
-        "session_id", "participant_id"
-    ):
+    for session_id, participant_id in VOTERS.rows(event.pk):
         votes[session_id].add(participant_id)
     sessions = tuple(
         scheduling.Session(
@@ -64,9 +116,7 @@ def problem_for(event: Event, *, rows: list[Row] | None = None) -> scheduling.Pr
             unavailable=frozenset(unavailable[pk]),
             withdrawn=not Session.shown(status, hidden),
         )
-        for pk, status, hidden in event.sessions.order_by("id").values_list(
-            "id", "status", "hidden"
-        )
+        for pk, status, hidden in SESSION_STATES.rows(event.pk)
     )
     if rows is None:
         rows = snapshot(event)
@@ -178,7 +228,7 @@ def grid_view(
         hosts = Host.objects.filter(session__event=event)
         if only_slots is not None:
             hosts = hosts.filter(session__in=list(sessions))
-        names = hosts.names_by_session()
+        names = hosts.names_by_session() if only_slots is not None else host_names_of(event)
     stored = snapshot(event)
     placements = {p.cell: p for p in placements_of(stored)}  # plain data, read fast
     if warnings and problem is None:
@@ -222,9 +272,7 @@ def followers(event: Event) -> dict[int, frozenset[int]]:
     the editor's live interest counts them, and a swap tells the followers of both sessions,
     each person once."""
     people: dict[int, set[int]] = defaultdict(set)
-    for session_id, participant_id in (
-        Follow.objects.of_event(event).order_by().values_list("session_id", "participant_id")
-    ):
+    for session_id, participant_id in FOLLOWERS.rows(event.pk):
         people[session_id].add(participant_id)
     return {session_id: frozenset(ids) for session_id, ids in people.items()}
 

@@ -14,7 +14,6 @@ did; the vote count's plural is the template's `blocktranslate` message, not esc
 
 from __future__ import annotations
 
-from collections import defaultdict
 from datetime import datetime
 from html import escape  # what django.utils.html.escape calls, without its lazy-string check
 from typing import NamedTuple
@@ -25,7 +24,8 @@ from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import ngettext
 
 from sessions_app.follows import hole
-from sessions_app.models import Event, Host, Room, Session, Slot
+from sessions_app.grid import host_names_of
+from sessions_app.models import Event, Room, Session, Slot
 from sessions_app.prepared import PreparedRead
 
 WIDE = 10  # more rooms than this: the table gets `timetable-wide`
@@ -70,11 +70,6 @@ SLOTS = PreparedRead(
         .values_list("id", "kind", "label", "start", "end")
     )
 )
-HOSTS = PreparedRead(
-    lambda event_id: Host.objects.filter(session__event_id=event_id).values_list(
-        "session_id", "participant__name"
-    )
-)
 PLACED = PreparedRead(
     lambda event_id: (
         Session.objects.filter(event_id=event_id)
@@ -94,9 +89,7 @@ def table(event: Event) -> Table:
     (model instances for 260 sessions and their hosts cost more than the HTML)."""
     rooms = ROOMS.rows(event.pk)
     slots = SLOTS.rows(event.pk)
-    hosts: dict[int, list[str]] = defaultdict(list)  # in the hosts' own order
-    for session_id, name in HOSTS.rows(event.pk):
-        hosts[session_id].append(name)
+    hosts = host_names_of(event)  # in the hosts' own order
     placed = {
         (room_id, slot_id): TableSession(pk, title, kind, votes, hosts[pk])
         for pk, title, kind, votes, room_id, slot_id in PLACED.rows(event.pk)

@@ -8,8 +8,8 @@ import pytest
 from django.db import connection
 from django.db.models import QuerySet
 
-from sessions_app.grid_html import HOSTS, PLACED, ROOMS, SLOTS
-from sessions_app.models import Session, Slot
+from sessions_app import grid, grid_html
+from sessions_app.models import Follow, Placement, Session, Slot
 from sessions_app.prepared import PreparedRead
 from tests.factories import make_event, make_participant, make_session, make_vote
 from tests.views.public.test_grid import build_grid
@@ -24,13 +24,34 @@ def two_events():
     build_grid(second, rooms=2, slots=5, minutes=30)
     withdrawn = Session.objects.filter(event=second).first()
     withdrawn.status = Session.Status.WITHDRAWN
+    withdrawn.hidden = True
     withdrawn.save()  # visible() leaves it out
+    withdrawn.unavailable_slots.add(Slot.objects.filter(event=second).first())
+    Placement.objects.filter(session__event=first).update(pinned=True)
+    for event in (first, second):
+        follower = make_participant(event, name="Follower")
+        for session in Session.objects.filter(event=event)[:2]:
+            Follow.objects.create(participant=follower, session=session)
     return first, second
 
 
-@pytest.mark.parametrize(
-    "read", [ROOMS, SLOTS, HOSTS, PLACED], ids=["rooms", "slots", "hosts", "placed"]
-)
+READS = {
+    "grid: rooms": grid_html.ROOMS,
+    "grid: slots": grid_html.SLOTS,
+    "grid: hosts": grid.HOST_NAMES,
+    "grid: placed": grid_html.PLACED,
+    "problem: snapshot": grid.SNAPSHOT,
+    "problem: seats": grid.ROOM_SEATS,
+    "problem: slots": grid.SESSION_SLOTS,
+    "problem: hosts": grid.HOSTS,
+    "editor: followers": grid.FOLLOWERS,
+    "problem: unavailable": grid.UNAVAILABLE,
+    "problem: voters": grid.VOTERS,
+    "problem: sessions": grid.SESSION_STATES,
+}
+
+
+@pytest.mark.parametrize("read", READS.values(), ids=READS.keys())
 def test_the_grid_s_reads_answer_what_their_querysets_answer(
     read, two_events, django_assert_num_queries
 ):
@@ -40,13 +61,23 @@ def test_the_grid_s_reads_answer_what_their_querysets_answer(
             rows = read.rows(event.pk)
 
         assert rows == expected
-        assert rows  # each event has rooms, slots, hosts and placed sessions
+        # both events have rows of each kind, but only the second an unavailable slot
+        assert rows or (read is grid.UNAVAILABLE and event == two_events[0])
+
+
+def test_booleans_come_back_as_booleans(two_events):
+    pins = [pinned for *_, pinned in grid.SNAPSHOT.rows(two_events[0].pk)]
+    hidden = [hidden for _, _, hidden in grid.SESSION_STATES.rows(two_events[1].pk)]
+
+    assert pins and all(pinned is True for pinned in pins)  # SQLite's are 1 until converted
+    assert sorted(hidden) == [False] * (len(hidden) - 1) + [True]
+    assert all(type(value) is bool for value in hidden)
 
 
 def test_dates_come_back_as_the_orm_gives_them(two_events):
     event = two_events[1]
 
-    rows = SLOTS.rows(event.pk)
+    rows = grid_html.SLOTS.rows(event.pk)
 
     starts = [start for _, _, _, start, _ in rows]
     assert all(isinstance(start, datetime) and start.tzinfo is not None for start in starts)
