@@ -24,7 +24,7 @@ from sessions_app.models import (
     Slot,
     Vote,
 )
-from sessions_app.prepared import PreparedRead
+from sessions_app.prepared import PreparedModels, PreparedRead
 
 Row = list  # [session id, room id, slot id, pinned]: how a grid is stored in GridChange
 
@@ -80,6 +80,17 @@ HOST_NAMES = PreparedRead(
     lambda event_id: Host.objects.filter(session__event_id=event_id).values_list(
         "session_id", "participant__name"
     )
+)
+
+# The editor's rooms, slots and sessions as model instances, compiled once (a load reads them all)
+ROOM_ROWS = PreparedModels(
+    lambda event_id: Room.objects.filter(event_id=event_id).order_by("order", "id")
+)
+SLOT_ROWS = PreparedModels(
+    lambda event_id: Slot.objects.filter(event_id=event_id).order_by("start")
+)
+SESSIONS_BY_VOTES = PreparedModels(
+    lambda event_id: Session.objects.filter(event_id=event_id).visible().by_votes()
 )
 
 
@@ -211,18 +222,23 @@ def grid_view(
     each session's hosts as their names only (`view.host_names`, read as values), not as
     prefetched hostings with their participants: the editor needs no more, and at 20 × 16 the
     prefetch cost more than the editor's whole HTML."""
-    rooms = list(event.rooms.order_by("order", "id"))
-    slots_qs = event.slots.order_by("start").select_related("event")
-    sessions_qs = event.sessions.visible().by_votes()
-    if not host_names:
-        sessions_qs = sessions_qs.prefetch_related(
-            Prefetch("hostings", queryset=Host.objects.select_related("participant"))
-        )
-    if only_slots is not None:
-        slots_qs = slots_qs.filter(pk__in=only_slots)
-        sessions_qs = sessions_qs.filter(placement__slot__in=only_slots)
-    slots = list(slots_qs)
-    sessions = {s.pk: s for s in sessions_qs}
+    if host_names and only_slots is None:  # the editor: its frame and sessions read compiled
+        rooms = ROOM_ROWS.objects(event)
+        slots = SLOT_ROWS.objects(event)
+        sessions = {s.pk: s for s in SESSIONS_BY_VOTES.objects(event)}
+    else:
+        rooms = list(event.rooms.order_by("order", "id"))
+        slots_qs = event.slots.order_by("start").select_related("event")
+        sessions_qs = event.sessions.visible().by_votes()
+        if not host_names:
+            sessions_qs = sessions_qs.prefetch_related(
+                Prefetch("hostings", queryset=Host.objects.select_related("participant"))
+            )
+        if only_slots is not None:
+            slots_qs = slots_qs.filter(pk__in=only_slots)
+            sessions_qs = sessions_qs.filter(placement__slot__in=only_slots)
+        slots = list(slots_qs)
+        sessions = {s.pk: s for s in sessions_qs}
     names: dict[int, list[str]] | None = None
     if host_names:
         hosts = Host.objects.filter(session__event=event)

@@ -66,6 +66,82 @@ class PreparedRead:
         return [tuple(row) for row in rows]
 
 
+class PreparedModels:
+    """`build(event_id)` is a queryset of model instances (annotations allowed, no
+    `select_related`); `objects(event)` is its list, each instance's `event` set to `event`
+    (as the event's related manager would), built as the ORM builds them."""
+
+    def __init__(self, build: Callable[[int], QuerySet[Any, Any]]) -> None:
+        self.build = build
+        self._compiled = threading.local()
+
+    def _compile(self) -> _CompiledModels:
+        queryset = self.build(STAND_IN)
+        compiler = queryset.query.get_compiler(using=queryset.db)
+        sql, params = compiler.as_sql()
+        places = [n for n, value in enumerate(params) if value == STAND_IN]
+        if not places:
+            raise ValueError("a prepared read must depend on the event's id")
+        info = compiler.klass_info
+        if info is None or info.get("related_klass_infos"):
+            raise ValueError("a prepared read of models builds one model, no select_related()")
+        selected = compiler.select[: compiler.col_count]
+        fields = info["select_fields"]
+        start, end = fields[0], fields[-1] + 1
+        names = [column.target.attname for column, _, _ in selected[start:end]]
+        converters = compiler.get_converters([expression for expression, _, _ in selected])
+        annotations = list((compiler.annotation_col_map or {}).items())
+        return _CompiledModels(
+            compiler,
+            sql,
+            list(params),
+            places,
+            converters,
+            info["model"],
+            names,
+            start,
+            end,
+            annotations,
+        )
+
+    def objects(self, event: Any) -> list[Any]:
+        compiled: _CompiledModels | None = getattr(self._compiled, "query", None)
+        if compiled is None:
+            compiled = self._compiled.query = self._compile()
+        params = list(compiled.params)
+        for n in compiled.places:
+            params[n] = event.pk
+        compiler = compiled.compiler
+        with connections[compiler.using].cursor() as cursor:
+            cursor.execute(compiled.sql, params)
+            rows: Iterable[Any] = cursor.fetchall()
+        if compiled.converters:
+            rows = compiler.apply_converters(rows, compiled.converters)
+        model, names, alias = compiled.model, compiled.names, compiler.using
+        start, end, annotations = compiled.start, compiled.end, compiled.annotations
+        found = []
+        for row in rows:
+            instance = model.from_db(alias, names, row[start:end])
+            for name, position in annotations:
+                setattr(instance, name, row[position])
+            instance.event = event
+            found.append(instance)
+        return found
+
+
+class _CompiledModels(NamedTuple):
+    compiler: Any
+    sql: str
+    params: list[Any]
+    places: list[int]
+    converters: dict[int, Any]
+    model: Any  # the model class
+    names: list[str]  # the attnames of its columns, start:end of a row
+    start: int
+    end: int
+    annotations: list[tuple[str, int]]  # (name, position in a row)
+
+
 class _Compiled(NamedTuple):
     compiler: Any  # django.db.models.sql.compiler.SQLCompiler
     sql: str

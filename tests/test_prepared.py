@@ -10,7 +10,7 @@ from django.db.models import QuerySet
 
 from sessions_app import grid, grid_html
 from sessions_app.models import Follow, Placement, Session, Slot
-from sessions_app.prepared import PreparedRead
+from sessions_app.prepared import PreparedModels, PreparedRead
 from tests.factories import make_event, make_participant, make_session, make_vote
 from tests.views.public.test_grid import build_grid
 
@@ -147,3 +147,38 @@ def test_a_read_that_does_not_depend_on_the_event_is_refused():
 
     with pytest.raises(ValueError, match="event's id"):
         read.rows(1)
+
+
+MODELS = {
+    "editor: rooms": grid.ROOM_ROWS,
+    "editor: slots": grid.SLOT_ROWS,
+    "editor: sessions by votes": grid.SESSIONS_BY_VOTES,
+}
+
+
+@pytest.mark.parametrize("read", MODELS.values(), ids=MODELS.keys())
+def test_the_editor_s_model_reads_build_what_the_orm_builds(
+    read, two_events, django_assert_num_queries
+):
+    def fields(instance) -> dict:
+        values = {f.attname: getattr(instance, f.attname) for f in type(instance)._meta.fields}
+        return values | {"vote_count": getattr(instance, "vote_count", None)}
+
+    for event in two_events:
+        expected = [fields(instance) for instance in read.build(event.pk)]
+        with django_assert_num_queries(1):
+            found = read.objects(event)
+            assert all(instance.event is event for instance in found)  # no query per row
+            assert [fields(instance) for instance in found] == expected
+
+        assert expected
+        assert all(not instance._state.adding for instance in found)  # saved rows, as loaded
+
+
+def test_a_model_read_with_select_related_is_refused():
+    read = PreparedModels(
+        lambda event_id: Slot.objects.filter(event_id=event_id).select_related("event")
+    )
+
+    with pytest.raises(ValueError, match="select_related"):
+        read.objects(make_event())
