@@ -315,7 +315,7 @@ def test_now_page_follows_a_move(page: Page, settings) -> None:
 
 
 def test_grid_keeps_following_after_a_check_that_never_answers(
-    new_context: CreateContextCallback, settings
+    new_context: CreateContextCallback, settings, steps
 ) -> None:
     """A venue's wifi drops a request half way: the page must not wait for it for ever (it
     did: one hung check stopped the polling, and the beamer stayed on its old grid)."""
@@ -339,6 +339,7 @@ def test_grid_keeps_following_after_a_check_that_never_answers(
     expect(first_cell.locator("a")).to_have_text("Session 0")
     page.wait_for_event("request", lambda r: r.url.endswith(version), timeout=5_000)
     page.evaluate("window.notReloaded = true")
+    steps(page, "a check hangs, the grid as it was")
 
     actions.move_session(
         event=event,
@@ -355,6 +356,7 @@ def test_grid_keeps_following_after_a_check_that_never_answers(
     expect(page.locator(".live-status")).to_have_text(
         "Het rooster is gewijzigd; je ziet het nieuwe."
     )
+    steps(page, "the move arrived without a reload")
 
 
 def serious_violations(page: Page, axe_source: str) -> list[str]:
