@@ -46,20 +46,12 @@ VISITORS = int(os.environ.get("OOCAMP_LOAD_VISITORS", "300"))
 RESTART_VOTERS = int(os.environ.get("OOCAMP_LOAD_RESTART_VOTERS", "50"))
 LIVE_SECONDS = int(os.environ.get("OOCAMP_LOAD_LIVE_SECONDS", "60"))  # row 23: "for 60 s"
 # The plan's latency limits, on the plan's machine: on a slower one they grow in proportion to
-# the yardstick of tests/machine.py, measured just before and just after the load (the same code
-# served votes at 2.8 ms of app CPU each on one machine and 10.1 ms on another). Correctness
-# (counts, errors, cells) is asserted regardless. The variables only try the suite on a machine busy with other
+# the yardstick of tests/machine.py, measured just before the load (the same code served votes
+# at 2.8 ms of app CPU each on one machine and 10.1 ms on another). Correctness (counts, errors,
+# cells) is asserted regardless. The variables only try the suite on a machine busy with other
 # work.
 P99_MAX = float(os.environ.get("OOCAMP_LOAD_P99_MAX", "1.0"))  # row 1, seconds
 P95_MAX = float(os.environ.get("OOCAMP_LOAD_P95_MAX", "0.3"))  # row 23, seconds
-
-
-def around_the_load(before: float) -> float:
-    """The yardstick taken before the load and again after it, averaged: this machine's speed
-    moves within a minute (2026-12-07, the same code minutes apart: 216-286 taps/s, 5.0-6.1 ms
-    of app CPU a tap), and a yardstick taken only before once read 1.00 for a load that then
-    ran at 6.1 ms. At the reference machine's speed both read 1 and the limit is the plan's."""
-    return (before + slowness()) / 2
 
 
 @pytest.fixture(scope="module")
@@ -114,7 +106,6 @@ def test_row_1_and_24_votes_counted_exactly_without_exhausting_connections(serve
         stop.set()
         sampler.join()
     spent = cpu.per_request(before, cpu.used(), int(stats["Aggregated"]["Request Count"]))
-    machine = around_the_load(machine)
 
     total = stats["Aggregated"]
     counted = next(line for line in result.stdout.splitlines() if line.startswith("VOTES"))
@@ -184,7 +175,6 @@ def test_row_23_live_day_grid_holds_under_polling_and_edits(server):
     before = cpu.used()
     result, stats, wall = server.locust("live.py", VISITORS + 10, LIVE_SECONDS, "live")
     spent = cpu.per_request(before, cpu.used(), int(stats["Aggregated"]["Request Count"]))
-    machine = around_the_load(machine)
     grid = next(line for line in result.stdout.splitlines() if line.startswith("GRID"))
     total = stats["Aggregated"]
     version = stats["grid version"]
