@@ -24,117 +24,75 @@ from django.db.models import QuerySet
 STAND_IN = -7_427_001
 
 
-class PreparedRead:
-    """`build(event_id)` is a `values_list` queryset; `rows(event_id)` is its list of tuples."""
+class _Query(NamedTuple):
+    compiler: Any  # django.db.models.sql.compiler.SQLCompiler, of the thread that compiled it
+    sql: str
+    params: list[Any]
+    places: list[int]  # where the event's id goes in `params`
+    converters: dict[int, Any]
+    selected: list[Any]  # the compiler's selected columns: (expression, sql, alias)
+
+
+class _Prepared:
+    """A queryset compiled once per thread; `_fetch(event_id)` runs it for that event and gives
+    its rows converted as the ORM converts them. A subclass reads what it needs of the compiled
+    query once (`_shape`) and builds its answer from the rows."""
 
     def __init__(self, build: Callable[[int], QuerySet[Any, Any]]) -> None:
         self.build = build
         self._compiled = threading.local()  # a compiler holds its thread's connection
 
-    def _compile(self) -> _Compiled:
-        queryset = self.build(STAND_IN)
-        compiler = queryset.query.get_compiler(using=queryset.db)
-        sql, params = compiler.as_sql()
-        places = [n for n, value in enumerate(params) if value == STAND_IN]
-        if not places:
-            raise ValueError("a prepared read must depend on the event's id")
-        selected = compiler.select[: compiler.col_count]
-        # the columns in the order values_list() names them (as its iterable does)
-        names = [alias for _, _, alias in selected]
+    def _shape(self, queryset: QuerySet[Any, Any], query: _Query) -> Any:
+        raise NotImplementedError
+
+    def _query(self) -> tuple[_Query, Any]:
+        compiled = getattr(self._compiled, "query", None)
+        if compiled is None:
+            queryset = self.build(STAND_IN)
+            compiler = queryset.query.get_compiler(using=queryset.db)
+            sql, params = compiler.as_sql()
+            places = [n for n, value in enumerate(params) if value == STAND_IN]
+            if not places:
+                raise ValueError("a prepared read must depend on the event's id")
+            selected = compiler.select[: compiler.col_count]
+            converters = compiler.get_converters([expression for expression, _, _ in selected])
+            query = _Query(compiler, sql, list(params), places, converters, selected)
+            compiled = self._compiled.query = (query, self._shape(queryset, query))
+        return compiled
+
+    def _fetch(self, event_id: int) -> tuple[Iterable[Any], Any]:
+        query, shape = self._query()
+        params = list(query.params)
+        for n in query.places:
+            params[n] = event_id
+        with connections[query.compiler.using].cursor() as cursor:
+            cursor.execute(query.sql, params)
+            rows: Iterable[Any] = cursor.fetchall()
+        if query.converters:
+            rows = query.compiler.apply_converters(rows, query.converters)
+        return rows, shape
+
+
+class PreparedRead(_Prepared):
+    """`build(event_id)` is a `values_list` queryset; `rows(event_id)` is its list of tuples."""
+
+    def _shape(self, queryset: QuerySet[Any, Any], query: _Query) -> list[int] | None:
+        """The columns in the order values_list() names them (as its iterable does), or None
+        when that is the SQL's order."""
+        names = [alias for _, _, alias in query.selected]
         fields = list(getattr(queryset, "_fields", None) or ())  # what values_list() named
         if sorted(names) != sorted(fields):
             raise ValueError(f"a prepared read is a values_list(): {names} for {fields}")
-        order = None if names == fields else [names.index(name) for name in fields]
-        converters = compiler.get_converters([expression for expression, _, _ in selected])
-        return _Compiled(compiler, sql, list(params), places, converters, order)
+        return None if names == fields else [names.index(name) for name in fields]
 
     def rows(self, event_id: int) -> list[tuple[Any, ...]]:
-        compiled: _Compiled | None = getattr(self._compiled, "query", None)
-        if compiled is None:
-            compiled = self._compiled.query = self._compile()
-        params = list(compiled.params)
-        for n in compiled.places:
-            params[n] = event_id
-        compiler = compiled.compiler
-        with connections[compiler.using].cursor() as cursor:
-            cursor.execute(compiled.sql, params)
-            rows: Iterable[Any] = cursor.fetchall()
-        if compiled.converters:
-            rows = compiler.apply_converters(rows, compiled.converters)
-        if compiled.order is not None:
-            return [tuple(row[n] for n in compiled.order) for row in rows]
+        rows, order = self._fetch(event_id)
+        if order is not None:
+            return [tuple(row[n] for n in order) for row in rows]
         return [tuple(row) for row in rows]
 
 
-class PreparedModels:
-    """`build(event_id)` is a queryset of model instances (annotations allowed, no
-    `select_related`); `objects(event)` is its list, each instance's `event` set to `event`
-    (as the event's related manager would), built as the ORM builds them."""
-
-    def __init__(self, build: Callable[[int], QuerySet[Any, Any]]) -> None:
-        self.build = build
-        self._compiled = threading.local()
-
-    def _compile(self) -> _CompiledModels:
-        queryset = self.build(STAND_IN)
-        compiler = queryset.query.get_compiler(using=queryset.db)
-        sql, params = compiler.as_sql()
-        places = [n for n, value in enumerate(params) if value == STAND_IN]
-        if not places:
-            raise ValueError("a prepared read must depend on the event's id")
-        info = compiler.klass_info
-        if info is None or info.get("related_klass_infos"):
-            raise ValueError("a prepared read of models builds one model, no select_related()")
-        selected = compiler.select[: compiler.col_count]
-        fields = info["select_fields"]
-        start, end = fields[0], fields[-1] + 1
-        names = [column.target.attname for column, _, _ in selected[start:end]]
-        converters = compiler.get_converters([expression for expression, _, _ in selected])
-        annotations = list((compiler.annotation_col_map or {}).items())
-        return _CompiledModels(
-            compiler,
-            sql,
-            list(params),
-            places,
-            converters,
-            info["model"],
-            names,
-            start,
-            end,
-            annotations,
-        )
-
-    def objects(self, event: Any) -> list[Any]:
-        compiled: _CompiledModels | None = getattr(self._compiled, "query", None)
-        if compiled is None:
-            compiled = self._compiled.query = self._compile()
-        params = list(compiled.params)
-        for n in compiled.places:
-            params[n] = event.pk
-        compiler = compiled.compiler
-        with connections[compiler.using].cursor() as cursor:
-            cursor.execute(compiled.sql, params)
-            rows: Iterable[Any] = cursor.fetchall()
-        if compiled.converters:
-            rows = compiler.apply_converters(rows, compiled.converters)
-        model, names, alias = compiled.model, compiled.names, compiler.using
-        start, end, annotations = compiled.start, compiled.end, compiled.annotations
-        found = []
-        for row in rows:
-            instance = model.from_db(alias, names, row[start:end])
-            for name, position in annotations:
-                setattr(instance, name, row[position])
-            instance.event = event
-            found.append(instance)
-        return found
-
-
-class _CompiledModels(NamedTuple):
-    compiler: Any
-    sql: str
-    params: list[Any]
-    places: list[int]
-    converters: dict[int, Any]
+class _Models(NamedTuple):
     model: Any  # the model class
     names: list[str]  # the attnames of its columns, start:end of a row
     start: int
@@ -142,10 +100,29 @@ class _CompiledModels(NamedTuple):
     annotations: list[tuple[str, int]]  # (name, position in a row)
 
 
-class _Compiled(NamedTuple):
-    compiler: Any  # django.db.models.sql.compiler.SQLCompiler
-    sql: str
-    params: list[Any]
-    places: list[int]  # where the event's id goes in `params`
-    converters: dict[int, Any]
-    order: list[int] | None  # the columns' order for values_list(), if not the SQL's
+class PreparedModels(_Prepared):
+    """`build(event_id)` is a queryset of model instances (annotations allowed, no
+    `select_related`); `objects(event)` is its list, each instance's `event` set to `event`
+    (as the event's related manager would), built as the ORM builds them."""
+
+    def _shape(self, queryset: QuerySet[Any, Any], query: _Query) -> _Models:
+        info = query.compiler.klass_info
+        if info is None or info.get("related_klass_infos"):
+            raise ValueError("a prepared read of models builds one model, no select_related()")
+        fields = info["select_fields"]
+        start, end = fields[0], fields[-1] + 1
+        names = [column.target.attname for column, _, _ in query.selected[start:end]]
+        annotations = list((query.compiler.annotation_col_map or {}).items())
+        return _Models(info["model"], names, start, end, annotations)
+
+    def objects(self, event: Any) -> list[Any]:
+        rows, shape = self._fetch(event.pk)
+        alias = self._query()[0].compiler.using
+        found = []
+        for row in rows:
+            instance = shape.model.from_db(alias, shape.names, row[shape.start : shape.end])
+            for name, position in shape.annotations:
+                setattr(instance, name, row[position])
+            instance.event = event
+            found.append(instance)
+        return found
