@@ -151,11 +151,12 @@ def make_sign_in_link(participant: Participant, token: str, **kw):
     return SignInLink.objects.create(**(fields | kw))
 
 
-def make_signed_in_session(user, *, code_given: bool = False) -> str:
+def make_signed_in_session(user, *, code_given: bool = False, backend: str | None = None) -> str:
     """A session key for `user`, stored as `django.contrib.auth.login` stores it (in the
     database, where every app process finds it), for load and scale-out clients that send it
     as their cookie. `code_given`: also as the code step leaves it, for organisers (production
-    requires an authenticator app; this creates one)."""
+    requires an authenticator app; this creates one). `backend`: the path the session names
+    (the first of AUTHENTICATION_BACKENDS, as a sign-in now stores it, unless given)."""
     from django.conf import settings
     from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
     from django.contrib.sessions.backends.db import SessionStore
@@ -166,7 +167,7 @@ def make_signed_in_session(user, *, code_given: bool = False) -> str:
 
     store = SessionStore()
     store[SESSION_KEY] = str(user.pk)
-    store[BACKEND_SESSION_KEY] = settings.AUTHENTICATION_BACKENDS[0]
+    store[BACKEND_SESSION_KEY] = backend or settings.AUTHENTICATION_BACKENDS[0]
     store[HASH_SESSION_KEY] = user.get_session_auth_hash()
     if code_given:
         device = TOTPDevice.objects.create(user=user, name="test", confirmed=True)

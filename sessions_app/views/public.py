@@ -17,7 +17,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 from django.views.decorators.vary import vary_on_headers
 from django_htmx.http import HttpResponseClientRefresh
 
-from sessions_app import actions, follows, live
+from sessions_app import actions, auth, follows, live
 from sessions_app.access import (
     activate_event_language,
     event_view,
@@ -33,7 +33,7 @@ from sessions_app.grid_html import table, table_html
 from sessions_app.models import Event, Participant, SessionQuerySet, SignInLink, Vote
 from sessions_app.requests import HtmxHttpRequest, client_ip, safe_next
 
-MODEL_BACKEND = "django.contrib.auth.backends.ModelBackend"
+MODEL_BACKEND = auth.PATH
 
 
 @require_GET
