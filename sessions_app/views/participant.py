@@ -342,7 +342,7 @@ def vote(request: HtmxHttpRequest, event: Event, participant: Participant, pk: i
             voter=True,
             voted=tally.mine,
             here=request.get_full_path(),
-            next_url=safe_next(request, session.get_absolute_url()),
+            next_url=safe_next(request, session.get_absolute_url),
             csrf_token=get_token(request),
         )
         html = button(prefix=prefix, error=error) + vote_html.votes_left(
@@ -354,7 +354,7 @@ def vote(request: HtmxHttpRequest, event: Event, participant: Participant, pk: i
         return HttpResponse(html, status=409 if error and key else 200)
     if error:
         messages.error(request, error)
-    return redirect(safe_next(request, session.get_absolute_url()))
+    return redirect(safe_next(request, session.get_absolute_url))
 
 
 @require_POST
@@ -401,14 +401,14 @@ def follow(
             "followed": going,
             "follower_count": session.follows.count(),
             "error": error,
-            "next": safe_next(request, session.get_absolute_url()),
+            "next": safe_next(request, session.get_absolute_url),
         }
         shape = "grid" if request.POST.get("shape") == "grid" else "form"
         status = 409 if error and key else 200  # a refusal, told to the outbox by its status
         return render(request, f"includes/follow_button.html#{shape}", context, status=status)
     if error:
         messages.error(request, error)
-    return redirect(safe_next(request, session.get_absolute_url()))
+    return redirect(safe_next(request, session.get_absolute_url))
 
 
 @require_POST
