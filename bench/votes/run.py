@@ -132,6 +132,11 @@ def vote_path(slug: str, session: int) -> str:
     return f"/{slug}/sessions/{session}/vote/"
 
 
+def tap_body(slug: str, value: str) -> str:
+    """What the button's form sends (vote_html.py): the vote, and the page to go back to."""
+    return f"vote={value}&next=%2F{slug}%2Fproposals%2F"
+
+
 def measure(port: int, master: int, voters: dict[str, Voters], taps: int) -> list[Result]:
     pids = worker_pids(master)
     plain, dots = voters["bench-votes"], voters["bench-votes-dots"]
@@ -139,7 +144,8 @@ def measure(port: int, master: int, voters: dict[str, Voters], taps: int) -> lis
     # warm up every worker: templates, translations, the pool's connections
     for cookie, session in plain.pairs(40):
         for value in ("1", "1", "0"):
-            post(port, vote_path(plain.slug, session), f"vote={value}", tap_headers(cookie))
+            body = tap_body(plain.slug, value)
+            post(port, vote_path(plain.slug, session), body, tap_headers(cookie))
     for _ in range(40):
         get(port, TRIVIAL_PATH)
 
@@ -156,14 +162,18 @@ def measure(port: int, master: int, voters: dict[str, Voters], taps: int) -> lis
         measure_block(pids, results[names[0]], trivial)
 
         pairs = plain.pairs(per_block)
-        firsts = [(vote_path(plain.slug, s), "vote=1", tap_headers(c), 200) for c, s in pairs]
+        firsts = [
+            (vote_path(plain.slug, s), tap_body(plain.slug, "1"), tap_headers(c), 200)
+            for c, s in pairs
+        ]
         for name, requests in (
             (names[1], firsts),
             (names[2], firsts),  # the same taps again
-            (names[3], [(vote_path(dots.slug, s), "vote=1", tap_headers(c), 200)
+            (names[3], [(vote_path(dots.slug, s), tap_body(dots.slug, "1"), tap_headers(c), 200)
                         for c, s in dots.pairs(per_block)]),
-            (names[4], [(p, "vote=0", h, 200) for p, _b, h, _s in firsts]),
-            (names[5], [(vote_path(plain.slug, s), "vote=1", tap_headers(c, htmx=False), 302)
+            (names[4], [(p, tap_body(plain.slug, "0"), h, 200) for p, _b, h, _s in firsts]),
+            (names[5], [(vote_path(plain.slug, s), tap_body(plain.slug, "1"),
+                         tap_headers(c, htmx=False), 302)
                         for c, s in plain.pairs(per_block)]),
         ):  # fmt: skip
             measure_block(pids, results[name], (tap(port, *r) for r in requests))

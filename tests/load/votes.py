@@ -51,8 +51,10 @@ class Voter(FastHttpUser):
 
     def post_vote(self, session: int) -> bool:
         url = f"/{DATA['slug']}/sessions/{session}/vote/"
+        # what the button's form sends (vote_html.py): the vote, and the page to go back to
+        form = {"vote": "1", "next": f"/{DATA['slug']}/proposals/"}
         with self.client.post(
-            url, data={"vote": "1"}, headers=self.headers, name="vote", catch_response=True
+            url, data=form, headers=self.headers, name="vote", catch_response=True
         ) as response:
             if response.status_code == 200:
                 response.success()
