@@ -23,6 +23,23 @@ from django.utils.translation import gettext as _
 
 from sessions_app import second_factor
 from sessions_app.models import Event, HostLink, Participant, Session
+from sessions_app.prepared import PreparedModels
+
+# Read on every event page, compiled once (prepared.py): the event by its slug, and a signed-in
+# person's participations (one per event they joined: a few), the one of this event picked here.
+EVENT_BY_SLUG = PreparedModels(lambda slug: Event.objects.filter(slug=slug), text=True)
+PARTICIPATIONS = PreparedModels(
+    lambda user_id: Participant.objects.filter(user_id=user_id).order_by("pk")
+)
+
+
+def event_by_slug(slug: str) -> Event:
+    """`get_object_or_404(Event, slug=slug)`, its query compiled once."""
+    found = EVENT_BY_SLUG.instances(slug)
+    if not found:
+        raise Http404("No event with this address.")
+    return found[0]
+
 
 # What a view answers: a page, or a file streamed (FileResponse is not an HttpResponse).
 Response = TypeVar("Response", bound=HttpResponseBase)
@@ -51,7 +68,7 @@ def participant_for(request: HttpRequest, event: Event) -> Participant | None:
     if event.pk not in cache:
         user = request.user
         participant = (
-            Participant.objects.filter(event=event, user=user).first()
+            next((p for p in PARTICIPATIONS.instances(user.pk) if p.event_id == event.pk), None)
             if user.is_authenticated
             else None
         )
@@ -84,7 +101,7 @@ def event_view(view: Callable[..., Response]) -> Callable[..., Response]:
 
     @functools.wraps(view)
     def wrapper(request: HttpRequest, slug: str, *args: Any, **kwargs: Any) -> Response:
-        event = get_object_or_404(Event, slug=slug)
+        event = event_by_slug(slug)
         activate_event_language(request, event)
         return view(request, event, *args, **kwargs)
 
@@ -156,7 +173,7 @@ def participant_required(view: Callable[..., HttpResponse]) -> Callable[..., Htt
             participant = _participation(slug, request.user.pk)
         except Participant.DoesNotExist:
             participant = None
-            event = get_object_or_404(Event, slug=slug)
+            event = event_by_slug(slug)
         else:
             assert participant is not None  # found by the try above
             event = participant.event

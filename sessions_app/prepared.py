@@ -22,6 +22,8 @@ from django.db.models import QuerySet
 
 # stands for the event's id while the query is compiled: no id is negative
 STAND_IN = -7_427_001
+# stands for a text key (an event's slug) while the query is compiled: no slug has a space
+STAND_IN_TEXT = " stand-in for a key "
 
 
 class _Query(NamedTuple):
@@ -34,12 +36,14 @@ class _Query(NamedTuple):
 
 
 class _Prepared:
-    """A queryset compiled once per thread; `_fetch(event_id)` runs it for that event and gives
-    its rows converted as the ORM converts them. A subclass reads what it needs of the compiled
-    query once (`_shape`) and builds its answer from the rows."""
+    """A queryset compiled once per thread; `_fetch(key)` runs it for that event's id (or another
+    key) and gives its rows converted as the ORM converts them. A subclass reads what it needs
+    of the compiled query once (`_shape`) and builds its answer from the rows."""
 
-    def __init__(self, build: Callable[[int], QuerySet[Any, Any]]) -> None:
+    def __init__(self, build: Callable[[Any], QuerySet[Any, Any]], *, text: bool = False) -> None:
+        """`build(key)` gives the queryset for one key: an id, or (`text`) a text such as a slug."""
         self.build = build
+        self.stand_in: Any = STAND_IN_TEXT if text else STAND_IN
         self._compiled = threading.local()  # a compiler holds its thread's connection
 
     def _shape(self, queryset: QuerySet[Any, Any], query: _Query) -> Any:
@@ -48,23 +52,23 @@ class _Prepared:
     def _query(self) -> tuple[_Query, Any]:
         compiled = getattr(self._compiled, "query", None)
         if compiled is None:
-            queryset = self.build(STAND_IN)
+            queryset = self.build(self.stand_in)
             compiler = queryset.query.get_compiler(using=queryset.db)
             sql, params = compiler.as_sql()
-            places = [n for n, value in enumerate(params) if value == STAND_IN]
+            places = [n for n, value in enumerate(params) if value == self.stand_in]
             if not places:
-                raise ValueError("a prepared read must depend on the event's id")
+                raise ValueError("a prepared read must depend on its key (the event's id)")
             selected = compiler.select[: compiler.col_count]
             converters = compiler.get_converters([expression for expression, _, _ in selected])
             query = _Query(compiler, sql, list(params), places, converters, selected)
             compiled = self._compiled.query = (query, self._shape(queryset, query))
         return compiled
 
-    def _fetch(self, event_id: int) -> tuple[Iterable[Any], Any]:
+    def _fetch(self, key: Any) -> tuple[Iterable[Any], Any]:
         query, shape = self._query()
         params = list(query.params)
         for n in query.places:
-            params[n] = event_id
+            params[n] = key
         with connections[query.compiler.using].cursor() as cursor:
             cursor.execute(query.sql, params)
             rows: Iterable[Any] = cursor.fetchall()
@@ -121,7 +125,7 @@ class PreparedModels(_Prepared):
             instance.event = event
         return found
 
-    def instances(self, key: int) -> list[Any]:
+    def instances(self, key: Any) -> list[Any]:
         """The instances of the query run with `key` in the stand-in's places (an event's id,
         or the id another read depends on), nothing set on them."""
         rows, shape = self._fetch(key)
