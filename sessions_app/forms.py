@@ -15,13 +15,14 @@ from django.utils.text import slugify
 from django.utils.translation import gettext, ngettext_lazy
 from django.utils.translation import gettext_lazy as _
 
-from sessions_app import replanning, uploads, wallclock
+from sessions_app import grid, replanning, uploads, wallclock
 from sessions_app.actions import SIGN_IN_LINK_MINUTES, Proposal
 from sessions_app.client_input import (
     ID_MAX,
     BoundedJSONField,
     IdChoiceField,
     IdsChoiceField,
+    ListedChoiceField,
     StrictIntegerField,
     parse_id,
     parse_int,
@@ -503,17 +504,17 @@ class MoveForm(GridChangeForm):
     """A session to a cell (room and slot), or back to the tray (neither)."""
 
     session = IdChoiceField(queryset=None, widget=forms.HiddenInput)
-    room = IdChoiceField(queryset=None, required=False, widget=forms.HiddenInput)
-    slot = IdChoiceField(queryset=None, required=False, widget=forms.HiddenInput)
+    room = ListedChoiceField(queryset=None, required=False, widget=forms.HiddenInput)
+    slot = ListedChoiceField(queryset=None, required=False, widget=forms.HiddenInput)
 
     def __init__(self, *args, event: Event, **kwargs) -> None:
         super().__init__(*args, event=event, **kwargs)
         cast(forms.ModelChoiceField, self.fields["session"]).queryset = event.sessions.visible()
-        cast(forms.ModelChoiceField, self.fields["room"]).queryset = event.rooms.all()
+        room, slot = cast(ListedChoiceField, self.fields["room"]), self.fields["slot"]
+        room.queryset, room.rows = event.rooms.all(), lambda: grid.ROOM_ROWS.objects(event)
         # every kind of slot: a break is refused by the grid's rules, with a message
-        cast(forms.ModelChoiceField, self.fields["slot"]).queryset = event.slots.select_related(
-            "event"
-        )
+        slot = cast(ListedChoiceField, slot)
+        slot.queryset, slot.rows = event.slots.all(), lambda: grid.SLOT_ROWS.objects(event)
 
     def clean(self) -> dict:
         data = super().clean()

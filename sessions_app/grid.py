@@ -93,6 +93,18 @@ SESSIONS_BY_VOTES = PreparedModels(
     lambda event_id: Session.objects.filter(event_id=event_id).visible().by_votes()
 )
 
+# What a move writes beside the placements, read compiled (a move's CPU is most of its time
+# waiting behind the event's lock, issue 20): the places as people read them, and the version.
+ROOM_NAMES = PreparedRead(
+    lambda event_id: Room.objects.filter(event_id=event_id).values_list("id", "name")
+)
+SLOT_STARTS = PreparedRead(
+    lambda event_id: Slot.objects.filter(event_id=event_id).values_list("id", "start")
+)
+GRID_STATE = PreparedRead(
+    lambda event_id: Event.objects.filter(pk=event_id).values_list("grid_version", "phase")
+)
+
 
 def host_names_of(event: Event) -> dict[int, list[str]]:
     """The hosts' names per session id, in the hosts' own order (`names_by_session`)."""
@@ -222,10 +234,15 @@ def grid_view(
     each session's hosts as their names only (`view.host_names`, read as values), not as
     prefetched hostings with their participants: the editor needs no more, and at 20 × 16 the
     prefetch cost more than the editor's whole HTML."""
-    if host_names and only_slots is None:  # the editor: its frame and sessions read compiled
+    if host_names:  # the editor: its frame (a few rows) and sessions read compiled
         rooms = ROOM_ROWS.objects(event)
         slots = SLOT_ROWS.objects(event)
-        sessions = {s.pk: s for s in SESSIONS_BY_VOTES.objects(event)}
+        if only_slots is None:
+            sessions = {s.pk: s for s in SESSIONS_BY_VOTES.objects(event)}
+        else:  # the slots a move changed, with their sessions only (a few of hundreds at most)
+            slots = [slot for slot in slots if slot.pk in only_slots]
+            in_them = event.sessions.visible().by_votes().filter(placement__slot__in=only_slots)
+            sessions = {s.pk: s for s in in_them}
     else:
         rooms = list(event.rooms.order_by("order", "id"))
         slots_qs = event.slots.order_by("start").select_related("event")
@@ -239,12 +256,8 @@ def grid_view(
             sessions_qs = sessions_qs.filter(placement__slot__in=only_slots)
         slots = list(slots_qs)
         sessions = {s.pk: s for s in sessions_qs}
-    names: dict[int, list[str]] | None = None
-    if host_names:
-        hosts = Host.objects.filter(session__event=event)
-        if only_slots is not None:
-            hosts = hosts.filter(session__in=list(sessions))
-        names = hosts.names_by_session() if only_slots is not None else host_names_of(event)
+    # the whole event's (compiled, as values) also for a few slots: the cells ask for theirs
+    names = host_names_of(event) if host_names else None
     stored = snapshot(event)
     placements = {p.cell: p for p in placements_of(stored)}  # plain data, read fast
     if warnings and problem is None:

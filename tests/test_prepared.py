@@ -48,6 +48,9 @@ READS = {
     "problem: unavailable": grid.UNAVAILABLE,
     "problem: voters": grid.VOTERS,
     "problem: sessions": grid.SESSION_STATES,
+    "move: room names": grid.ROOM_NAMES,
+    "move: slot starts": grid.SLOT_STARTS,
+    "move: version and phase": grid.GRID_STATE,
 }
 
 
@@ -182,3 +185,49 @@ def test_a_model_read_with_select_related_is_refused():
 
     with pytest.raises(ValueError, match="select_related"):
         read.objects(make_event())
+
+
+def test_a_text_key_reads_the_event_of_that_slug(two_events, django_assert_num_queries):
+    from django.http import Http404
+
+    from sessions_app.access import EVENT_BY_SLUG, event_by_slug
+
+    def fields(instance) -> dict:
+        return {f.attname: getattr(instance, f.attname) for f in type(instance)._meta.fields}
+
+    for event in two_events:
+        with django_assert_num_queries(1):
+            (found,) = EVENT_BY_SLUG.instances(event.slug)
+        assert fields(found) == fields(type(event).objects.get(slug=event.slug))
+        assert event_by_slug(event.slug).pk == event.pk
+    assert EVENT_BY_SLUG.instances("no-such-event") == []
+    with pytest.raises(Http404):
+        event_by_slug("no-such-event")
+
+
+def test_a_person_s_participations_are_read_in_one_query(two_events, django_assert_num_queries):
+    from django.contrib.auth.models import AnonymousUser
+    from django.test import RequestFactory
+
+    from sessions_app.access import PARTICIPATIONS, participant_for
+    from sessions_app.models import Participant
+
+    first, second = two_events
+    here = make_participant(first, name="Both")
+    there = make_participant(second, name="Both", user=here.user)
+    make_participant(second, name="Someone else")
+
+    with django_assert_num_queries(1):
+        found = PARTICIPATIONS.instances(here.user.pk)
+    assert [(p.pk, p.event_id, p.name) for p in found] == [
+        (p.pk, p.event_id, p.name)
+        for p in Participant.objects.filter(user=here.user).order_by("pk")
+    ]
+
+    request = RequestFactory().get("/")
+    request.user = here.user
+    assert participant_for(request, second).pk == there.pk
+    assert participant_for(request, first).pk == here.pk
+    nobody = RequestFactory().get("/")
+    nobody.user = AnonymousUser()
+    assert participant_for(nobody, first) is None

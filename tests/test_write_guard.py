@@ -78,6 +78,17 @@ def test_a_model_method_is_judged_by_its_caller():
     )
 
 
+def test_a_compiled_read_that_locks_is_judged_by_its_caller():
+    """prepared.py runs querysets its callers compiled: the event locked for a grid change is
+    the action's lock; the same read from a view would be the view's."""
+    locks = [django("db/backends/utils.py", "execute"), app("prepared.py", 73, "_fetch")]
+    assert offence([*locks, app("actions/grid.py", 50, "_locked_event"), *REQUEST]) is None
+    assert (
+        offence([*locks, app("views/organiser/grid_editor.py", 99), *REQUEST])
+        == "sessions_app/views/organiser/grid_editor.py:99"
+    )
+
+
 def test_django_signing_in_from_a_view_is_the_view_writing():
     """`auth.login` notes the last sign-in on the account's row: from a view that is the view
     writing; from actions.sign_in it is allowed."""

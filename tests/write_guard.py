@@ -8,9 +8,10 @@ the Python stack that sent it. Walking out from the statement, the first frame t
 
 - a frame in the app (`sessions_app/`): the statement is allowed when that file is on the
   write path, `ALLOWED` (actions, jobs for their own rows, migrations), else it is an
-  offence named by that file and line. Two kinds of app frames do not decide and are walked
+  offence named by that file and line. Three kinds of app frames do not decide and are walked
   past: the models (`sessions_app/models.py`: a model method that writes does so for
-  whoever called it) and a middleware's `__call__` handing the request on (`PASS_THROUGH`:
+  whoever called it), the compiled reads (`sessions_app/prepared.py`, which run their
+  callers' querysets) and a middleware's `__call__` handing the request on (`PASS_THROUGH`:
   it runs around every view, Django's own ones too);
 - Django's session store (`django/contrib/sessions/`): the session is the browser's state
   kept on the server, like a cookie, not the app's data; signing in or out, a new session
@@ -49,8 +50,9 @@ GUARD = Path(__file__).resolve().relative_to(ROOT).as_posix()  # this file: not 
 
 # the write paths: the actions, the background jobs (they own their job rows) and migrations
 ALLOWED = ("sessions_app/actions/", "sessions_app/jobs/", "sessions_app/migrations/")
-# app frames that neither write nor decide: the writer is further out
-TRANSPARENT = ("sessions_app/models.py",)
+# app frames that neither write nor decide: the writer is further out (prepared.py runs the
+# querysets its callers compiled, as the ORM does: a locking read of an action is the action's)
+TRANSPARENT = ("sessions_app/models.py", "sessions_app/prepared.py")
 # (file, function) of app frames that hand the request on to the rest of the stack
 PASS_THROUGH = {
     ("sessions_app/middleware.py", "__call__"),

@@ -26,6 +26,7 @@ from sessions_app.models import (
     SessionChange,
     Slot,
 )
+from sessions_app.prepared import PreparedModels
 
 
 class StaleGrid(ActionRefused):
@@ -36,10 +37,21 @@ class NothingToDo(ActionRefused):
     """The change would leave the grid as it is; nothing is recorded."""
 
 
+# compiled once (prepared.py): every change of the grid starts here, under load many a second
+LOCKED_EVENT = PreparedModels(
+    lambda event_id: Event.objects.select_for_update().filter(pk=event_id)
+)
+
+
 def _locked_event(event: Event, version: int) -> Event:
     """The event row, locked for the rest of the transaction: grid changes of one event go
     one at a time, and each must be made on the current version."""
-    locked = Event.objects.select_for_update().get(pk=event.pk)
+    if not transaction.get_connection().in_atomic_block:  # as the ORM refuses it
+        raise transaction.TransactionManagementError("select_for_update outside a transaction")
+    found = LOCKED_EVENT.instances(event.pk)
+    if not found:
+        raise Event.DoesNotExist
+    locked = found[0]
     if locked.grid_version != version:
         raise StaleGrid(
             _("Someone else changed the grid just now. Here is the fresh grid; try again.")
@@ -136,7 +148,7 @@ def _write_grid(
     Event.objects.filter(pk=event.pk).update(
         grid_version=F("grid_version") + 1, updated_at=timezone.now()
     )
-    event.refresh_from_db(fields=["grid_version", "phase"])
+    ((event.grid_version, event.phase),) = grid.GRID_STATE.rows(event.pk)
     if event.grid_published:
         _record_session_changes(event, old, new, cancelled)
     return GridChange.objects.create(
@@ -162,9 +174,8 @@ def _record_session_changes(
     ]
     if not moved:
         return
-    cells = [row for row in (*old.values(), *new.values()) if row[0] in moved]
-    rooms = dict(Room.objects.filter(pk__in={r[1] for r in cells}).values_list("pk", "name"))
-    starts = dict(Slot.objects.filter(pk__in={r[2] for r in cells}).values_list("pk", "start"))
+    rooms = dict(grid.ROOM_NAMES.rows(event.pk))  # the event's few rooms and slots, compiled
+    starts = dict(grid.SLOT_STARTS.rows(event.pk))
     Kind = SessionChange.Kind
     changes = []
     for session_id in sorted(moved):

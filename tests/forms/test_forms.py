@@ -220,3 +220,39 @@ def test_proposal_form_refuses_a_choice_id_beyond_64_bits(event_with_choices, pa
 
     assert valid is False
     assert list(form.errors) == [field]
+
+
+# ---- MoveForm: the room and slot chosen among the event's own, read whole ----------------------
+
+
+@pytest.mark.django_db
+def test_move_form_finds_the_event_s_room_and_slot_and_refuses_another_event_s():
+    from sessions_app.forms import MoveForm
+    from tests.factories import make_room, make_session
+
+    event, other = make_event(slug="move-form"), make_event(slug="move-form-other")
+    room, slot, session = make_room(event), make_slot(event), make_session(event)
+    make_room(event), make_slot(event, "11:00", "11:45")  # more rows to choose among
+    theirs_room, theirs_slot = make_room(other), make_slot(other)
+
+    def form(**data):
+        data = {"version": "0", "session": str(session.pk)} | data
+        return MoveForm(data, event=event)
+
+    good = form(room=str(room.pk), slot=str(slot.pk))
+    assert good.is_valid(), good.errors
+    assert good.cell == (room, slot)
+    assert good.cell[1].event == event  # the slot's words need its event (time zone)
+    tray = form()
+    assert tray.is_valid() and tray.cell is None  # back to the tray
+
+    for data in (
+        {"room": str(theirs_room.pk), "slot": str(slot.pk)},
+        {"room": str(room.pk), "slot": str(theirs_slot.pk)},
+        {"room": "٣", "slot": str(slot.pk)},
+        {"room": str(room.pk), "slot": "9" * 30},
+        {"room": "0", "slot": str(slot.pk)},
+    ):
+        refused = form(**data)
+        assert not refused.is_valid()
+        assert refused.has_foreign_ids(), data  # a 404, as for an id of another event's row
