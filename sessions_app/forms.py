@@ -510,10 +510,11 @@ class MoveForm(GridChangeForm):
     def __init__(self, *args, event: Event, **kwargs) -> None:
         super().__init__(*args, event=event, **kwargs)
         cast(forms.ModelChoiceField, self.fields["session"]).queryset = event.sessions.visible()
-        room, slot = cast(ListedChoiceField, self.fields["room"]), self.fields["slot"]
+        # the event's few rooms and slots, read whole by a compiled query (grid.py)
+        room = cast(ListedChoiceField, self.fields["room"])
         room.queryset, room.rows = event.rooms.all(), lambda: grid.ROOM_ROWS.objects(event)
         # every kind of slot: a break is refused by the grid's rules, with a message
-        slot = cast(ListedChoiceField, slot)
+        slot = cast(ListedChoiceField, self.fields["slot"])
         slot.queryset, slot.rows = event.slots.all(), lambda: grid.SLOT_ROWS.objects(event)
 
     def clean(self) -> dict:

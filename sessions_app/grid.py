@@ -93,8 +93,9 @@ SESSIONS_BY_VOTES = PreparedModels(
     lambda event_id: Session.objects.filter(event_id=event_id).visible().by_votes()
 )
 
-# What a move writes beside the placements, read compiled (a move's CPU is most of its time
-# waiting behind the event's lock, issue 20): the places as people read them, and the version.
+# What a move reads beside the placements, compiled: it holds the event's lock meanwhile, and
+# every other organiser's move waits for it (issue 20). The places as people read them (the
+# changes they are told of) and the version after the write.
 ROOM_NAMES = PreparedRead(
     lambda event_id: Room.objects.filter(event_id=event_id).values_list("id", "name")
 )

@@ -1,5 +1,5 @@
 """Reads of the same shape on every call, compiled to SQL once and run again with another
-event's id (or another id a read depends on: the signed-in user's, see `auth.py`).
+event's id (or another key a read depends on: an event's slug, the signed-in user's id).
 
 Building and compiling a query costs the ORM 0.3–0.5 ms of CPU each time (cloned querysets,
 resolved conditions and annotations, the SQL written), several times what PostgreSQL takes to
