@@ -1,3 +1,4 @@
+import contextlib
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -8,6 +9,7 @@ from django.core.cache import cache
 from django.core.management import call_command
 from django.utils import translation
 from playwright.sync_api import Browser, BrowserContext
+from playwright.sync_api import Error as PlaywrightError
 
 from sessions_app.actions import import_event
 from sessions_app.event_file import load_event_file
@@ -65,6 +67,30 @@ def fast_password_hasher(settings) -> None:
 def media_root(settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path / "media"
     return settings.MEDIA_ROOT
+
+
+@pytest.fixture(autouse=True)
+def browser_contexts_closed(monkeypatch: pytest.MonkeyPatch):
+    """Every browser context a test opens with `browser.new_context` is closed when the test
+    ends, whatever the test did with it. Set up before the test's own fixtures, this is torn
+    down after them (pytest-playwright's `context`, the screenshot steps). The browser lives
+    for the whole run: a page left open kept polling the live server from a grid or now &
+    next page (static/js/live.js) through every later test, and at the end of the worker's run
+    its connection kept the test database from being dropped ("being accessed by other users",
+    at the teardown of whichever test ran last on that worker)."""
+    opened: list[BrowserContext] = []
+    new_context = Browser.new_context
+
+    def tracked(self: Browser, **options: Any) -> BrowserContext:
+        context = new_context(self, **options)
+        opened.append(context)
+        return context
+
+    monkeypatch.setattr(Browser, "new_context", tracked)
+    yield
+    for context in opened:
+        with contextlib.suppress(PlaywrightError):  # closed already, or the browser with it
+            context.close()
 
 
 @pytest.fixture(autouse=True)
