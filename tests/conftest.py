@@ -78,19 +78,20 @@ def browser_contexts_closed(monkeypatch: pytest.MonkeyPatch):
     next page (static/js/live.js) through every later test, and at the end of the worker's run
     its connection kept the test database from being dropped ("being accessed by other users",
     at the teardown of whichever test ran last on that worker)."""
-    opened: list[BrowserContext] = []
+    opened: list[tuple[Browser, BrowserContext]] = []
     new_context = Browser.new_context
 
     def tracked(self: Browser, **options: Any) -> BrowserContext:
         context = new_context(self, **options)
-        opened.append(context)
+        opened.append((self, context))
         return context
 
     monkeypatch.setattr(Browser, "new_context", tracked)
     yield
-    for context in opened:
-        with contextlib.suppress(PlaywrightError):  # closed already, or the browser with it
-            context.close()
+    for browser, context in opened:
+        if context in browser.contexts:  # not closed by the fixture that made it
+            with contextlib.suppress(PlaywrightError):  # the browser went with it
+                context.close()
 
 
 @pytest.fixture(autouse=True)
