@@ -14,6 +14,7 @@ text until converted).
 from __future__ import annotations
 
 import threading
+from abc import ABC, abstractmethod
 from collections.abc import Callable, Iterable
 from typing import Any, NamedTuple
 
@@ -35,7 +36,7 @@ class _Query(NamedTuple):
     selected: list[Any]  # the compiler's selected columns: (expression, sql, alias)
 
 
-class _Prepared:
+class _Prepared(ABC):
     """A queryset compiled once per thread; `_fetch(key)` runs it for that event's id (or another
     key) and gives its rows converted as the ORM converts them. A subclass reads what it needs
     of the compiled query once (`_shape`) and builds its answer from the rows."""
@@ -46,8 +47,9 @@ class _Prepared:
         self.stand_in: Any = STAND_IN_TEXT if text else STAND_IN
         self._compiled = threading.local()  # a compiler holds its thread's connection
 
+    @abstractmethod
     def _shape(self, queryset: QuerySet[Any, Any], query: _Query) -> Any:
-        raise NotImplementedError
+        """What the subclass needs of the compiled query to build its answers."""
 
     def _query(self) -> tuple[_Query, Any]:
         compiled = getattr(self._compiled, "query", None)
